@@ -1,0 +1,60 @@
+"""ffnn: a feed-forward neural network written from scratch with numpy.
+
+Everything a user needs is importable from here::
+
+    from ffnn import NeuralNetwork, Adam, train, load_iris
+
+The modules follow the report: :mod:`ffnn.activations` (f and f'),
+:mod:`ffnn.losses` (C and its derivative), :mod:`ffnn.network` (forward pass,
+backpropagation, the ``NeuralNetwork`` class), :mod:`ffnn.optimizers`
+(gradient methods), :mod:`ffnn.training` (the training loop),
+:mod:`ffnn.data` (iris, digits, the Runge function) and
+:mod:`ffnn.gradcheck` (finite differences and ``rel_error``).
+"""
+
+from .activations import (
+    ACTIVATIONS,
+    DERIVATIVES,
+    identity,
+    identity_der,
+    leaky_relu,
+    leaky_relu_der,
+    relu,
+    relu_der,
+    sigmoid,
+    sigmoid_der,
+    softmax,
+    softmax_vjp,
+    tanh,
+    tanh_der,
+)
+from .data import load_digits, load_iris, one_hot, runge, runge_data
+from .gradcheck import numerical_gradient, rel_error
+from .losses import COST_DERIVATIVES, COSTS, cross_entropy, cross_entropy_der, mse, mse_der
+from .network import (
+    NeuralNetwork,
+    backpropagation,
+    backpropagation_batch,
+    create_layers,
+    create_layers_batch,
+    feed_forward,
+    feed_forward_batch,
+    feed_forward_saver,
+    feed_forward_saver_batch,
+)
+from .optimizers import Adagrad, Adam, GradientDescent, Momentum, Optimizer, RMSprop
+from .training import DivergenceError, accuracy, train
+
+__all__ = [
+    "ACTIVATIONS", "DERIVATIVES", "COSTS", "COST_DERIVATIVES",
+    "identity", "identity_der", "relu", "relu_der", "leaky_relu", "leaky_relu_der",
+    "sigmoid", "sigmoid_der", "tanh", "tanh_der", "softmax", "softmax_vjp",
+    "mse", "mse_der", "cross_entropy", "cross_entropy_der",
+    "create_layers", "feed_forward", "feed_forward_saver", "backpropagation",
+    "create_layers_batch", "feed_forward_batch", "feed_forward_saver_batch",
+    "backpropagation_batch", "NeuralNetwork",
+    "Optimizer", "GradientDescent", "Momentum", "Adagrad", "RMSprop", "Adam",
+    "train", "accuracy", "DivergenceError",
+    "load_iris", "load_digits", "one_hot", "runge", "runge_data",
+    "rel_error", "numerical_gradient",
+]

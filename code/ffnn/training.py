@@ -1,0 +1,123 @@
+"""The training loop: shuffled mini-batches, an optimiser, a history.
+
+One epoch draws a permutation of the samples, cuts it into batches of
+``batch_size`` rows, and for each batch computes the gradient by
+backpropagation and lets the optimiser step.  Inputs are checked once per
+call, never per batch; batches are gathered row by row from the
+permutation, so the data set is never copied whole.
+"""
+
+import sys
+
+import numpy as np
+from tqdm.auto import tqdm
+
+
+class DivergenceError(FloatingPointError):
+    """The cost became NaN or infinite during training."""
+
+
+def accuracy(predict, target):
+    """Fraction of samples whose largest output is the target's class.
+
+    ``predict`` has shape (n_samples, n_classes); ``target`` is one-hot of
+    the same shape, or a vector of integer labels.
+    """
+    labels = np.argmax(target, axis=1) if np.ndim(target) == 2 else np.asarray(target)
+    return float(np.mean(np.argmax(predict, axis=1) == labels))
+
+
+def train(
+    network,
+    X,
+    Y,
+    optimizer,
+    *,
+    epochs,
+    batch_size=None,
+    seed=None,
+    X_val=None,
+    Y_val=None,
+    progress=None,
+):
+    """Train ``network`` in place and return its history.
+
+    Parameters
+    ----------
+    network : ffnn.NeuralNetwork
+    X, Y : arrays of shape (n_samples, n_in) and (n_samples, n_out)
+    optimizer : an object with ``step(layers, layer_grads)`` (ffnn.Adam, ...)
+    epochs : int
+    batch_size : int or None
+        Rows per mini-batch; ``None`` (or ``len(X)``) is full-batch gradient
+        descent, with no shuffling.
+    seed : int, numpy.random.Generator or None
+        Drives the shuffling: the same seed gives the same history.
+    X_val, Y_val : arrays, optional
+        Validation data, evaluated after every epoch.
+    progress : bool or None
+        Show a progress bar; ``None`` shows one only on a terminal.
+
+    Returns
+    -------
+    dict
+        ``"cost"``: one training cost per epoch (the mean of its batch
+        costs, weight penalty included); with validation data also
+        ``"val_cost"`` and, for a multi-class output, ``"val_accuracy"``.
+
+    Raises
+    ------
+    DivergenceError
+        As soon as a batch cost is NaN or infinite.
+    """
+    X = network._check_inputs(X)
+    Y = network._check_targets(X, Y)
+    n = X.shape[0]
+    if not (isinstance(epochs, int | np.integer) and epochs >= 1):
+        raise ValueError(f"epochs: expected a positive integer, got {epochs!r}")
+    if batch_size is None:
+        batch_size = n
+    if not (isinstance(batch_size, int | np.integer) and batch_size >= 1):
+        raise ValueError(f"batch_size: expected a positive integer or None, got {batch_size!r}")
+    validate = X_val is not None or Y_val is not None
+    if validate:
+        X_val = network._check_inputs(X_val)
+        Y_val = network._check_targets(X_val, Y_val)
+    classify = network.layer_output_sizes[-1] > 1 and Y.shape[1] > 1
+
+    rng = np.random.default_rng(seed)
+    history = {"cost": []}
+    if validate:
+        history["val_cost"] = []
+        if classify:
+            history["val_accuracy"] = []
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not show, leave=False)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in bar:
+            order = rng.permutation(n) if batch_size < n else None
+            total = 0.0
+            for start in range(0, n, batch_size):
+                if order is None:
+                    Xb, Yb = X, Y
+                else:
+                    rows = order[start : start + batch_size]
+                    Xb, Yb = X[rows], Y[rows]
+                grads, cost = network._backprop(Xb, Yb)
+                cost = float(cost) + float(network.penalty())
+                if not np.isfinite(cost):
+                    raise DivergenceError(
+                        f"training diverged at epoch {epoch} (batch starting at row {start}): "
+                        f"the cost is {cost}; try a smaller learning rate than "
+                        f"{optimizer.learning_rate}"
+                    )
+                network.layers = optimizer.step(network.layers, grads)
+                total += cost * len(Xb)
+            history["cost"].append(total / n)
+            if validate:
+                predict = network.predict(X_val)
+                history["val_cost"].append(float(network.cost_fun(predict, Y_val)))
+                if classify:
+                    history["val_accuracy"].append(accuracy(predict, Y_val))
+            bar.set_postfix(cost=f"{history['cost'][-1]:.4g}", refresh=False)
+    return history
