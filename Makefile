@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 
 CODE        := $(shell find code/ffnn -name '*.py')
 TESTS       := $(shell find tests -name '*.py' -o -name '*.qmd')
-EXPERIMENTS := $(wildcard code/experiments/*.py)
+EXPERIMENTS := $(filter-out code/experiments/_%,$(wildcard code/experiments/*.py))
 RESULTS     := $(patsubst code/experiments/%.py,results/%.json,$(EXPERIMENTS))
 QMD         := $(wildcard report/*.qmd) $(wildcard report/*.bib)
 HTML        := _output/report/report.html
@@ -44,7 +44,7 @@ results/.tests-passed: $(READY) $(CODE) $(TESTS) $(wildcard tools/*.py)
 	touch $@
 
 # --- experiments: one script, one results file ------------------------------
-results/%.json: code/experiments/%.py $(CODE) results/.tests-passed
+results/%.json: code/experiments/%.py $(wildcard code/experiments/_*.py) $(CODE) results/.tests-passed
 	$(PY) $<
 
 train: $(RESULTS)
