@@ -38,7 +38,7 @@ def relu(z):
 
 def relu_der(z):
     """f'(z) = 1 for z > 0, else 0 (the subgradient 0 is taken at z = 0)."""
-    return np.where(z > 0, 1.0, 0.0)
+    return np.where(z > 0, 1.0, 0.0).astype(np.result_type(z))
 
 
 def leaky_relu(z):
@@ -48,7 +48,7 @@ def leaky_relu(z):
 
 def leaky_relu_der(z):
     """f'(z) = 1 for z > 0, else α."""
-    return np.where(z > 0, 1.0, LEAKY_SLOPE)
+    return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(np.result_type(z))
 
 
 def sigmoid(z):

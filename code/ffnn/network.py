@@ -262,7 +262,7 @@ class NeuralNetwork:
         dtype=np.float64,
     ):
         sizes = list(layer_output_sizes)
-        funcs = list(activation_funcs)
+        funcs = [_lookup(f, ACTIVATIONS, "activation_funcs") for f in activation_funcs]
         if activation_ders is None:
             activation_ders = [_derivative_of(f) for f in funcs]
         if cost_der is None:
@@ -287,7 +287,7 @@ class NeuralNetwork:
             raise ValueError(f"l2 and l1: expected penalties >= 0, got l2={l2}, l1={l1}")
         self.network_input_size = int(network_input_size)
         self.layer_output_sizes = [int(n) for n in sizes]
-        self.activation_funcs = [_lookup(f, ACTIVATIONS, "activation_funcs") for f in funcs]
+        self.activation_funcs = funcs
         self.activation_ders = [_lookup(d, DERIVATIVES, "activation_ders") for d in ders]
         self.cost_fun = _lookup(cost_fun, COSTS, "cost_fun")
         self.cost_der = _lookup(cost_der, COST_DERIVATIVES, "cost_der")

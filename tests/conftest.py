@@ -1,0 +1,9 @@
+"""Shared fixtures: small random problems with an explicit generator."""
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(20241014)
