@@ -1,0 +1,84 @@
+"""The training loop: it learns, reproduces itself, validates, and stops
+clearly on divergence."""
+
+import numpy as np
+import pytest
+
+import ffnn
+from ffnn import NeuralNetwork, train
+
+
+@pytest.fixture
+def iris():
+    X, Y, _ = ffnn.load_iris()
+    return (X - X.mean(axis=0)) / X.std(axis=0), Y
+
+
+def _net(seed=0, **kw):
+    return NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], None, "cross_entropy", None, seed=seed, **kw)
+
+
+def test_training_learns_iris(iris):
+    X, Y = iris
+    net = _net()
+    history = train(net, X, Y, ffnn.Adam(0.05), epochs=100, batch_size=16, seed=1)
+    assert len(history["cost"]) == 100
+    assert history["cost"][-1] < 0.25 * history["cost"][0]
+    assert ffnn.accuracy(net.predict(X), Y) > 0.95
+
+
+def test_epoch_cost_is_the_mean_of_the_batch_costs(iris):
+    X, Y = iris
+    net = _net()
+    full = train(net, X, Y, ffnn.GradientDescent(0.1), epochs=1, batch_size=None, seed=0)
+    assert np.isclose(full["cost"][0], _net().cost(X, Y))
+
+
+def test_same_seed_same_history_bit_for_bit(iris):
+    X, Y = iris
+    runs = [train(_net(seed=3), X, Y, ffnn.Momentum(0.05), epochs=5, batch_size=10, seed=9,
+                  X_val=X[:30], Y_val=Y[:30]) for _ in range(2)]
+    assert runs[0] == runs[1]
+    other = train(_net(seed=3), X, Y, ffnn.Momentum(0.05), epochs=5, batch_size=10, seed=10)
+    assert other["cost"] != runs[0]["cost"]
+
+
+def test_validation_history(iris):
+    X, Y = iris
+    history = train(_net(), X[:100], Y[:100], ffnn.Adam(0.01), epochs=3, batch_size=20, seed=0,
+                    X_val=X[100:], Y_val=Y[100:])
+    assert set(history) == {"cost", "val_cost", "val_accuracy"}
+    assert all(len(v) == 3 for v in history.values())
+    assert all(0 <= a <= 1 for a in history["val_accuracy"])
+
+
+def test_regression_history_has_no_accuracy():
+    x, y = ffnn.runge_data(50, seed=0)
+    net = NeuralNetwork(1, [10, 1], ["tanh", "identity"], None, "mse", None, seed=0)
+    history = train(net, x, y, ffnn.Adam(0.01), epochs=2, batch_size=10, seed=0, X_val=x, Y_val=y)
+    assert set(history) == {"cost", "val_cost"}
+
+
+def test_divergence_raises_a_clear_error(iris):
+    X, Y = iris
+    net = NeuralNetwork(4, [16, 3], ["relu", "identity"], None, "mse", None, seed=0)
+    with pytest.raises(ffnn.DivergenceError, match=r"diverged at epoch \d+.*smaller learning rate"):
+        train(net, X, Y * 100, ffnn.GradientDescent(5.0), epochs=200, batch_size=None, seed=0)
+
+
+def test_bad_training_arguments(iris):
+    X, Y = iris
+    with pytest.raises(ValueError, match="epochs"):
+        train(_net(), X, Y, ffnn.Adam(), epochs=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        train(_net(), X, Y, ffnn.Adam(), epochs=1, batch_size=0)
+    with pytest.raises(ValueError, match=r"targets: expected shape \(150, 3\)"):
+        train(_net(), X, Y[:, :2], ffnn.Adam(), epochs=1)
+
+
+def test_training_does_not_modify_its_data(iris):
+    X, Y = iris
+    X0, Y0 = X.copy(), Y.copy()
+    train(_net(), X, Y, ffnn.Adam(0.01), epochs=2, batch_size=32, seed=0)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(Y, Y0)
