@@ -61,16 +61,10 @@ def feed_forward_saver(x, layers, activation_funcs):
     """Forward pass that keeps what backpropagation needs.
 
     Returns ``(layer_inputs, zs, a)``: ``layer_inputs[l-1]`` is a^{l-1} (the
-    input of layer l), ``zs[l-1]`` is z^l, and ``a`` is a^L.
+    input of layer l), ``zs[l-1]`` is z^l, and ``a`` is a^L.  Since
+    W a = a W^T, one vector is a batch of one with the weights transposed.
     """
-    layer_inputs, zs = [], []
-    a = x
-    for (W, b), f in zip(layers, activation_funcs, strict=True):
-        layer_inputs.append(a)
-        z = W @ a + b
-        zs.append(z)
-        a = f(z)
-    return layer_inputs, zs, a
+    return feed_forward_saver_batch(x, [(W.T, b) for W, b in layers], activation_funcs)
 
 
 def _output_delta(predict, target, z, f, f_der, cost_der):
@@ -121,16 +115,14 @@ def backpropagation(x, layers, activation_funcs, target, activation_ders, cost_d
 def create_layers_batch(network_input_size, layer_output_sizes, rng=None):
     """Return ``[(W^1, b^1), ...]`` with W^l ~ N(0, 1) of shape (n_in, n_out).
 
-    The transpose of :func:`create_layers`' convention, so that a batch X of
-    shape (n_samples, n_in) goes through a layer as ``X @ W + b``.
+    The transpose of :func:`create_layers`' layers (same random draws), so
+    that a batch X of shape (n_samples, n_in) goes through a layer as
+    ``X @ W + b``.
     """
-    rng = np.random.default_rng(rng)
-    layers = []
-    n_in = network_input_size
-    for n_out in layer_output_sizes:
-        layers.append((rng.standard_normal((n_in, n_out)), rng.standard_normal(n_out)))
-        n_in = n_out
-    return layers
+    return [
+        (np.ascontiguousarray(W.T), b)
+        for W, b in create_layers(network_input_size, layer_output_sizes, rng)
+    ]
 
 
 def feed_forward_batch(X, layers, activation_funcs):
