@@ -83,6 +83,14 @@ TYPST_HEADER = """
 #set figure(numbering: none)
 #set math.equation(numbering: none)
 #show raw.where(block: true): set block(fill: luma(246), inset: 6pt, radius: 2pt, width: 100%)
+#show raw.where(block: true, lang: none): set block(fill: none, stroke: (left: 2pt + luma(200)))
+// shrink what would not fit the text width: images, and display equations
+// (numbered ones keep room for their number)
+#show math.equation.where(block: true): it => layout(size => {
+  let w = measure(math.equation(math.display(it.body), block: false)).width
+  let room = if it.numbering == none { size.width } else { size.width - (6em).to-absolute() }
+  if w > room { scale(room / w * 100%, reflow: true, it) } else { it }
+})
 #show image: it => layout(size => {
   let w = measure(it).width
   if w > size.width { scale(size.width / w * 100%, reflow: true, it) } else { it }
@@ -375,6 +383,9 @@ def expand_shortcodes(text: str) -> str:
             return ('\n```{=html}\n<div style="page-break-after: always;"></div>\n```\n\n'
                     "```{=typst}\n#pagebreak()\n```\n")
         raise RenderError(f"unsupported shortcode: {m.group(0)}")
+    if re.search(r"`\{python\}", text):
+        raise RenderError("inline `{python} expr` expressions are not supported; "
+                          "print the sentence from a cell with `output: asis` instead")
     return SHORTCODE.sub(repl, text)
 
 
