@@ -82,6 +82,9 @@ TYPST_HEADER = """
 #set document(date: none)
 #set figure(numbering: none)
 #set math.equation(numbering: none)
+#show table: set par(justify: false)
+#show table: set text(hyphenate: false)
+#show figure.caption: set par(justify: false)
 #show raw.where(block: true): set block(fill: luma(246), inset: 6pt, radius: 2pt, width: 100%)
 #show raw.where(block: true, lang: none): set block(fill: none, stroke: (left: 2pt + luma(200)))
 // shrink what would not fit the text width: images, and display equations
@@ -655,6 +658,8 @@ def render(qmd: Path, output_dir: Path, project_dir: Path, keep: bool = False) -
         header = work / "header.typ"
         header.write_text(TYPST_HEADER)
         typ = pandoc(typst_args + ["-H", str(header)], ast_json, qmd.parent)
+        # pandoc's typst template justifies the title like body text: do not
+        typ = typ.replace("align(center, block[", "align(center, block[#set par(justify: false)\n", 1)
         typ_path = work / f"{qmd.stem}.typ"
         typ_path.write_text(typ)
         import typst
