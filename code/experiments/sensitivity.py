@@ -1,0 +1,165 @@
+"""Sensitivity of the digits classifier to its hyperparameters.
+
+All runs train on the ``train`` part of ``_common.digits_splits`` (1077
+images) and are scored on the ``val`` part (360 images); the test part is not
+touched.  To keep the whole study under a minute on two cores the network is
+small, 64 → HIDDEN ReLU → 10 softmax, and the runs are short.
+
+1. Learning rate η × L2 penalty λ for SGD with momentum (μ = 0.9) and Adam,
+   GRID_EPOCHS epochs of mini-batches of 32: final validation accuracy.
+2. Hidden activation (sigmoid, tanh, ReLU, leaky ReLU) × initialisation
+   (N(0, 1), Xavier, He), Adam η = 1e-3, ACT_EPOCHS epochs, ACT_SEEDS seeds.
+3. Learning curves per optimiser (plain full-batch GD, SGD, momentum,
+   Nesterov, Adagrad, RMSprop, Adam): each with the best η of CURVE_LRS
+   (by final validation accuracy), CURVE_EPOCHS epochs.
+A run whose cost becomes NaN/inf (ffnn.DivergenceError) is recorded as
+diverged, with accuracy null.  Writes results/sensitivity.json.
+"""
+
+import time
+import warnings
+
+import numpy as np
+from _common import classifier, digits_splits, run_parallel, save_json
+
+import ffnn
+
+HIDDEN = [32]
+BATCH_SIZE = 32
+SEED = 0
+
+GRID_EPOCHS = 10
+GRID_OPTIMIZERS = ["Momentum", "Adam"]
+GRID_LRS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
+GRID_L2 = [0.0, 1e-4, 1e-3, 1e-2]
+
+ACT_EPOCHS = 15
+ACT_SEEDS = 2
+ACT_LR = 1e-3
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
+INITIALIZATIONS = ["normal", "xavier", "he"]
+
+CURVE_EPOCHS = 20
+CURVE_OPTIMIZERS = ["GD", "SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"]
+CURVE_LRS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+OPTIMIZER_LABELS = {
+    "GD": "plain GD (full batch)", "SGD": "SGD", "Momentum": "SGD + momentum",
+    "Nesterov": "SGD + Nesterov momentum", "Adagrad": "Adagrad", "RMSprop": "RMSprop",
+    "Adam": "Adam",
+}
+
+
+def make_optimizer(name, lr):
+    if name in ("GD", "SGD"):
+        return ffnn.GradientDescent(lr)
+    if name == "Momentum":
+        return ffnn.Momentum(lr, momentum=0.9)
+    if name == "Nesterov":
+        return ffnn.Momentum(lr, momentum=0.9, nesterov=True)
+    return {"Adagrad": ffnn.Adagrad, "RMSprop": ffnn.RMSprop, "Adam": ffnn.Adam}[name](lr)
+
+
+def run(data, optimizer, lr, l2=0.0, activation="relu", initialization="he", epochs=10, seed=SEED):
+    """One training run; returns its history, or a diverged marker."""
+    (Xtr, Ytr, _), (Xv, Yv, _) = data
+    net = classifier(64, HIDDEN, 10, activation, initialization, seed, l2=l2)
+    batch_size = None if optimizer == "GD" else BATCH_SIZE
+    try:
+        h = ffnn.train(net, Xtr, Ytr, make_optimizer(optimizer, lr), epochs=epochs,
+                       batch_size=batch_size, seed=seed, X_val=Xv, Y_val=Yv, progress=False)
+    except ffnn.DivergenceError:
+        return {"diverged": True, "val_accuracy": None, "train_accuracy": None}
+    return {
+        "diverged": False,
+        "val_accuracy": h["val_accuracy"][-1],
+        "train_accuracy": ffnn.accuracy(net.predict(Xtr), Ytr),
+        "history": h,
+    }
+
+
+def main():
+    start = time.perf_counter()
+    s = digits_splits()
+    data = (s["train"], s["val"])
+
+    grid_jobs = [dict(data=data, optimizer=o, lr=lr, l2=l2, epochs=GRID_EPOCHS)
+                 for o in GRID_OPTIMIZERS for lr in GRID_LRS for l2 in GRID_L2]
+    act_jobs = [dict(data=data, optimizer="Adam", lr=ACT_LR, activation=a, initialization=i,
+                     epochs=ACT_EPOCHS, seed=k)
+                for a in ACTIVATIONS for i in INITIALIZATIONS for k in range(ACT_SEEDS)]
+    curve_jobs = [dict(data=data, optimizer=o, lr=lr, epochs=CURVE_EPOCHS)
+                  for o in CURVE_OPTIMIZERS for lr in CURVE_LRS]
+    out = run_parallel(run, grid_jobs + act_jobs + curve_jobs)
+    grid_out = out[: len(grid_jobs)]
+    act_out = out[len(grid_jobs) : len(grid_jobs) + len(act_jobs)]
+    curve_out = out[len(grid_jobs) + len(act_jobs) :]
+
+    def acc(r, key="val_accuracy"):
+        return np.nan if r["diverged"] else r[key]
+
+    # 1. η × λ heatmaps
+    grids = {}
+    n = len(GRID_LRS) * len(GRID_L2)
+    for k, o in enumerate(GRID_OPTIMIZERS):
+        block = grid_out[k * n : (k + 1) * n]
+        val = np.array([acc(r) for r in block]).reshape(len(GRID_LRS), len(GRID_L2))
+        train = np.array([acc(r, "train_accuracy") for r in block]).reshape(val.shape)
+        i, j = np.unravel_index(np.nanargmax(val), val.shape)
+        grids[o] = {"label": OPTIMIZER_LABELS[o], "val_accuracy": val, "train_accuracy": train,
+                    "diverged": np.array([r["diverged"] for r in block]).reshape(val.shape),
+                    "best": {"learning_rate": GRID_LRS[i], "l2": GRID_L2[j],
+                             "val_accuracy": float(val[i, j])}}
+
+    # 2. activation × initialisation, mean over seeds
+    per_seed = np.array([acc(r) for r in act_out]).reshape(
+        len(ACTIVATIONS), len(INITIALIZATIONS), ACT_SEEDS)
+    with warnings.catch_warnings():  # an all-diverged cell: mean and std are NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(per_seed, axis=2)
+        std = np.nanstd(per_seed, axis=2)
+    activations = {"activations": ACTIVATIONS, "initializations": INITIALIZATIONS,
+                   "seeds": ACT_SEEDS, "epochs": ACT_EPOCHS, "learning_rate": ACT_LR,
+                   "val_accuracy_mean": mean, "val_accuracy_std": std,
+                   "val_accuracy_per_seed": per_seed,
+                   "n_diverged": np.isnan(per_seed).sum(axis=2)}
+
+    # 3. learning curves, best η per optimiser
+    curves = {}
+    for k, o in enumerate(CURVE_OPTIMIZERS):
+        block = curve_out[k * len(CURVE_LRS) : (k + 1) * len(CURVE_LRS)]
+        finals = np.array([acc(r) for r in block])
+        b = int(np.nanargmax(finals))
+        h = block[b]["history"]
+        curves[o] = {"label": OPTIMIZER_LABELS[o], "learning_rate": CURVE_LRS[b],
+                     "batch_size": "full" if o == "GD" else BATCH_SIZE,
+                     "final_val_accuracy_per_lr": finals,
+                     "cost": h["cost"], "val_cost": h["val_cost"], "val_accuracy": h["val_accuracy"],
+                     "final_val_accuracy": h["val_accuracy"][-1],
+                     "final_train_accuracy": block[b]["train_accuracy"]}
+
+    results = {
+        "n_train": int(len(s["train"][0])), "n_val": int(len(s["val"][0])),
+        "architecture": f"64 → {HIDDEN[0]} ReLU → 10 softmax", "batch_size": BATCH_SIZE,
+        "grid": {"optimizers": GRID_OPTIMIZERS, "learning_rates": GRID_LRS, "l2": GRID_L2,
+                 "epochs": GRID_EPOCHS, "initialization": "he", "results": grids},
+        "activations": activations,
+        "curves": {"optimizers": CURVE_OPTIMIZERS, "learning_rates": CURVE_LRS,
+                   "epochs": CURVE_EPOCHS, "results": curves},
+    }
+    save_json("sensitivity", results)
+    for o, g in grids.items():
+        b = g["best"]
+        print(f"sensitivity: {o:8s} best η = {b['learning_rate']:g}, λ = {b['l2']:g}: "
+              f"val accuracy {b['val_accuracy']:.3f}; {int(g['diverged'].sum())} of "
+              f"{g['diverged'].size} runs diverged")
+    for a, row in zip(ACTIVATIONS, mean):
+        print(f"sensitivity: {a:10s} " + "  ".join(
+            f"{i} {v:.3f}" for i, v in zip(INITIALIZATIONS, row)))
+    for o, c in curves.items():
+        print(f"sensitivity: {o:8s} η = {c['learning_rate']:g}: val accuracy "
+              f"{c['final_val_accuracy']:.3f} after {CURVE_EPOCHS} epochs")
+    print(f"sensitivity: {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
