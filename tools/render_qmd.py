@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import copy
 import datetime
 import json
 import os
@@ -596,6 +595,41 @@ def format_options(config: dict, fmt: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def to_html(ast_json: str, opts: dict, work: Path, cwd: Path) -> str:
+    """Self-contained HTML: MathML, table of contents, numbered sections, our CSS."""
+    args = ["-f", "json", "-t", "html5", "--standalone", "--embed-resources",
+            "--mathml", "--citeproc"]
+    if opts.get("toc", False):
+        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]
+    if opts.get("number-sections", False):
+        args.append("--number-sections")
+    css = work / "style.html"
+    css.write_text(f"<style>{HTML_CSS}</style>\n")
+    return pandoc(args + ["-H", str(css)], ast_json, cwd)
+
+
+def to_pdf(ast_json: str, opts: dict, work: Path, cwd: Path) -> bytes:
+    """PDF bytes: pandoc -> typst markup (kept in `work`) -> typst.compile."""
+    import typst
+    args = ["-f", "json", "-t", "typst", "--standalone", "--citeproc",
+            "-V", f"papersize={opts.get('papersize', 'a4')}"]
+    if opts.get("toc", False):
+        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]
+    if opts.get("number-sections", False):
+        args.append("--number-sections")
+    header = work / "header.typ"
+    header.write_text(TYPST_HEADER)
+    typ = pandoc(args + ["-H", str(header)], ast_json, cwd)
+    # pandoc's typst template justifies the title like body text: do not
+    typ = typ.replace("align(center, block[", "align(center, block[#set par(justify: false)\n", 1)
+    typ_path = work / "document.typ"
+    typ_path.write_text(typ)
+    try:       # image paths are absolute, hence root "/"
+        return typst.compile(str(typ_path), root="/")
+    except Exception as exc:   # typst reports its errors as a plain exception
+        raise RenderError(f"typst could not compile {typ_path}: {exc}") from exc
+
+
 def render(qmd: Path, output_dir: Path, project_dir: Path, keep: bool = False) -> tuple[Path, Path]:
     """Render `qmd` to HTML and PDF under `output_dir`; return both paths."""
     project_dir, qmd = project_dir.resolve(), qmd.resolve()
@@ -628,6 +662,7 @@ def render(qmd: Path, output_dir: Path, project_dir: Path, keep: bool = False) -
                            else expand_shortcodes(i) for i in items)
         markdown = ("---\n" + yaml.safe_dump(document_metadata(meta, qmd), sort_keys=True,
                                              allow_unicode=True) + "---\n\n" + body + "\n")
+        (work / "document.md").write_text(markdown)     # kept with --keep, for debugging
         ast = json.loads(pandoc(["-f", "markdown", "-t", "json"], markdown, qmd.parent))
         refs = {}
         ast["blocks"] = walk(ast["blocks"], callout)
@@ -636,38 +671,10 @@ def render(qmd: Path, output_dir: Path, project_dir: Path, keep: bool = False) -
         ast["blocks"] = resolve_crossrefs(ast["blocks"], refs, lines)
         ast["blocks"] = absolute_images(ast["blocks"], qmd.parent)
         ast_json = json.dumps(ast)
-        if keep:
-            (work / "document.md").write_text(markdown)
 
-        html_args = ["-f", "json", "-t", "html5", "--standalone", "--embed-resources",
-                     "--mathml", "--citeproc"]
-        if html_opts.get("toc", False):
-            html_args += ["--toc", f"--toc-depth={html_opts.get('toc-depth', 3)}"]
-        if html_opts.get("number-sections", False):
-            html_args.append("--number-sections")
-        css = work / "style.html"
-        css.write_text(f"<style>{HTML_CSS}</style>\n")
-        html = pandoc(html_args + ["-H", str(css)], ast_json, qmd.parent)
-
-        typst_args = ["-f", "json", "-t", "typst", "--standalone", "--citeproc",
-                      "-V", f"papersize={typst_opts.get('papersize', 'a4')}"]
-        if typst_opts.get("toc", False):
-            typst_args += ["--toc", f"--toc-depth={typst_opts.get('toc-depth', 3)}"]
-        if typst_opts.get("number-sections", False):
-            typst_args.append("--number-sections")
-        header = work / "header.typ"
-        header.write_text(TYPST_HEADER)
-        typ = pandoc(typst_args + ["-H", str(header)], ast_json, qmd.parent)
-        # pandoc's typst template justifies the title like body text: do not
-        typ = typ.replace("align(center, block[", "align(center, block[#set par(justify: false)\n", 1)
-        typ_path = work / f"{qmd.stem}.typ"
-        typ_path.write_text(typ)
-        import typst
-        pdf_path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            pdf = typst.compile(str(typ_path), root="/")
-        except Exception as exc:   # typst reports its errors as a plain exception
-            raise RenderError(f"typst could not compile {typ_path.name}: {exc}") from exc
+        html = to_html(ast_json, html_opts, work, qmd.parent)
+        pdf = to_pdf(ast_json, typst_opts, work, qmd.parent)
+        html_path.parent.mkdir(parents=True, exist_ok=True)
         html_path.write_text(html, encoding="utf-8")
         pdf_path.write_bytes(pdf)
     return html_path, pdf_path
