@@ -7,10 +7,11 @@ call, never per batch; batches are gathered row by row from the
 permutation, so the data set is never copied whole.
 """
 
+import math
 import sys
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 
 class DivergenceError(FloatingPointError):
@@ -91,21 +92,31 @@ def train(
         history["val_cost"] = []
         if classify:
             history["val_accuracy"] = []
+    # Allocated once per call: the batch buffers (rows gathered from the
+    # permutation, never a shuffled copy of the data) and the workspace of
+    # the in-place backpropagation, whose gradient arrays are reused.
+    rows = min(batch_size, n)
+    workspace = network._workspace(rows)
+    if rows < n:
+        X_batch = np.empty((rows, X.shape[1]), X.dtype)
+        Y_batch = np.empty((rows, Y.shape[1]), Y.dtype)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not show, leave=False)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in bar:
-            order = rng.permutation(n) if batch_size < n else None
+            order = rng.permutation(n) if rows < n else None
             total = 0.0
-            for start in range(0, n, batch_size):
+            for start in range(0, n, rows):
                 if order is None:
                     Xb, Yb = X, Y
                 else:
-                    rows = order[start : start + batch_size]
-                    Xb, Yb = X[rows], Y[rows]
-                grads, cost = network._backprop(Xb, Yb)
+                    batch = order[start : start + rows]
+                    k = len(batch)
+                    Xb = np.take(X, batch, axis=0, out=X_batch[:k], mode="clip")
+                    Yb = np.take(Y, batch, axis=0, out=Y_batch[:k], mode="clip")
+                grads, cost = network._backprop(Xb, Yb, workspace)
                 cost = float(cost) + float(network.penalty())
-                if not np.isfinite(cost):
+                if not math.isfinite(cost):
                     raise DivergenceError(
                         f"training diverged at epoch {epoch} (batch starting at row {start}): "
                         f"the cost is {cost}; try a smaller learning rate than "
