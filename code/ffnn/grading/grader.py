@@ -1,0 +1,79 @@
+"""Grade one submission or many: load, run in the sandbox, score."""
+
+from pathlib import Path
+
+from .exercises import EXERCISES, TO_READ, max_points
+from .sandbox import Limits, run_submission
+from .submission import SUFFIXES, SubmissionError, load_cells
+
+
+class GradeError(Exception):
+    """Grading could not run: a path is missing or unreadable."""
+
+
+def grade_path(path, limits=None, exercises=None):
+    """Grade one file; return its dict (see :mod:`.report` for the layout)."""
+    path = Path(path)
+    try:
+        cells = load_cells(path)
+    except SubmissionError as error:
+        raise GradeError(str(error)) from error
+    ids = list(exercises or EXERCISES)
+    outcome = run_submission(cells, ids, limits or Limits())
+    results = []
+    for exercise in ids:
+        status, reason = outcome.results[exercise]
+        top = max_points(exercise)
+        results.append({
+            "exercise": exercise,
+            "status": status,
+            "points": top if status == "pass" else 0,
+            "max_points": top,
+            "reason": reason,
+        })
+    notes = [f"{cells[i].label}: {message}" for i, message in sorted(outcome.cell_errors.items())]
+    notes += outcome.notes
+    return {
+        "path": str(path),
+        "total": sum(r["points"] for r in results),
+        "max_total": sum(r["max_points"] for r in results),
+        "results": results,
+        "to_read": sorted(TO_READ),
+        "notes": notes,
+    }
+
+
+def expand(paths):
+    """Files to grade: each file as given, each folder's notebooks and scripts."""
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()
+                           and ".ipynb_checkpoints" not in p.parts)
+            if not found:
+                raise GradeError(f"{path}: no .ipynb or .py files in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise GradeError(f"{path}: no such file or folder")
+    return files
+
+
+def grade_paths(paths, limits=None, exercises=None, on_result=None):
+    """Grade every submission under ``paths``; return ``(graded, errors)``.
+
+    ``errors`` lists the files that could not be read (one message each);
+    the others are graded all the same.
+    """
+    graded, errors = [], []
+    for path in expand(paths):
+        try:
+            result = grade_path(path, limits, exercises)
+        except GradeError as error:
+            errors.append(str(error))
+            continue
+        graded.append(result)
+        if on_result:
+            on_result(result)
+    return graded, errors
