@@ -41,16 +41,17 @@ class Optimizer:
             )
         params = [p for layer in layers for p in layer]
         grads = [g for layer in layer_grads for g in layer]
-        if self.state is None:
-            self.state = [self._init_state(p) for p in params]
-        self.t += 1
         for k, (p, g) in enumerate(zip(params, grads)):
             if np.shape(g) != p.shape:
                 raise ValueError(
                     f"layer_grads[{k // 2}][{k % 2}]: expected shape {p.shape}, "
                     f"got {np.shape(g)}"
                 )
-            self._update(p, g, self.state[k])
+        if self.state is None:
+            self.state = [self._init_state(p) for p in params]
+        self.t += 1
+        for p, g, state in zip(params, grads, self.state):
+            self._update(p, g, state)
         return layers
 
     def _init_state(self, param):
@@ -67,7 +68,7 @@ class GradientDescent(Optimizer):
         super().__init__(learning_rate)
 
     def _update(self, param, grad, state):
-        param -= self.learning_rate * grad
+        param -= float(self.learning_rate) * grad
 
 
 class Momentum(Optimizer):
@@ -85,10 +86,11 @@ class Momentum(Optimizer):
 
     def _update(self, param, grad, state):
         (v,) = state
-        v *= self.momentum
-        v -= self.learning_rate * grad
+        mu, eta = float(self.momentum), float(self.learning_rate)
+        v *= mu
+        v -= eta * grad
         if self.nesterov:
-            param += self.momentum * v - self.learning_rate * grad
+            param += mu * v - eta * grad
         else:
             param += v
 
