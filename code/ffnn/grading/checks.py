@@ -659,7 +659,19 @@ def _check_training(name, func, exercise_id, **extra):
 
 @exercise("w41-7c")
 def _w41_7c(ctx):
-    with_versions(ctx, "train_network", lambda f: _check_training("train_network", f, "w41-7c"))
+    versions = ctx.versions("train_network")
+    if not versions:
+        raise Missing("no function `train_network` found: define it with this name")
+    # Week 42 may redefine train_network with its own backpropagation: check
+    # week 41's autograd version when there is one.
+    autograd_versions = [f for f in versions if not _uses_backpropagation(f)] or versions
+    first = None
+    for f in autograd_versions:
+        try:
+            return _check_training("train_network", f, "w41-7c")
+        except (Fail, StudentError) as outcome:
+            first = first or outcome
+    raise first
 
 
 # ---------------------------------------------------------------------------

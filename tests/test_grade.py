@@ -1,0 +1,277 @@
+"""The grader: full marks for a correct solution, exactly the affected
+exercises lost for typical mistakes, hostile submissions contained.
+
+Submissions are graded in-process through :func:`ffnn.grading.grade_path`
+(its children come from one fork server, started once for the session);
+one test runs the real command line.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ffnn.grade import main
+from ffnn.grading import grade_path
+from ffnn.grading.exercises import EXERCISES, TO_READ
+from ffnn.grading.sandbox import Limits
+from ffnn.grading.submission import notebook_cells, script_cells, strip_ipython
+
+FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
+CORRECT = (FIXTURES / "correct.py").read_text()
+LIMITS = Limits(cell_timeout=10, check_timeout=10, grace=1)
+HOSTILE_LIMITS = Limits(cell_timeout=1, check_timeout=1, grace=0.5, memory_mb=512)
+ENTRY_KEYS = {"exercise", "status", "points", "max_points", "reason"}
+
+
+def by_id(result):
+    return {r["exercise"]: r for r in result["results"]}
+
+
+def lost(result):
+    return {r["exercise"] for r in result["results"] if r["status"] != "pass"}
+
+
+def grade_text(tmp_path, text, name="submission.py", limits=LIMITS):
+    path = tmp_path / name
+    path.write_text(text)
+    return grade_path(path, limits)
+
+
+# ---------------------------------------------------------------------------
+# Correct submissions
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["correct.py", "correct.ipynb"])
+def test_a_correct_submission_scores_full_marks(name):
+    result = grade_path(FIXTURES / name, LIMITS)
+    failures = {r["exercise"]: (r["status"], r["reason"]) for r in result["results"]
+                if r["status"] != "pass"}
+    assert failures == {}
+    assert result["total"] == result["max_total"] == len(EXERCISES)
+    assert [r["exercise"] for r in result["results"]] == list(EXERCISES)
+    assert all(set(r) == ENTRY_KEYS for r in result["results"])
+    assert result["to_read"] == sorted(TO_READ)
+    assert result["notes"] == []  # magics and %%bash skipped, every cell ran
+
+
+# ---------------------------------------------------------------------------
+# Typical mistakes: (text in the correct solution, its replacement,
+# the exercises lost, a phrase each reason must contain)
+# ---------------------------------------------------------------------------
+MISTAKES = {
+    "batch weights not transposed": (
+        "        W = np.random.randn(i_size, layer_output_size)\n",
+        "        W = np.random.randn(layer_output_size, i_size)\n",
+        # the class builds its layers with create_layers_batch; the iris cells
+        # crash on the shapes, so there are no predictions
+        {"w41-5a": "is the transpose, shape (3, 4)", "w41-6b": "(4, 8) and (8, 3)",
+         "w41-6c": "no `predictions`", "w42-8a": "predict(X) raised"},
+    ),
+    "softmax over the wrong axis": (
+        "    e_z = np.exp(z - np.max(z, axis=1, keepdims=True))\n"
+        "    return e_z / np.sum(e_z, axis=1, keepdims=True)\n",
+        "    e_z = np.exp(z - np.max(z, axis=0, keepdims=True))\n"
+        "    return e_z / np.sum(e_z, axis=0, keepdims=True)\n",
+        {"w41-5c": "softmax normalises over the wrong axis: rows do not sum to 1",
+         "w41-6c": "do not sum to 1"},
+    ),
+    "softmax shifted by the column maximum (the week-41 handout)": (
+        "    e_z = np.exp(z - np.max(z, axis=1, keepdims=True))\n",
+        "    e_z = np.exp(z - np.max(z, axis=0))\n",
+        {"w41-5c": "subtract the row maximum"},
+    ),
+    "training loop returns a list growing every epoch": (
+        "        layers = [(W - learning_rate * W_g, b - learning_rate * b_g)\n"
+        "                  for (W, b), (W_g, b_g) in zip(layers, layers_grad)]\n"
+        "    return layers\n",
+        "        for (W, b), (W_g, b_g) in zip(layers, layers_grad):\n"
+        "            new_layers.append((W - learning_rate * W_g, b - learning_rate * b_g))\n"
+        "    return new_layers\n",
+        {"w41-7c": "the list grows every epoch"},
+    ),
+    "batched gradient not divided by the batch size": (
+        "            dC_da = cost_der(predict, targets)\n",
+        "            dC_da = 2 * (predict - targets) / predict.shape[1]\n",
+        # the class's compute_gradient reuses backpropagation_batch
+        {"w42-6": "is 8 (the batch size) times autograd's",
+         "w42-8a": "is 10 (the batch size) times autograd's"},
+    ),
+    "batched gradient divided twice": (
+        "        layer_grads[i] = (layer_inputs[i].T @ dC_dz, np.sum(dC_dz, axis=0))\n",
+        "        n = inputs.shape[0]\n"
+        "        layer_grads[i] = (layer_inputs[i].T @ dC_dz / n, np.sum(dC_dz, axis=0) / n)\n",
+        {"w42-6": "do not divide by the batch size again", "w42-8a": "do not divide"},
+    ),
+    "a missing function": (
+        "def feed_forward_one_layer(W, b, x):\n",
+        "def forward_one_layer(W, b, x):\n",
+        {"w42-2b": "no function `feed_forward_one_layer` found"},
+    ),
+    "mse_der without the mean": (
+        "    return 2 * (predict - target) / np.size(predict)\n",
+        "    return 2 * (predict - target)\n",
+        # the hand-computed gradients of exercises 3 and 4 use it too
+        {"w42-3b": "divide 2 (predict - target) by predict.size", "w42-3d": "dC_dz is not",
+         "w42-3f": "differs from autograd", "w42-4a": "differs from autograd",
+         "w42-4c": "differs from autograd", "w42-6": "times autograd's"},
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_a_typical_mistake_loses_exactly_its_exercises(tmp_path, mistake):
+    old, new, expected = MISTAKES[mistake]
+    assert CORRECT.count(old) == 1, "the mutation must hit exactly one place"
+    text = CORRECT.replace(old, new)
+    if mistake.startswith("training loop"):
+        text = text.replace("    for _ in range(epochs):\n        layers_grad = gradient_func",
+                            "    new_layers = []\n    for _ in range(epochs):\n        layers_grad = gradient_func")
+    result = grade_text(tmp_path, text)
+    results = by_id(result)
+    assert lost(result) == set(expected), {e: results[e]["reason"] for e in lost(result)}
+    for exercise, phrase in expected.items():
+        assert phrase in results[exercise]["reason"], results[exercise]
+        assert results[exercise]["points"] == 0
+    assert result["total"] == len(EXERCISES) - len(expected)
+
+
+def test_a_cell_that_raises_does_not_stop_the_others(tmp_path):
+    # A script without cell markers runs statement by statement.
+    text = (
+        "import numpy as np\n"
+        "import a_module_that_does_not_exist\n"
+        "def sigmoid_der(z):\n"
+        "    s = 1 / (1 + np.exp(-z))\n"
+        "    return s * (1 - s)\n"
+        "1 / 0\n"
+        "def mse_der(predict, target):\n"
+        "    return 2 * (predict - target) / predict.size\n"
+    )
+    result = grade_text(tmp_path, text)
+    results = by_id(result)
+    assert results["w42-3c"]["status"] == results["w42-3b"]["status"] == "pass"
+    assert result["total"] == 2
+    assert any("ModuleNotFoundError" in note and "lines 2-2" in note for note in result["notes"])
+    assert any("ZeroDivisionError" in note for note in result["notes"])
+
+
+# ---------------------------------------------------------------------------
+# Hostile submissions are contained
+# ---------------------------------------------------------------------------
+def test_a_hostile_submission_is_contained(tmp_path):
+    result = grade_path(FIXTURES / "hostile.py", HOSTILE_LIMITS)
+    results = by_id(result)
+    status = {e: r["status"] for e, r in results.items()}
+    assert status["w42-3c"] == status["w42-3b"] == "pass"  # defined before and after the trouble
+    assert status["w41-3a"] == "timeout"  # create_layers loops
+    assert status["w41-4a"] == "error" and "exit code 1" in results["w41-4a"]["reason"]
+    assert status["w41-5a"] == "error" and "memory" in results["w41-5a"]["reason"]
+    assert status["w41-5b"] == "timeout" and "stopped by the grader" in results["w41-5b"]["reason"]
+    assert status["w41-3b"] == "missing"
+    notes = "\n".join(result["notes"])
+    assert "lines 16-18: timeout" in notes  # the plain endless loop
+    assert "lines 20-26: timeout" in notes and "stopped by the grader" in notes  # swallows the timer
+    assert "exit code 3" in notes  # os._exit at the top level
+    assert "lines 37-38: MemoryError" in notes
+    assert "RuntimeError: this cell is broken" in notes
+    assert "printed 10010000 characters" in notes
+    assert result["total"] == 2
+
+
+def test_a_looping_function_costs_only_its_exercises(tmp_path):
+    text = CORRECT.replace(
+        "def sigmoid_der(z):\n    return sigmoid(z) * (1 - sigmoid(z))\n",
+        "def sigmoid_der(z):\n    while len(str(z)) > 0:\n        pass\n",
+    ).replace("print(np.allclose(sigmoid_der(z), elementwise_grad(sigmoid)(z)))\n", "")
+    text = text.replace("dC_dz = dC_da * sigmoid_der(z)\n", "dC_dz = dC_da * a * (1 - a)\n")
+    text = text.replace("dC_dz2 = dC_da2 * sigmoid_der(z2)\n", "dC_dz2 = dC_da2 * a2 * (1 - a2)\n")
+    text = text.replace("dC_dz1 = dC_da1 * sigmoid_der(z1)\n", "dC_dz1 = dC_da1 * a1 * (1 - a1)\n")
+    text = text.replace("print(backpropagation(", "(backpropagation(")
+    # the later cells call sigmoid_der through the training: they time out and are skipped
+    result = grade_text(tmp_path, text, limits=Limits(cell_timeout=1, check_timeout=1.5, grace=0.5))
+    results = by_id(result)
+    assert results["w42-3c"]["status"] == "timeout"
+    assert results["w41-3a"]["status"] == results["w42-5a"]["status"] == "pass"
+
+
+# ---------------------------------------------------------------------------
+# Loading submissions
+# ---------------------------------------------------------------------------
+def test_ipython_syntax_is_neutralised():
+    assert strip_ipython("%matplotlib inline\nx = 1\n  !ls\n") == "pass\nx = 1\n  pass\n"
+    assert strip_ipython("%%bash\necho hi\n") == ""
+    assert strip_ipython("%%time\nx = 1\n") == "pass\nx = 1\n"
+
+
+def test_scripts_split_into_cells_and_keep_their_line_numbers():
+    cells = script_cells("a = 1\n\n@staticmethod\ndef f():\n    return a\n")
+    assert [c.label for c in cells] == ["lines 1-1", "lines 3-5"]
+    assert cells[1].source.count("\n") == 5
+    marked = script_cells("# %%\na = 1\n# %% two\nb = 2\n")
+    assert [c.label for c in marked] == ["lines 2-2", "lines 4-4"]
+
+
+def test_notebooks_give_their_code_cells_in_order():
+    text = json.dumps({"cells": [
+        {"cell_type": "markdown", "source": "# title"},
+        {"cell_type": "code", "source": ["a = 1\n", "b = 2"]},
+        {"cell_type": "code", "source": ""},
+        {"cell_type": "code", "source": "c = 3"},
+    ]})
+    assert [(c.label, c.source) for c in notebook_cells(text)] == [
+        ("cell 1", "a = 1\nb = 2\n"), ("cell 3", "c = 3\n")]
+
+
+# ---------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------
+def test_the_command_line_grades_a_folder_and_writes_json(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.py").write_text(
+        "import numpy as np\n\ndef sigmoid_der(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n")
+    (folder / "bob.py").write_text(
+        "import numpy as np\n\ndef sigmoid_der(z):\n    return 1 / (1 + np.exp(-z))\n")
+    out = tmp_path / "grades.json"
+    env = dict(os.environ, PYTHONWARNINGS="error")
+    run = subprocess.run(
+        [sys.executable, "-m", "ffnn.grade", str(folder), "--json", str(out),
+         "--exercise", "w42-3c", "--check-timeout", "5"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    assert "alice.py  1/1" in run.stdout and "bob.py    0/1" in run.stdout
+    assert "returns sigmoid(z), not its derivative" in run.stdout
+    data = json.loads(out.read_text())
+    assert [Path(s["path"]).name for s in data["submissions"]] == ["alice.py", "bob.py"]
+    for submission in data["submissions"]:
+        assert submission["max_total"] == 1
+        assert [set(r) for r in submission["results"]] == [ENTRY_KEYS]
+    assert [s["total"] for s in data["submissions"]] == [1, 0]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["no/such/file.ipynb"], "no such file or folder"),
+    (["README.md"], "expected a .ipynb notebook or a .py file"),
+])
+def test_the_command_line_fails_clearly_when_it_cannot_grade(capsys, argv, message):
+    root = Path(__file__).parent.parent
+    assert main([str(root / a) if a == "README.md" else a for a in argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_broken_notebook_is_an_error(tmp_path, capsys):
+    path = tmp_path / "broken.ipynb"
+    path.write_text("{not json")
+    assert main([str(path)]) == 2
+    assert "not a Jupyter notebook" in capsys.readouterr().err
+
+
+def test_no_arguments_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
