@@ -275,3 +275,9 @@ def test_no_arguments_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([])
     assert exit_info.value.code == 2
+
+
+def test_the_typical_mistakes_fixture_loses_exactly_its_three_mistakes():
+    result = grade_path(FIXTURES / "typical_mistakes.py", LIMITS)
+    assert lost(result) == {"w41-5c", "w41-6c", "w41-7c", "w42-6", "w42-8a"}
+    assert result["total"] == len(EXERCISES) - 5
