@@ -68,9 +68,14 @@ def run(data, optimizer, lr, l2=0.0, activation="relu", initialization="he", epo
         h = ffnn.train(net, Xtr, Ytr, make_optimizer(optimizer, lr), epochs=epochs,
                        batch_size=batch_size, seed=seed, X_val=Xv, Y_val=Yv, progress=False)
     except ffnn.DivergenceError:
-        return {"diverged": True, "val_accuracy": None, "train_accuracy": None}
+        return {"diverged": True, "val_accuracy": None, "train_accuracy": None,
+                "dead_fraction": None}
+    W, b = net.layers[0]
     return {
         "diverged": False,
+        # hidden units whose pre-activation is <= 0 for every training image: a dead
+        # ReLU outputs 0 and has gradient 0 for all of them, so it never recovers
+        "dead_fraction": float(np.mean(np.all(Xtr @ W + b <= 0, axis=0))),
         "val_accuracy": h["val_accuracy"][-1],
         "train_accuracy": ffnn.accuracy(net.predict(Xtr), Ytr),
         "history": h,
@@ -104,8 +109,10 @@ def main():
         block = grid_out[k * n : (k + 1) * n]
         val = np.array([acc(r) for r in block]).reshape(len(GRID_LRS), len(GRID_L2))
         train = np.array([acc(r, "train_accuracy") for r in block]).reshape(val.shape)
+        dead = np.array([acc(r, "dead_fraction") for r in block]).reshape(val.shape)
         i, j = np.unravel_index(np.nanargmax(val), val.shape)
         grids[o] = {"label": OPTIMIZER_LABELS[o], "val_accuracy": val, "train_accuracy": train,
+                    "dead_fraction": dead,
                     "diverged": np.array([r["diverged"] for r in block]).reshape(val.shape),
                     "best": {"learning_rate": GRID_LRS[i], "l2": GRID_L2[j],
                              "val_accuracy": float(val[i, j])}}
