@@ -217,6 +217,26 @@ def fresh(layers):
     return [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in layers]
 
 
+def _columns(layers):
+    """Batch layers for a student who puts samples in columns: b of shape (n_out, 1)."""
+    return [(np.array(W, dtype=float), np.array(b, dtype=float).reshape(-1, 1)) for W, b in layers]
+
+
+COLUMNS_REASON = ("{name} treats columns as samples (W.T @ A): the exercises use rows as samples, "
+                  "X of shape (n, n_in), Z = A @ W + b and b of shape (n_out,)")
+
+
+def _works_with_columns(func, X, layers, funcs, *rest):
+    """True when ``func`` runs on the transposed problem (samples in columns)."""
+    try:
+        func(X.T.copy(), _columns(layers), list(funcs), *rest)
+    except (StepTimeout, MemoryError):
+        raise
+    except BaseException:  # noqa: BLE001
+        return False
+    return True
+
+
 def as_layers(value, n_layers, what):
     """``value`` as a list of ``(W, b)`` float arrays, or :class:`Fail`."""
     if not isinstance(value, (list, tuple)):
@@ -519,7 +539,7 @@ def _w41_5b(ctx):
         except (Fail, StudentError) as outcome:
             first = outcome
         for args, reason in (
-            ((X.T.copy(), fresh(layers)), "feed_forward_batch treats columns as samples (W.T @ A): "
+            ((X.T.copy(), _columns(layers)), "feed_forward_batch treats columns as samples (W.T @ A): "
              "the exercises use rows as samples, X of shape (n, n_in) and Z = A @ W + b"),
             ((X.copy(), [(W.T.copy(), b.copy()) for W, b in layers]),
              "feed_forward_batch computes A @ W.T: batch layers already have W of shape (n_in, n_out); "
@@ -862,8 +882,13 @@ def _w42_6(ctx):
     ref_inputs, ref_zs, ref_out = _net.feed_forward_saver_batch(X, layers, funcs)
 
     for saver in ctx.versions("feed_forward_saver_batch")[:1]:
-        out = call("feed_forward_saver_batch(X, layers, activation_funcs)", saver, X.copy(),
-                   fresh(layers), list(funcs), hint=BATCH_HINT)
+        try:
+            out = call("feed_forward_saver_batch(X, layers, activation_funcs)", saver, X.copy(),
+                       fresh(layers), list(funcs), hint=BATCH_HINT)
+        except StudentError:
+            if _works_with_columns(saver, X, layers, funcs):
+                raise Fail(COLUMNS_REASON.format(name="feed_forward_saver_batch")) from None
+            raise
         if not isinstance(out, (list, tuple)) or len(out) != 3:
             raise Fail("feed_forward_saver_batch should return (layer_inputs, zs, a)")
         inputs, zs, a = out
@@ -887,8 +912,14 @@ def _w42_6(ctx):
         if default is not None and default.default is default.empty:
             mine = ctx.versions("mse_der")
             kwargs["cost_der"] = mine[0] if mine else ref_mse_der
-        got = as_layers(call(label, f, X.copy(), fresh(layers), list(funcs), Y.copy(), list(ders),
-                             hint=BATCH_HINT, **kwargs), 3, "backpropagation_batch")
+        try:
+            got = call(label, f, X.copy(), fresh(layers), list(funcs), Y.copy(), list(ders),
+                       hint=BATCH_HINT, **kwargs)
+        except StudentError:
+            if _works_with_columns(f, X, layers, funcs, Y.T.copy(), list(ders)):
+                raise Fail(COLUMNS_REASON.format(name="backpropagation_batch")) from None
+            raise
+        got = as_layers(got, 3, "backpropagation_batch")
         reason = grad_mismatch(got, expected, "backpropagation_batch", n=n)
         if reason and own is not None and grad_mismatch(got, own, "", n=n) is None:
             return  # consistent with the student's own cost
