@@ -76,8 +76,10 @@ report: $(HTML) $(PDF)
 	@echo "PDF:  $(abspath $(PDF))"
 
 # --- grading a submission ------------------------------------------------------
+# make grade SUBMISSION=notebook.ipynb [GRADE_FLAGS="--json grades.json"]
 grade: $(READY)
-	$(PY) -m ffnn.grade $(SUBMISSION)
+	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path [GRADE_FLAGS=...]"; exit 2; }
+	$(PY) -m ffnn.grade $(SUBMISSION) $(GRADE_FLAGS)
 
 clean:
 	rm -rf _output results/*.json results/.tests-passed figures/*.png figures/.drawn
