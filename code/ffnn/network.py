@@ -43,7 +43,7 @@ from .activations import (
     tanh,
     tanh_der,
 )
-from .losses import COST_DERIVATIVES, COSTS, cross_entropy, cross_entropy_der, mse_der
+from .losses import COST_DERIVATIVES, COSTS, cross_entropy, cross_entropy_der, mse, mse_der
 
 INITIALIZATIONS = ("normal", "xavier", "he")
 
@@ -252,9 +252,9 @@ def _identity_backward(delta, a, tmp, mask):
 
 
 def _softmax_forward(h):
-    h -= h.max(axis=1, keepdims=True)
+    h -= np.maximum.reduce(h, axis=1, keepdims=True)
     np.exp(h, out=h)
-    h /= h.sum(axis=1, keepdims=True)
+    h /= np.add.reduce(h, axis=1, keepdims=True)
 
 
 # activation -> (its registered derivative, f in place, δ ⊙= f'(z) from a = f(z),
@@ -269,6 +269,23 @@ _KERNELS = {
 }
 
 
+def _cross_entropy_cost(predict, target):
+    """:func:`ffnn.cross_entropy` for a batch, in plain numpy (same operations)."""
+    log_p = np.log(np.maximum(predict, _TINY[predict.dtype]))
+    return -np.add.reduce(target * log_p, axis=None) / predict.shape[0]
+
+
+_TINY = {np.dtype(t): np.finfo(t).tiny for t in (np.float16, np.float32, np.float64, np.longdouble)}
+
+
+def _mse_cost(predict, target):
+    """:func:`ffnn.mse` in plain numpy (same operations)."""
+    return np.mean((predict - target) ** 2)
+
+
+_COST_KERNELS = {id(cross_entropy): (cross_entropy, _cross_entropy_cost), id(mse): (mse, _mse_cost)}
+
+
 class _Workspace:
     """Buffers of the fast path for batches of at most ``rows`` samples.
 
@@ -279,15 +296,18 @@ class _Workspace:
     uses the first rows of each buffer.
     """
 
-    def __init__(self, rows, network_input_size, sizes, needs, dtype):
-        self.rows = rows
+    def __init__(self, rows, network_input_size, sizes, plan, dtype):
+        self.rows, self.plan = rows, plan
+        self._views = {}
+        if plan is None:  # the reference path allocates its own arrays
+            return
+        needs = [kernel[4] for kernel in plan]
         self.a = [np.empty((rows, n), dtype) for n in sizes]
         self.delta = [np.empty((rows, n), dtype) for n in sizes]
         self.tmp = [np.empty((rows, n), dtype) if k == "tmp" else None for n, k in zip(sizes, needs)]
         self.mask = [np.empty((rows, n), bool) if k == "mask" else None for n, k in zip(sizes, needs)]
         n_ins = [network_input_size, *sizes[:-1]]
         self.grads = [(np.empty((i, o), dtype), np.empty(o, dtype)) for i, o in zip(n_ins, sizes)]
-        self._views = {}
 
     def views(self, m):
         """``(a, delta, tmp, mask)`` cut to the first ``m`` rows."""
@@ -330,7 +350,9 @@ def _derivative_of(func, functions=ACTIVATIONS, derivatives=DERIVATIVES):
 
 
 def _check_finite(array, argument):
-    if not np.all(np.isfinite(array)):
+    # min and max are NaN when any element is, and ±inf show in them: two
+    # passes over the data, without a boolean array of its size.
+    if array.size and not (np.isfinite(np.min(array)) and np.isfinite(np.max(array))):
         bad = np.size(array) - np.count_nonzero(np.isfinite(array))
         raise ValueError(f"{argument}: expected finite values, found {bad} NaN or infinite")
 
@@ -523,13 +545,14 @@ class NeuralNetwork:
         return plan
 
     def _workspace(self, rows):
-        """Buffers for :meth:`_backprop` on batches of at most ``rows`` samples."""
-        plan = self._fast_plan() or []
-        return _Workspace(
-            rows, self.network_input_size, self.layer_output_sizes,
-            [kernel[4] for kernel in plan] or [None] * len(self.layer_output_sizes),
-            self.dtype,
-        )
+        """Buffers for :meth:`_backprop` on batches of at most ``rows`` samples.
+
+        The workspace also keeps the network's :meth:`_fast_plan`: it serves
+        one network, as configured when the workspace was made (one call of
+        :func:`ffnn.train`).
+        """
+        return _Workspace(rows, self.network_input_size, self.layer_output_sizes,
+                          self._fast_plan(), self.dtype)
 
     def _backprop(self, X, Y, workspace=None):
         """Gradients and the data cost for checked X, Y (the training hot path).
@@ -544,11 +567,11 @@ class NeuralNetwork:
         allocated, and the returned gradient arrays are the workspace's own,
         overwritten by the next call; without one they are new arrays.
         """
-        plan = self._fast_plan()
-        if plan is None:
-            return self._backprop_reference(X, Y)
         m = X.shape[0]
         ws = self._workspace(m) if workspace is None else workspace
+        plan = ws.plan
+        if plan is None:
+            return self._backprop_reference(X, Y)
         acts, deltas, tmps, masks = ws.views(m)
         layers = self.layers
 
@@ -577,12 +600,15 @@ class NeuralNetwork:
                 plan[i][3](deltas[i], acts[i], tmps[i], masks[i])
             dW, db = ws.grads[i]
             np.matmul((X if i == 0 else acts[i - 1]).T, deltas[i], out=dW)
-            np.sum(deltas[i], axis=0, out=db)
+            np.add.reduce(deltas[i], axis=0, out=db)
             if self.l2:
                 dW += 2.0 * self.l2 * layers[i][0]
             if self.l1:
                 dW += self.l1 * np.sign(layers[i][0])
-        return ws.grads, self.cost_fun(predict, Y)
+        cost = _COST_KERNELS.get(id(self.cost_fun))
+        if cost is None or cost[0] is not self.cost_fun:
+            return ws.grads, self.cost_fun(predict, Y)
+        return ws.grads, cost[1](predict, Y)
 
     def _backprop_reference(self, X, Y):
         """:meth:`_backprop` by the plain functions, for any activation and cost."""

@@ -42,7 +42,7 @@ class Optimizer:
         params = [p for layer in layers for p in layer]
         grads = [g for layer in layer_grads for g in layer]
         for k, (p, g) in enumerate(zip(params, grads)):
-            if np.shape(g) != p.shape:
+            if (g.shape if isinstance(g, np.ndarray) else np.shape(g)) != p.shape:
                 raise ValueError(
                     f"layer_grads[{k // 2}][{k % 2}]: expected shape {p.shape}, "
                     f"got {np.shape(g)}"

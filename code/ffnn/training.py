@@ -112,8 +112,8 @@ def train(
                 else:
                     batch = order[start : start + rows]
                     k = len(batch)
-                    Xb = np.take(X, batch, axis=0, out=X_batch[:k], mode="clip")
-                    Yb = np.take(Y, batch, axis=0, out=Y_batch[:k], mode="clip")
+                    Xb = X.take(batch, axis=0, out=X_batch[:k], mode="clip")
+                    Yb = Y.take(batch, axis=0, out=Y_batch[:k], mode="clip")
                 grads, cost = network._backprop(Xb, Yb, workspace)
                 cost = float(cost) + float(network.penalty())
                 if not math.isfinite(cost):
