@@ -7,8 +7,8 @@ with heavy-ball momentum 0.9), and the script prints a table and writes
 
 Workloads
   W1  digits (1797 x 64, scaled to [0, 1]), hidden [64, 32] ReLU, batch 32
-  W2  MNIST-sized synthetic data (60000 x 784, 10 classes, labels = argmax of
-      a fixed random linear map of the inputs), hidden [128, 64] ReLU, batch 128
+  W2  MNIST-sized synthetic data (60000 x 784 uniform on [-1, 1), 10 classes, labels
+      = argmax of a fixed random linear map of the inputs), hidden [128, 64] ReLU, batch 128
   W3  iris (150 x 4, standardised), hidden [8] sigmoid, batch 10
   all with a softmax output and the cross-entropy cost.
 
@@ -99,12 +99,11 @@ def load(workload):
         X, _, labels = ffnn.load_iris()
         return (X - X.mean(axis=0)) / X.std(axis=0), labels, 3
     rng = np.random.default_rng(2024)
-    X = rng.random((60000, 784))  # pixel-like values in [0, 1)
-    X -= 0.5
-    teacher = rng.standard_normal((784, 10))
-    labels = np.argmax(X @ teacher, axis=1)
-    X += 0.5
-    return X, labels, 10
+    X = rng.random((60000, 784))  # 784 "pixels", centred: uniform on [-1, 1)
+    X *= 2.0
+    X -= 1.0
+    teacher = rng.standard_normal((784, 10))  # the learnable rule: a fixed linear map
+    return X, np.argmax(X @ teacher, axis=1), 10
 
 
 def data_for(name, X, labels, n_classes):
