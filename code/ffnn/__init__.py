@@ -8,8 +8,10 @@ The modules follow the report: :mod:`ffnn.activations` (f and f'),
 :mod:`ffnn.losses` (C and its derivative), :mod:`ffnn.network` (forward pass,
 backpropagation, the ``NeuralNetwork`` class), :mod:`ffnn.optimizers`
 (gradient methods), :mod:`ffnn.training` (the training loop),
-:mod:`ffnn.data` (iris, digits, the Runge function) and
-:mod:`ffnn.gradcheck` (finite differences and ``rel_error``).
+:mod:`ffnn.data` (iris, digits, the Runge function),
+:mod:`ffnn.gradcheck` (finite differences and ``rel_error``),
+:mod:`ffnn.fastpath` (the in-place backpropagation that training uses) and
+:mod:`ffnn.grade` (grading students' submissions).
 """
 
 from .activations import (

@@ -26,24 +26,9 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 
-from .activations import (
-    ACTIVATIONS,
-    DERIVATIVES,
-    LEAKY_SLOPE,
-    identity,
-    identity_der,
-    leaky_relu,
-    leaky_relu_der,
-    relu,
-    relu_der,
-    sigmoid,
-    sigmoid_der,
-    softmax,
-    softmax_vjp,
-    tanh,
-    tanh_der,
-)
-from .losses import COST_DERIVATIVES, COSTS, cross_entropy, cross_entropy_der, mse, mse_der
+from . import fastpath
+from .activations import ACTIVATIONS, DERIVATIVES, softmax, softmax_vjp
+from .losses import COST_DERIVATIVES, COSTS, cross_entropy, cross_entropy_der, mse_der
 
 INITIALIZATIONS = ("normal", "xavier", "he")
 
@@ -87,10 +72,10 @@ def _output_delta(predict, target, z, f, f_der, cost_der):
     """δ^L = ∂C/∂z^L for the output layer.
 
     With :func:`ffnn.cross_entropy_der` the cost derivative already is
-    ∂C/∂z^L for a softmax output (the simplification), and ``f_der`` is not
-    used.  Any other cost through a softmax output goes through the full
-    softmax Jacobian (:func:`softmax_vjp`); element-wise outputs multiply by
-    f'(z^L).
+    ∂C/∂z^L for a softmax output (the simplification).  Otherwise
+    δ^L = ∂C/∂a^L ⊙ f'(z^L) with the given derivative; a softmax output
+    given ``None`` as its derivative goes through the full softmax
+    Jacobian (:func:`softmax_vjp`).
     """
     if cost_der is cross_entropy_der:
         if f is not softmax:
@@ -100,9 +85,11 @@ def _output_delta(predict, target, z, f, f_der, cost_der):
             )
         return cost_der(predict, target)
     dC_da = cost_der(predict, target)
+    if f_der is not None:
+        return dC_da * f_der(z)
     if f is softmax:
         return softmax_vjp(predict, dC_da)
-    return dC_da * f_der(z)
+    raise ValueError("activation_ders[-1]: expected the output layer's derivative, got None")
 
 
 def backpropagation(x, layers, activation_funcs, target, activation_ders, cost_der=mse_der):
@@ -188,136 +175,6 @@ def backpropagation_from_saved(layer_inputs, zs, predict, Y, layers, funcs, ders
             delta = (delta @ layers[i + 1][0].T) * ders[i](zs[i])
         grads[i] = (layer_inputs[i].T @ delta, delta.sum(axis=0))
     return grads
-
-
-# ---------------------------------------------------------------------------
-# The training hot path: the same recursion, in place, on preallocated buffers.
-# ---------------------------------------------------------------------------
-# Plain numpy (no autograd wrappers), one buffer per a^l and Δ^l, and the
-# gradients written straight into their arrays.  Every kernel performs the
-# operations of the reference function it replaces, in the same order, so
-# the fast path agrees with backpropagation_batch to rounding (the tests ask
-# for 1e-12) and keeps the dtype of its buffers: float32 stays float32.
-# Z^l needs no buffer of its own: f_l is applied to it in place, and every
-# derivative below is written with a^l = f_l(z^l) (σ' = a(1 - a),
-# tanh' = 1 - a², relu' = [a > 0]).
-def _relu_forward(h):
-    np.maximum(h, 0.0, out=h)
-
-
-def _relu_backward(delta, a, tmp, mask):
-    np.greater(a, 0.0, out=mask)
-    np.multiply(delta, mask, out=delta)
-
-
-def _leaky_relu_forward(h):
-    np.multiply(h, LEAKY_SLOPE, out=h, where=~(h > 0))
-
-
-def _leaky_relu_backward(delta, a, tmp, mask):
-    np.greater(a, 0.0, out=mask)
-    np.logical_not(mask, out=mask)
-    np.multiply(delta, LEAKY_SLOPE, out=delta, where=mask)
-
-
-def _sigmoid_forward(h):
-    h *= 0.5  # 0.5 (1 + tanh(z/2)), the reference's overflow-free form
-    np.tanh(h, out=h)
-    h += 1.0
-    h *= 0.5
-
-
-def _sigmoid_backward(delta, a, tmp, mask):
-    np.subtract(1.0, a, out=tmp)
-    np.multiply(a, tmp, out=tmp)
-    np.multiply(delta, tmp, out=delta)
-
-
-def _tanh_forward(h):
-    np.tanh(h, out=h)
-
-
-def _tanh_backward(delta, a, tmp, mask):
-    np.square(a, out=tmp)
-    np.subtract(1.0, tmp, out=tmp)
-    np.multiply(delta, tmp, out=delta)
-
-
-def _identity_forward(h):
-    pass
-
-
-def _identity_backward(delta, a, tmp, mask):
-    pass
-
-
-def _softmax_forward(h):
-    h -= np.maximum.reduce(h, axis=1, keepdims=True)
-    np.exp(h, out=h)
-    h /= np.add.reduce(h, axis=1, keepdims=True)
-
-
-# activation -> (its registered derivative, f in place, δ ⊙= f'(z) from a = f(z),
-# which scratch buffer the derivative needs)
-_KERNELS = {
-    id(identity): (identity, identity_der, _identity_forward, _identity_backward, None),
-    id(relu): (relu, relu_der, _relu_forward, _relu_backward, "mask"),
-    id(leaky_relu): (leaky_relu, leaky_relu_der, _leaky_relu_forward, _leaky_relu_backward, "mask"),
-    id(sigmoid): (sigmoid, sigmoid_der, _sigmoid_forward, _sigmoid_backward, "tmp"),
-    id(tanh): (tanh, tanh_der, _tanh_forward, _tanh_backward, "tmp"),
-    id(softmax): (softmax, None, _softmax_forward, None, None),
-}
-
-
-def _cross_entropy_cost(predict, target):
-    """:func:`ffnn.cross_entropy` for a batch, in plain numpy (same operations)."""
-    log_p = np.log(np.maximum(predict, _TINY[predict.dtype]))
-    return -np.add.reduce(target * log_p, axis=None) / predict.shape[0]
-
-
-_TINY = {np.dtype(t): np.finfo(t).tiny for t in (np.float16, np.float32, np.float64, np.longdouble)}
-
-
-def _mse_cost(predict, target):
-    """:func:`ffnn.mse` in plain numpy (same operations)."""
-    return np.mean((predict - target) ** 2)
-
-
-_COST_KERNELS = {id(cross_entropy): (cross_entropy, _cross_entropy_cost), id(mse): (mse, _mse_cost)}
-
-
-class _Workspace:
-    """Buffers of the fast path for batches of at most ``rows`` samples.
-
-    ``a[l-1]`` holds z^l and then a^l, ``delta[l-1]`` holds Δ^l, ``tmp`` and
-    ``mask`` are scratch for f_l', and ``grads`` receives ``(∂C/∂W^l,
-    ∂C/∂b^l)``: the arrays that :meth:`NeuralNetwork._backprop` returns, and
-    overwrites at its next call with the same workspace.  A smaller batch
-    uses the first rows of each buffer.
-    """
-
-    def __init__(self, rows, network_input_size, sizes, plan, dtype):
-        self.rows, self.plan = rows, plan
-        self._views = {}
-        if plan is None:  # the reference path allocates its own arrays
-            return
-        needs = [kernel[4] for kernel in plan]
-        self.a = [np.empty((rows, n), dtype) for n in sizes]
-        self.delta = [np.empty((rows, n), dtype) for n in sizes]
-        self.tmp = [np.empty((rows, n), dtype) if k == "tmp" else None for n, k in zip(sizes, needs)]
-        self.mask = [np.empty((rows, n), bool) if k == "mask" else None for n, k in zip(sizes, needs)]
-        n_ins = [network_input_size, *sizes[:-1]]
-        self.grads = [(np.empty((i, o), dtype), np.empty(o, dtype)) for i, o in zip(n_ins, sizes)]
-
-    def views(self, m):
-        """``(a, delta, tmp, mask)`` cut to the first ``m`` rows."""
-        views = self._views.get(m)
-        if views is None:
-            if m > self.rows:
-                raise ValueError(f"workspace: a batch of {m} rows, the buffers hold {self.rows}")
-            cut = [[None if x is None else x[:m] for x in xs] for xs in (self.a, self.delta, self.tmp, self.mask)]
-            views = self._views[m] = tuple(cut)
-        return views
 
 
 # ---------------------------------------------------------------------------
@@ -429,6 +286,8 @@ class NeuralNetwork:
         self.layer_output_sizes = [int(n) for n in sizes]
         self.activation_funcs = funcs
         self.activation_ders = [_lookup(d, DERIVATIVES, "activation_ders") for d in ders]
+        if funcs and funcs[-1] is softmax:  # folded into the cost's derivative
+            self.activation_ders[-1] = None
         self.cost_fun = _lookup(cost_fun, COSTS, "cost_fun")
         self.cost_der = _lookup(cost_der, COST_DERIVATIVES, "cost_der")
         self.l2, self.l1 = float(l2), float(l1)
@@ -522,93 +381,29 @@ class NeuralNetwork:
         return self._backprop(X, self._check_targets(X, targets))[0]
 
     def _fast_plan(self):
-        """The kernels of the fast path, one per layer, or None to use the reference.
-
-        The fast path covers the registered activations with their own
-        derivatives, and a softmax output with any cost; anything else
-        (a function of the user's, a derivative paired differently, the
-        cross-entropy derivative without softmax, which the reference
-        refuses) goes through :func:`backpropagation_from_saved`.
-        """
-        plan = []
-        last = len(self.activation_funcs) - 1
-        for i, (f, d) in enumerate(zip(self.activation_funcs, self.activation_ders)):
-            kernel = _KERNELS.get(id(f))
-            if kernel is None or kernel[0] is not f:
-                return None
-            if f is softmax:
-                if i != last:
-                    return None
-            elif d is not kernel[1] or (i == last and self.cost_der is cross_entropy_der):
-                return None
-            plan.append(kernel)
-        return plan
+        """The in-place kernels for each layer, or None to use the reference path."""
+        return fastpath.plan(self.activation_funcs, self.activation_ders, self.cost_der)
 
     def _workspace(self, rows):
-        """Buffers for :meth:`_backprop` on batches of at most ``rows`` samples.
-
-        The workspace also keeps the network's :meth:`_fast_plan`: it serves
-        one network, as configured when the workspace was made (one call of
-        :func:`ffnn.train`).
-        """
-        return _Workspace(rows, self.network_input_size, self.layer_output_sizes,
-                          self._fast_plan(), self.dtype)
+        """Buffers for :meth:`_backprop` on batches of at most ``rows`` samples."""
+        return fastpath.Workspace(
+            rows, self.network_input_size, self.layer_output_sizes, self._fast_plan(), self.dtype
+        )
 
     def _backprop(self, X, Y, workspace=None):
-        """Gradients and the data cost for checked X, Y (the training hot path).
+        """Gradients (penalty included) and the data cost for checked X, Y.
 
-        Returns ``([(∂C/∂W^l, ∂C/∂b^l), ...], C)`` as
-        :func:`backpropagation_batch` (plus the penalty's gradient) does, but
-        computed in place: forward ``Z^l = A^{l-1} W^l + b^l`` and ``A^l =
-        f_l(Z^l)`` in one buffer per layer, then Δ^L, Δ^l = Δ^{l+1}
-        (W^{l+1})^T ⊙ f_l'(Z^l), ∂C/∂W^l = (A^{l-1})^T Δ^l and ∂C/∂b^l =
-        Σ_rows Δ^l.  Δ^0 (the gradient with respect to the inputs) is never
-        formed.  With a ``workspace`` from :meth:`_workspace` nothing is
-        allocated, and the returned gradient arrays are the workspace's own,
-        overwritten by the next call; without one they are new arrays.
+        Returns ``([(∂C/∂W^l, ∂C/∂b^l), ...], C)``.  This is the training
+        hot path: :func:`ffnn.fastpath.backprop` computes what
+        :func:`backpropagation_batch` computes, in place in a ``workspace``
+        from :meth:`_workspace` (whose gradient arrays it returns and
+        overwrites at the next call).  Activations without in-place kernels
+        take :meth:`_backprop_reference`.
         """
-        m = X.shape[0]
-        ws = self._workspace(m) if workspace is None else workspace
-        plan = ws.plan
-        if plan is None:
+        ws = self._workspace(X.shape[0]) if workspace is None else workspace
+        if ws.plan is None:
             return self._backprop_reference(X, Y)
-        acts, deltas, tmps, masks = ws.views(m)
-        layers = self.layers
-
-        a = X
-        for (W, b), h, kernel in zip(layers, acts, plan):
-            np.matmul(a, W, out=h)
-            h += b
-            kernel[2](h)
-            a = h
-        predict = a
-
-        last = len(layers) - 1
-        delta = deltas[last]
-        if self.cost_der is cross_entropy_der:  # softmax output: Δ^L = (A^L - Y) / n
-            np.subtract(predict, Y, out=delta)
-            delta /= m
-        elif plan[last][0] is softmax:  # any other cost: the full softmax Jacobian
-            np.copyto(delta, softmax_vjp(predict, self.cost_der(predict, Y)))
-        else:
-            np.copyto(delta, self.cost_der(predict, Y))
-            plan[last][3](delta, predict, tmps[last], masks[last])
-
-        for i in range(last, -1, -1):
-            if i < last:
-                np.matmul(deltas[i + 1], layers[i + 1][0].T, out=deltas[i])
-                plan[i][3](deltas[i], acts[i], tmps[i], masks[i])
-            dW, db = ws.grads[i]
-            np.matmul((X if i == 0 else acts[i - 1]).T, deltas[i], out=dW)
-            np.add.reduce(deltas[i], axis=0, out=db)
-            if self.l2:
-                dW += 2.0 * self.l2 * layers[i][0]
-            if self.l1:
-                dW += self.l1 * np.sign(layers[i][0])
-        cost = _COST_KERNELS.get(id(self.cost_fun))
-        if cost is None or cost[0] is not self.cost_fun:
-            return ws.grads, self.cost_fun(predict, Y)
-        return ws.grads, cost[1](predict, Y)
+        return fastpath.backprop(self.layers, X, Y, ws, self.cost_fun, self.cost_der, self.l2, self.l1)
 
     def _backprop_reference(self, X, Y):
         """:meth:`_backprop` by the plain functions, for any activation and cost."""
