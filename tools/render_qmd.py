@@ -84,6 +84,7 @@ TYPST_HEADER = """
 #show table: set par(justify: false)
 #show table: set text(hyphenate: false)
 #show figure.caption: set par(justify: false)
+#show figure.where(kind: table): set block(breakable: true)
 #show raw.where(block: true): set block(fill: luma(246), inset: 6pt, radius: 2pt, width: 100%)
 #show raw.where(block: true, lang: none): set block(fill: none, stroke: (left: 2pt + luma(200)))
 // shrink what would not fit the text width: images, and display equations
