@@ -51,19 +51,20 @@ def create_layers(network_input_size, layer_output_sizes, rng=None):
 
 
 def feed_forward(x, layers, activation_funcs):
-    """Return a^L for one input x of shape (n_in,): z^l = W^l a^{l-1} + b^l."""
-    a = x
-    for (W, b), f in zip(layers, activation_funcs, strict=True):
-        a = f(W @ a + b)
-    return a
+    """Return a^L for one input x of shape (n_in,): z^l = W^l a^{l-1} + b^l.
+
+    Since W a = a W^T, one vector is a batch of one with the weights
+    transposed: this is :func:`feed_forward_batch` on ``(W^T, b)``.
+    """
+    return feed_forward_batch(x, [(W.T, b) for W, b in layers], activation_funcs)
 
 
 def feed_forward_saver(x, layers, activation_funcs):
     """Forward pass that keeps what backpropagation needs.
 
     Returns ``(layer_inputs, zs, a)``: ``layer_inputs[l-1]`` is a^{l-1} (the
-    input of layer l), ``zs[l-1]`` is z^l, and ``a`` is a^L.  Since
-    W a = a W^T, one vector is a batch of one with the weights transposed.
+    input of layer l), ``zs[l-1]`` is z^l, and ``a`` is a^L (as
+    :func:`feed_forward`, through the batch code).
     """
     return feed_forward_saver_batch(x, [(W.T, b) for W, b in layers], activation_funcs)
 
