@@ -64,7 +64,7 @@ results/bench.json:
 	$(MAKE) bench
 
 # --- the report ---------------------------------------------------------------
-$(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn tools/render_qmd.py | results/bench.json
+$(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn tools/render_qmd.py results/bench.json
 	if command -v quarto >/dev/null; then \
 	  QUARTO_PYTHON=$(abspath $(PY)) quarto render; \
 	else \

@@ -145,7 +145,7 @@ def test_class_matches_the_functions(rng):
     assert [z.shape for z in zs] == [(150, 8), (150, 3)] and a.shape == (150, 3)
     expected = ffnn.backpropagation_batch(X, net.layers, net.activation_funcs, Y,
                                           [ffnn.sigmoid_der, None], ffnn.cross_entropy_der)
-    assert rel_error(net.compute_gradient(X, Y), expected) == 0.0
+    assert rel_error(net.compute_gradient(X, Y), expected) < 1e-12  # the fast path, to rounding
     assert np.isclose(net.cost(X, Y), ffnn.cross_entropy(net.predict(X), Y))
 
 

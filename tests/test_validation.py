@@ -67,3 +67,19 @@ def test_optimiser_arguments_are_checked():
     net = _net(seed=0)
     with pytest.raises(ValueError, match=r"layer_grads\[0\]\[0\]: expected shape \(4, 8\)"):
         ffnn.GradientDescent().step(net.layers, [(np.zeros((8, 4)), np.zeros(8)), (np.zeros((8, 3)), np.zeros(3))])
+
+
+def test_plain_functions_refuse_what_numpy_would_broadcast_silently(rng):
+    layers = ffnn.create_layers_batch(4, [3, 2], rng=rng)
+    funcs = [ffnn.relu, ffnn.sigmoid]
+    with pytest.raises(ValueError, match=r"inputs: expected 4 features per sample.*\(10, 5\)"):
+        ffnn.feed_forward_batch(np.zeros((10, 5)), layers, funcs)
+    with pytest.raises(ValueError, match=r"activation_funcs: expected one per layer \(2\), got 1"):
+        ffnn.feed_forward_batch(np.zeros((10, 4)), layers, funcs[:1])
+    with pytest.raises(ValueError, match=r"target: expected the shape of the prediction \(10, 2\), got \(10,\)"):
+        ffnn.backpropagation_batch(np.zeros((10, 4)), layers, funcs, np.zeros(10),
+                                   [ffnn.relu_der, ffnn.sigmoid_der], ffnn.mse_der)
+    with pytest.raises(ValueError, match=r"target: expected the shape"):
+        ffnn.mse(np.zeros((5, 1)), np.zeros(5))
+    with pytest.raises(ValueError, match=r"target: expected the shape"):
+        ffnn.cross_entropy(np.full((5, 2), 0.5), np.zeros((5, 3)))

@@ -21,13 +21,24 @@ def _n_samples(predict):
     return 1 if np.ndim(predict) == 1 else np.shape(predict)[0]
 
 
+def _check_shapes(predict, target):
+    """A target of another shape would broadcast silently into a wrong cost."""
+    if np.shape(predict) != np.shape(target):
+        raise ValueError(
+            f"target: expected the shape of the prediction {np.shape(predict)}, "
+            f"got {np.shape(target)}"
+        )
+
+
 def mse(predict, target):
     """C = (1/N) Σ (predict - target)^2, the mean over all N elements."""
+    _check_shapes(predict, target)
     return np.mean((predict - target) ** 2)
 
 
 def mse_der(predict, target):
     """∂C/∂predict = 2 (predict - target) / N, with N the number of elements."""
+    _check_shapes(predict, target)
     return 2.0 * (predict - target) / np.size(predict)
 
 
@@ -39,6 +50,7 @@ def cross_entropy(predict, target):
     ``log`` is taken of ``max(predict, tiny)`` so that a probability that
     underflowed to 0 gives a large finite cost, never ``nan`` or ``inf``.
     """
+    _check_shapes(predict, target)
     tiny = np.finfo(np.result_type(predict)).tiny
     log_p = np.log(np.maximum(predict, tiny))
     return -np.sum(target * log_p) / _n_samples(predict)
@@ -50,6 +62,7 @@ def cross_entropy_der(predict, target):
     This is the product (∂C/∂a^L)(∂a^L/∂z^L) in closed form; use it with the
     softmax output layer's derivative left out (``None``).
     """
+    _check_shapes(predict, target)
     return (predict - target) / _n_samples(predict)
 
 

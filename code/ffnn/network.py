@@ -129,8 +129,23 @@ def create_layers_batch(network_input_size, layer_output_sizes, rng=None):
     ]
 
 
+def _check_network_input(X, layers, activation_funcs):
+    """Clear errors for the mistakes numpy would report cryptically (or not at all)."""
+    if len(layers) != len(activation_funcs):
+        raise ValueError(
+            f"activation_funcs: expected one per layer ({len(layers)}), got {len(activation_funcs)}"
+        )
+    n_in = np.shape(layers[0][0])[0]
+    if np.shape(X)[-1:] != (n_in,):
+        raise ValueError(
+            f"inputs: expected {n_in} features per sample (the first layer's input size), "
+            f"got an array of shape {np.shape(X)}"
+        )
+
+
 def feed_forward_batch(X, layers, activation_funcs):
     """Return A^L of shape (n_samples, n_out) for X of shape (n_samples, n_in)."""
+    _check_network_input(X, layers, activation_funcs)
     a = X
     for (W, b), f in zip(layers, activation_funcs, strict=True):
         a = f(a @ W + b)
@@ -139,6 +154,7 @@ def feed_forward_batch(X, layers, activation_funcs):
 
 def feed_forward_saver_batch(X, layers, activation_funcs):
     """Batched :func:`feed_forward_saver`: ``(layer_inputs, zs, A^L)``."""
+    _check_network_input(X, layers, activation_funcs)
     layer_inputs, zs = [], []
     a = X
     for (W, b), f in zip(layers, activation_funcs, strict=True):
