@@ -13,6 +13,8 @@ import sys
 import numpy as np
 from tqdm import tqdm
 
+from .activations import softmax
+
 
 class DivergenceError(FloatingPointError):
     """The cost became NaN or infinite during training."""
@@ -64,7 +66,7 @@ def train(
     dict
         ``"cost"``: one training cost per epoch (the mean of its batch
         costs, weight penalty included); with validation data also
-        ``"val_cost"`` and, for a multi-class output, ``"val_accuracy"``.
+        ``"val_cost"`` and, for a softmax (classifier) output, ``"val_accuracy"``.
 
     Raises
     ------
@@ -84,7 +86,7 @@ def train(
     if validate:
         X_val = network._check_inputs(X_val)
         Y_val = network._check_targets(X_val, Y_val)
-    classify = network.layer_output_sizes[-1] > 1 and Y.shape[1] > 1
+    classify = network.activation_funcs[-1] is softmax
 
     rng = np.random.default_rng(seed)
     history = {"cost": []}
