@@ -52,18 +52,18 @@ def leaky_relu_der(z):
 
 
 def sigmoid(z):
-    """f(z) = 1 / (1 + e^{-z}), computed as (1 + tanh(z/2)) / 2.
+    """f(z) = 1 / (1 + e^{-z}), computed as exp(-log(1 + e^{-z})).
 
-    The two are equal algebraically; the tanh form never overflows, so
-    ``sigmoid(±1000)`` is exactly 1 or 0 with no warning.
+    ``logaddexp(0, -z) = log(1 + e^{-z})`` never overflows, so
+    ``sigmoid(±1000)`` is exactly 1 or 0 with no warning, and for negative z
+    the result keeps its full relative precision (no 1 - x cancellation).
     """
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    return np.exp(-np.logaddexp(0.0, -z))
 
 
 def sigmoid_der(z):
-    """f'(z) = f(z) (1 - f(z))."""
-    s = sigmoid(z)
-    return s * (1.0 - s)
+    """f'(z) = f(z) f(-z), which equals f(z) (1 - f(z)) without its rounding to 0."""
+    return sigmoid(z) * sigmoid(-z)
 
 
 def tanh(z):

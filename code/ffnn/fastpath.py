@@ -9,7 +9,7 @@ gradients written straight into their arrays.  Δ^0, the gradient with
 respect to the inputs, is never formed.
 
 Every kernel computes the reference function it replaces (the sigmoid in
-one call of scipy's ``expit`` rather than four numpy operations), so the two
+one call of scipy's ``expit`` rather than three numpy operations), so the two
 paths agree to rounding (the tests ask for 1e-12) and a float32 network
 stays float32.  Z^l needs no buffer of its
 own: f_l is applied to it in place, and each derivative is written with
