@@ -100,3 +100,12 @@ def test_autograd_traces_the_stable_forms():
     np.testing.assert_allclose(
         elementwise_grad(ffnn.sigmoid)(z), ffnn.sigmoid(z) * (1 - ffnn.sigmoid(z)), rtol=1e-14
     )
+
+
+def test_sigmoid_keeps_its_relative_precision_far_out():
+    """Against scipy's expit: 1 + tanh(z/2) would cancel for z << 0."""
+    from scipy.special import expit
+
+    z = np.concatenate([np.linspace(-700, 700, 1401), [-37.5, -30.0, -20.0]])
+    np.testing.assert_allclose(ffnn.sigmoid(z), expit(z), rtol=1e-13, atol=0)
+    np.testing.assert_allclose(ffnn.sigmoid_der(z), expit(z) * expit(-z), rtol=1e-13, atol=0)
