@@ -182,11 +182,11 @@ class Workspace:
         return views
 
 
-def backprop(layers, X, Y, ws, cost_fun, cost_der, l2=0.0, l1=0.0):
+def backprop(layers, X, Y, ws, cost_fun, cost_der):
     """Return ``(grads, C)`` for the batch X, Y, computed in the workspace ``ws``.
 
-    ``grads`` are ``ws.grads``, penalty gradients 2λ₂W^l + λ₁ sign(W^l)
-    included; C is the data cost (without the penalty).
+    ``grads`` are ``ws.grads``, the gradients of the data cost C (the
+    network adds its weight penalty's gradient).
     """
     m = X.shape[0]
     kernels = ws.plan
@@ -218,9 +218,5 @@ def backprop(layers, X, Y, ws, cost_fun, cost_der, l2=0.0, l1=0.0):
         dW, db = ws.grads[i]
         np.matmul((X if i == 0 else acts[i - 1]).T, deltas[i], out=dW)
         np.add.reduce(deltas[i], axis=0, out=db)
-        if l2:
-            dW += 2.0 * l2 * layers[i][0]
-        if l1:
-            dW += l1 * np.sign(layers[i][0])
     cost = COST_KERNELS.get(cost_fun, cost_fun)
     return ws.grads, cost(predict, Y)

@@ -419,21 +419,23 @@ class NeuralNetwork:
         """
         ws = self._workspace(X.shape[0]) if workspace is None else workspace
         if ws.plan is None:
-            return self._backprop_reference(X, Y)
-        return fastpath.backprop(self.layers, X, Y, ws, self.cost_fun, self.cost_der, self.l2, self.l1)
+            grads, cost = self._backprop_reference(X, Y)
+        else:
+            grads, cost = fastpath.backprop(self.layers, X, Y, ws, self.cost_fun, self.cost_der)
+        for (dW, _), (W, _) in zip(grads, self.layers):  # the penalty: 2λ₂W + λ₁ sign(W)
+            if self.l2:
+                dW += 2.0 * self.l2 * W
+            if self.l1:
+                dW += self.l1 * np.sign(W)
+        return grads, cost
 
     def _backprop_reference(self, X, Y):
-        """:meth:`_backprop` by the plain functions, for any activation and cost."""
+        """Data-cost gradients and cost by the plain functions, for any activation and cost."""
         layer_inputs, zs, predict = self._feed_forward_saver(X)
         grads = backpropagation_from_saved(
             layer_inputs, zs, predict, Y, self.layers,
             self.activation_funcs, self.activation_ders, self.cost_der,
         )
-        if self.l2 or self.l1:
-            grads = [
-                (dW + 2.0 * self.l2 * W + self.l1 * np.sign(W), db)
-                for (dW, db), (W, _) in zip(grads, self.layers)
-            ]
         return grads, self.cost_fun(predict, Y)
 
     def update_weights(self, layer_grads, optimizer=None):
