@@ -82,6 +82,26 @@ def test_workspace_gradients_are_reused_fresh_ones_are_not(rng):
     _assert_grads_close(a, _reference(net, X, Y)[0])
 
 
+def test_parameters_and_gradients_each_tile_one_buffer_for_the_optimiser(rng):
+    """The layout that lets an optimiser update every parameter in one pass."""
+    from ffnn.optimizers import _tiled
+
+    X, Y = _data(rng)
+    net = NeuralNetwork(5, [4, 6, 3], ["relu", "tanh", "softmax"], None, "cross_entropy", None,
+                        seed=0, dtype=np.float32)
+    grads = net._backprop(X.astype(np.float32), Y.astype(np.float32), net._workspace(len(X)))[0]
+    params = [p for pair in net.layers for p in pair]
+    flat = [g for pair in grads for g in pair]
+    buffer, gradient_buffer = _tiled(params), _tiled(flat)
+    assert buffer.size == gradient_buffer.size == (5 + 1) * 4 + (4 + 1) * 6 + (6 + 1) * 3
+    assert buffer.dtype == gradient_buffer.dtype == np.float32
+    opt = ffnn.Momentum(0.1, 0.5)
+    opt.step(net.layers, grads)
+    assert opt._tiling[2] is not None  # the one-pass update was taken
+    assert np.shares_memory(net.layers[0][0], buffer)
+    np.testing.assert_array_equal(net.layers[0][1], buffer[20:24])  # b^1 follows W^1
+
+
 def test_functions_of_the_users_own_take_the_reference_path(rng):
     X, Y = _data(rng, classes=False)
 

@@ -1,5 +1,6 @@
 """Each optimiser's first two steps against its textbook formula, computed
-independently here, and a decreasing cost on a small problem."""
+independently here, whatever the layout of the arrays it is given, and a
+decreasing cost on a small problem."""
 
 import numpy as np
 import pytest
@@ -8,21 +9,35 @@ import ffnn
 
 
 def _problem(rng):
-    layers = [(rng.normal(size=(3, 2)), rng.normal(size=2))]
-    g1 = [(rng.normal(size=(3, 2)), rng.normal(size=2))]
-    g2 = [(rng.normal(size=(3, 2)), rng.normal(size=2))]
-    return layers, g1, g2
+    def draw():
+        return [(rng.normal(size=(3, 2)), rng.normal(size=2)),
+                (rng.normal(size=(2, 4)), rng.normal(size=4))]
+    return draw(), draw(), draw()
 
 
 def _copy(layers):
     return [(W.copy(), b.copy()) for W, b in layers]
 
 
-def _run(opt, layers, g1, g2):
-    out = opt.step(_copy(layers), g1)
-    out1 = _copy(out)
-    out2 = opt.step(out, g2)
-    return out1, out2
+def _in_one_buffer(layers):
+    """The same values in the layout of NeuralNetwork.layers: views of one buffer."""
+    _, views = ffnn.fastpath.flat_layers(3, [2, 4], layers[0][0].dtype)
+    for (W, b), (V, c) in zip(layers, views):
+        V[...], c[...] = W, b
+    return views
+
+
+def _fortran(layers):
+    """Non-contiguous (column-major) copies: the numpy fallback of the update."""
+    return [(np.asfortranarray(W), b.copy()) for W, b in layers]
+
+
+LAYOUTS = {  # (parameters, gradients) for each step
+    "separate arrays": (_copy, _copy),
+    "one buffer each": (_in_one_buffer, _in_one_buffer),
+    "parameters in one buffer": (_in_one_buffer, _copy),
+    "column-major": (_fortran, _fortran),
+}
 
 
 def _expected(layers, g1, g2, update):
@@ -91,15 +106,40 @@ CASES = [
 IDS = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
 
 
+def _assert_layers_close(got, expected):
+    for (W, b), (We, be) in zip(got, expected, strict=True):
+        np.testing.assert_allclose(W, We, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(b, be, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("make,update", CASES, ids=IDS)
-def test_first_two_steps_follow_the_formula(make, update, rng):
+def test_first_two_steps_follow_the_formula(make, update, layout, rng):
+    params, grads = LAYOUTS[layout]
     layers, g1, g2 = _problem(rng)
-    got1, got2 = _run(make(), layers, g1, g2)
+    opt = make()
+    got1 = _copy(opt.step(params(layers), grads(g1)))
+    got2 = opt.step(params(got1), grads(g2))
     exp1, exp2 = _expected(layers, g1, g2, update)
-    for got, exp in ((got1, exp1), (got2, exp2)):
-        for (W, b), (We, be) in zip(got, exp):
-            np.testing.assert_allclose(W, We, rtol=1e-13, atol=1e-15)
-            np.testing.assert_allclose(b, be, rtol=1e-13, atol=1e-15)
+    _assert_layers_close(got1, exp1)
+    _assert_layers_close(got2, exp2)
+
+
+@pytest.mark.parametrize("make,update", CASES, ids=IDS)
+def test_state_follows_the_parameters_when_their_layout_changes(make, update, rng):
+    """One buffer, then separate arrays (a user replacing ``network.layers``), then one buffer."""
+    layers, g1, g2 = _problem(rng)
+    opt = make()
+    got = opt.step(_in_one_buffer(layers), _in_one_buffer(g1))
+    got = opt.step(_copy(got), _copy(g2))
+    got = opt.step(_in_one_buffer(got), _in_one_buffer(g1))
+    state = [{} for _ in range(4)]
+    expected = [list(pair) for pair in layers]
+    for t, g in enumerate((g1, g2, g1), start=1):
+        for k in range(4):
+            i, j = divmod(k, 2)
+            expected[i][j] = update(expected[i][j], g[i][j], state[k], t)
+    _assert_layers_close(got, expected)
 
 
 def test_adam_first_step_is_learning_rate_times_sign(rng):
@@ -110,12 +150,15 @@ def test_adam_first_step_is_learning_rate_times_sign(rng):
         np.testing.assert_allclose(b - b0, -0.003 * np.sign(gb), rtol=1e-6)
 
 
-def test_step_updates_in_place_and_keeps_dtype(rng):
+@pytest.mark.parametrize("make", [c[0] for c in CASES], ids=IDS)
+@pytest.mark.parametrize("grad_dtype", [np.float32, np.float64])
+def test_step_updates_in_place_and_keeps_dtype(make, grad_dtype):
     layers = [(np.ones((2, 2), np.float32), np.ones(2, np.float32))]
-    grads = [(np.ones((2, 2), np.float32), np.ones(2, np.float32))]
-    opt = ffnn.Adam(0.1)
+    grads = [(np.full((2, 2), 0.5, grad_dtype), np.full(2, 0.5, grad_dtype))]
+    opt = make()
     out = opt.step(layers, grads)
     assert out is layers and out[0][0].dtype == np.float32
+    assert np.all(out[0][0] < 1) and np.all(out[0][1] < 1)
     assert all(s.dtype == np.float32 for state in opt.state for s in state)
 
 

@@ -14,6 +14,9 @@ paths agree to rounding (the tests ask for 1e-12) and a float32 network
 stays float32.  Z^l needs no buffer of its
 own: f_l is applied to it in place, and each derivative is written with
 a^l = f_l(z^l): σ' = a(1 - a), tanh' = 1 - a², relu' = [a > 0].
+
+Parameters and gradients live in one flat buffer each (:func:`flat_layers`),
+so that an optimiser can update all of them in one pass.
 """
 
 import numpy as np
@@ -115,7 +118,7 @@ _TINY = {np.dtype(t): np.finfo(t).tiny for t in (np.float32, np.float64)}
 def _cross_entropy_cost(predict, target):
     """:func:`ffnn.cross_entropy` of a batch in plain numpy (same operations)."""
     log_p = np.log(np.maximum(predict, _TINY[predict.dtype]))
-    return -np.add.reduce(target * log_p, axis=None) / predict.shape[0]
+    return -np.vdot(target, log_p) / predict.shape[0]
 
 
 def _mse_cost(predict, target):
@@ -148,13 +151,31 @@ def plan(funcs, ders, cost_der):
     return kernels
 
 
+def flat_layers(network_input_size, sizes, dtype):
+    """``(buffer, layers)``: ``(W^l, b^l)`` pairs that are views of one 1-D buffer.
+
+    Layer l takes ``(n_{l-1} + 1) n_l`` consecutive entries: the rows of
+    W^l, then b^l (the matrix W^l with b^l appended as one more row).  The
+    pairs tile the buffer end to end, in order, so that
+    :meth:`ffnn.Optimizer.step` can update every parameter in one pass.
+    """
+    n_ins = [network_input_size, *sizes[:-1]]
+    buffer = np.zeros(sum((i + 1) * o for i, o in zip(n_ins, sizes)), dtype)
+    layers, start = [], 0
+    for i, o in zip(n_ins, sizes):
+        block = buffer[start : start + (i + 1) * o].reshape(i + 1, o)
+        layers.append((block[:i], block[i]))
+        start += (i + 1) * o
+    return buffer, layers
+
+
 class Workspace:
     """Buffers for batches of at most ``rows`` samples.
 
     ``a[l-1]`` holds Z^l and then A^l, ``delta[l-1]`` holds Δ^l, ``tmp`` and
     ``mask`` are scratch for f_l', and ``grads`` receives ``(∂C/∂W^l,
-    ∂C/∂b^l)``: the arrays :func:`backprop` returns and overwrites at its
-    next call.  A smaller batch uses the first rows of each buffer.  With
+    ∂C/∂b^l)`` (views of one buffer, :func:`flat_layers`): the arrays
+    :func:`backprop` returns and overwrites at its next call.  A smaller batch uses the first rows of each buffer.  With
     ``kernels=None`` (no fast path) it holds nothing.
     """
 
@@ -168,8 +189,7 @@ class Workspace:
         self.delta = [np.empty((rows, n), dtype) for n in sizes]
         self.tmp = [np.empty((rows, n), dtype) if k == "tmp" else None for n, k in zip(sizes, needs)]
         self.mask = [np.empty((rows, n), bool) if k == "mask" else None for n, k in zip(sizes, needs)]
-        n_ins = [network_input_size, *sizes[:-1]]
-        self.grads = [(np.empty((i, o), dtype), np.empty(o, dtype)) for i, o in zip(n_ins, sizes)]
+        self.grads = flat_layers(network_input_size, sizes, dtype)[1]
 
     def views(self, m):
         """``(a, delta, tmp, mask)`` cut to the first ``m`` rows."""

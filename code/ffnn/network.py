@@ -330,17 +330,14 @@ class NeuralNetwork:
             raise ValueError("activation_ders[-1]: expected a derivative, got None")
 
     def _initial_layers(self, initialization, rng):
-        layers = []
-        n_in = self.network_input_size
-        for n_out in self.layer_output_sizes:
-            W = rng.standard_normal((n_in, n_out))
+        """The drawn ``(W, b)`` pairs, views of one buffer (:func:`fastpath.flat_layers`)."""
+        _, layers = fastpath.flat_layers(self.network_input_size, self.layer_output_sizes, self.dtype)
+        for W, b in layers:
+            n_in = len(W)
+            scale = {"normal": 1.0, "xavier": np.sqrt(1.0 / n_in), "he": np.sqrt(2.0 / n_in)}
+            W[...] = rng.standard_normal(W.shape) * scale[initialization]  # float64, then cast
             if initialization == "normal":
-                b = rng.standard_normal(n_out)
-            else:
-                W *= np.sqrt((1.0 if initialization == "xavier" else 2.0) / n_in)
-                b = np.zeros(n_out)
-            layers.append((W.astype(self.dtype), b.astype(self.dtype)))
-            n_in = n_out
+                b[...] = rng.standard_normal(b.shape)
         return layers
 
     # -- input checks -------------------------------------------------------

@@ -23,7 +23,11 @@ class Optimizer:
     """Base class: flattens the layers into parameters and updates each one.
 
     The state of parameter k lives in ``self.state[k]`` and is created at
-    the first step with the parameter's shape and dtype.
+    the first step with the parameter's shape and dtype.  When the
+    parameters are consecutive views of one buffer, as
+    :class:`ffnn.NeuralNetwork` lays them out, and so are the gradients,
+    all of them are updated in one pass over that buffer: the same
+    element-wise formula, in a few large operations instead of a few per array.
     """
 
     def __init__(self, learning_rate):
@@ -32,6 +36,8 @@ class Optimizer:
         self.learning_rate = learning_rate
         self.state = None
         self.t = 0
+        self._whole_state = None  # self.state as buffers of all parameters, when one dtype
+        self._tiling = None  # (params, grads, their buffers) of the last step
 
     def step(self, layers, layer_grads):
         """Update every W^l and b^l in place with its gradient; return ``layers``."""
@@ -48,17 +54,59 @@ class Optimizer:
                     f"got {np.shape(g)}"
                 )
         if self.state is None:
-            self.state = [self._init_state(p) for p in params]
+            self._new_state(params)
         self.t += 1
-        for p, g, state in zip(params, grads, self.state):
-            self._update(p, g, state)
+        whole = self._buffers(params, grads)
+        if whole is not None and self._whole_state is not None:
+            self._update(*whole, self._whole_state)
+        else:
+            for p, g, state in zip(params, grads, self.state):
+                self._update(p, g, state)
         return layers
+
+    def _new_state(self, params):
+        """``self.state``: views of one buffer per state variable when the dtypes agree."""
+        dtypes = {p.dtype for p in params}
+        if len(dtypes) != 1:
+            self.state = [self._init_state(p) for p in params]
+            return
+        self._whole_state = self._init_state(np.empty(sum(p.size for p in params), dtypes.pop()))
+        self.state, start = [], 0
+        for p in params:
+            self.state.append(tuple(s[start : start + p.size].reshape(p.shape)
+                                    for s in self._whole_state))
+            start += p.size
+
+    def _buffers(self, params, grads):
+        """``(parameter buffer, gradient buffer)`` when both lists tile one, else None."""
+        cached = self._tiling
+        if (cached is None or len(cached[0]) != len(params)
+                or not all(a is b for a, b in zip(cached[0], params))
+                or not all(a is b for a, b in zip(cached[1], grads))):
+            whole_p, whole_g = _tiled(params), _tiled(grads)
+            whole = None if whole_p is None or whole_g is None else (whole_p, whole_g)
+            cached = self._tiling = (params, grads, whole)
+        return cached[2]
 
     def _init_state(self, param):
         return ()
 
     def _update(self, param, grad, state):
         raise NotImplementedError
+
+
+def _tiled(arrays):
+    """The 1-D array of which ``arrays`` are consecutive views, in order, or None."""
+    base = getattr(arrays[0], "base", None)
+    if not (isinstance(base, np.ndarray) and base.ndim == 1 and base.flags.c_contiguous):
+        return None
+    address, used = base.__array_interface__["data"][0], 0
+    for a in arrays:
+        if not (isinstance(a, np.ndarray) and a.base is base and a.flags.c_contiguous
+                and a.__array_interface__["data"][0] == address + used * base.itemsize):
+            return None
+        used += a.size
+    return base if used == base.size else None
 
 
 class GradientDescent(Optimizer):
