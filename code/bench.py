@@ -25,10 +25,15 @@ Contenders
 
 Method
   Times are wall-clock seconds per epoch: each run trains a fresh model for
-  a fixed number of epochs, the contenders take turns run by run (so a
+  a fixed number of epochs, the contenders take turns run by run (each
+  ffnn right before its floor, every other run in reverse order, so that a
   burst of load on the shared machine hits all of them), and the median of
-  the runs is kept.  Everything is measured with one BLAS/OpenMP thread
-  (threadpoolctl, torch.set_num_threads) and again with two.  Peak memory
+  the runs is kept; a ratio between two contenders is the median over the
+  runs of their ratio within each run.  Everything is measured with one
+  BLAS/OpenMP thread (threadpoolctl, torch.set_num_threads) and again with
+  two.  On W2, an epoch of ffnn is also cut into its parts (matrix
+  products, gathering the batch, backpropagation, optimiser step), each
+  the median time per batch times the number of batches.  Peak memory
   is the rise of the resident set size (VmHWM after resetting it) during
   one training run, in a fresh child process per contender, one thread.
   Accuracy is the training accuracy after the last run.
@@ -74,12 +79,14 @@ WORKLOADS = {
     "W1": dict(title="digits 1797x64, [64, 32] ReLU, batch 32", hidden=[64, 32],
                activation="relu", batch=32, lr=0.05, epochs=10, runs=7),
     "W2": dict(title="synthetic 60000x784, [128, 64] ReLU, batch 128", hidden=[128, 64],
-               activation="relu", batch=128, lr=0.01, epochs=1, runs=4),
+               activation="relu", batch=128, lr=0.01, epochs=1, runs=6),
     "W3": dict(title="iris 150x4, [8] sigmoid, batch 10", hidden=[8],
                activation="sigmoid", batch=10, lr=0.05, epochs=50, runs=5),
 }
 CONTENDERS = ["ffnn-f64", "ffnn-f32", "sklearn-f64", "torch-f64", "torch-f32", "floor-f64",
               "floor-f32"]
+RUN_ORDER = ["ffnn-f64", "floor-f64", "sklearn-f64", "torch-f64", "torch-f32", "floor-f32",
+             "ffnn-f32"]
 THREADS = (1, 2)
 
 
@@ -134,6 +141,7 @@ def make_ffnn(cfg, data, n_classes, seed):
         ffnn.train(net, X, Y, optimizer, epochs=cfg["epochs"], batch_size=cfg["batch"],
                    seed=seed, progress=False)
 
+    run.network, run.optimizer = net, optimizer
     return run, lambda: ffnn.accuracy(net.predict(X), Y)
 
 
@@ -189,9 +197,12 @@ def make_torch(cfg, data, n_classes, seed):
     return run, accuracy
 
 
-def make_floor(cfg, data, n_classes, seed):
-    """Only the matrix products of an epoch, on preallocated arrays."""
-    X, _ = data
+def floor_products(cfg, X, n_classes, seed):
+    """``(products, batches)``: the matrix products of one batch, and the epoch's batches.
+
+    ``products(a, d)`` forms A^{l-1} W^l, (A^{l-1})^T Δ^l and Δ^l (W^l)^T on
+    preallocated arrays; ``batches`` holds one ``(a, d)`` per batch of an epoch.
+    """
     rng = np.random.default_rng(seed)
     sizes = [X.shape[1], *cfg["hidden"], n_classes]
     batch, n = cfg["batch"], X.shape[0]
@@ -207,15 +218,25 @@ def make_floor(cfg, data, n_classes, seed):
     batches = [cuts[min(batch, n - start)] for start in range(0, n, batch)]
     L = len(W)
 
+    def products(a, d):
+        for i in range(L):
+            np.matmul(a[i], W[i], out=a[i + 1])
+        for i in range(L - 1, -1, -1):
+            np.matmul(a[i].T, d[i], out=G[i])
+            if i:
+                np.matmul(d[i], W[i].T, out=d[i - 1])
+
+    return products, batches
+
+
+def make_floor(cfg, data, n_classes, seed):
+    """Only the matrix products of an epoch, on preallocated arrays."""
+    products, batches = floor_products(cfg, data[0], n_classes, seed)
+
     def run():
         for _ in range(cfg["epochs"]):
             for a, d in batches:
-                for i in range(L):
-                    np.matmul(a[i], W[i], out=a[i + 1])
-                for i in range(L - 1, -1, -1):
-                    np.matmul(a[i].T, d[i], out=G[i])
-                    if i:
-                        np.matmul(d[i], W[i].T, out=d[i - 1])
+                products(a, d)
 
     return run, lambda: float("nan")
 
@@ -244,8 +265,11 @@ def time_workload(key, threads, base, names):
     with threadpool_limits(threads):
         set_threads(threads)
         blas_threads = sorted({lib["num_threads"] for lib in threadpool_info()})
+        # Each ffnn right before its floor, and every other run backwards, so that
+        # the pairs of a ratio are measured as close together as possible.
+        order = sorted(names, key=lambda n: RUN_ORDER.index(n))
         for r in range(cfg["runs"] + 1):  # run 0 warms up and is not kept
-            for name in names:
+            for name in order if r % 2 else order[::-1]:
                 run, acc = MAKERS[name.split("-")[0]](cfg, datas[name], base[2], seed=r)
                 t0 = time.perf_counter()
                 run()
@@ -262,6 +286,73 @@ def time_workload(key, threads, base, names):
         out[name] = dict(seconds_per_epoch=s, samples_per_second=n_samples / s,
                          runs=times[name], accuracy=accuracy[name])
     return out, blas_threads
+
+
+def breakdown(key, base, name, epochs=2):
+    """Where an epoch of ``ffnn`` goes: the median time per batch of each part, times
+    the number of batches (seconds per epoch, one thread).
+
+    Per batch, in turn: the floor's matrix products, gathering the batch's rows,
+    backpropagation (which includes the same products) and the optimiser's step.
+    """
+    cfg = WORKLOADS[key]
+    X, Y = data_for(name, *base)
+    products, batches = floor_products(cfg, X, base[2], seed=0)
+    run_ffnn, _ = make_ffnn(cfg, (X, Y), base[2], seed=0)
+    net, optimizer = run_ffnn.network, run_ffnn.optimizer
+    workspace = net._workspace(cfg["batch"])
+    X_batch = np.empty((cfg["batch"], X.shape[1]), X.dtype)
+    Y_batch = np.empty((cfg["batch"], Y.shape[1]), Y.dtype)
+    rng = np.random.default_rng(0)
+    parts = {"matrix products": [], "gather": [], "backpropagation": [], "optimiser": []}
+    clock = time.perf_counter
+    with threadpool_limits(1):
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            for start in range(0, len(X) - cfg["batch"] + 1, cfg["batch"]):
+                t0 = clock()
+                products(*batches[0])
+                t1 = clock()
+                rows = order[start:start + cfg["batch"]]
+                Xb = X.take(rows, axis=0, out=X_batch, mode="clip")
+                Yb = Y.take(rows, axis=0, out=Y_batch, mode="clip")
+                t2 = clock()
+                grads, _ = net._backprop(Xb, Yb, workspace)
+                t3 = clock()
+                net.layers = optimizer.step(net.layers, grads)
+                t4 = clock()
+                for part, seconds in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                    parts[part].append(seconds)
+    return {part: statistics.median(times) * len(batches) for part, times in parts.items()}
+
+
+def pool_clash(repeats=100):
+    """Seconds of one W2-sized matrix product followed by a momentum-sized ``y += x``,
+    with numpy alone and with scipy's BLAS ``axpy`` (a second OpenBLAS and thread pool),
+    at one and at two threads: why ffnn's optimisers use numpy only."""
+    from scipy.linalg.blas import get_blas_funcs
+
+    rng = np.random.default_rng(0)
+    A, W = rng.standard_normal((128, 784)), rng.standard_normal((784, 128))
+    out = np.empty((128, 128))
+    x, y = rng.standard_normal(109386), np.zeros(109386)
+    axpy = get_blas_funcs("axpy", dtype=np.float64)
+    steps = {"numpy": lambda: np.add(y, x, out=y), "scipy axpy": lambda: axpy(x, y)}
+    result = {}
+    for threads in THREADS:
+        with threadpool_limits(threads):
+            for name, step in steps.items():
+                t0 = time.perf_counter()
+                for _ in range(repeats):
+                    np.matmul(A, W, out=out)
+                    step()
+                result[f"{name}, {threads} thread(s)"] = (time.perf_counter() - t0) / repeats
+    return result
+
+
+def paired_ratio(row, reference):
+    """Median over the runs of the time ratio within each run (noise common to a run cancels)."""
+    return statistics.median(a / b for a, b in zip(row["runs"], reference["runs"]))
 
 
 def child_memory(key, name):
@@ -364,6 +455,8 @@ def main():
         + ", ".join(f"{b['library']} {b['version']} ({b['kernel']})" for b in info["blas"]))
     results = dict(machine=info, threads=list(THREADS), method=__doc__.split("Method\n", 1)[1].strip(),
                    contenders=names, torch_skipped=torch is None, workloads={})
+    log("a matrix product and an update, numpy alone and with scipy's BLAS")
+    results["pool_clash"] = pool_clash()
     for key in args.workloads:
         cfg = WORKLOADS[key]
         log(f"{key}: {cfg['title']}")
@@ -374,10 +467,13 @@ def main():
             rows, blas_threads = time_workload(key, threads, base, names)
             for row_name, row in rows.items():
                 dtype = row_name.split("-")[1]
-                row["vs_ffnn"] = row["seconds_per_epoch"] / rows["ffnn-f64"]["seconds_per_epoch"]
-                row["vs_floor"] = row["seconds_per_epoch"] / rows[f"floor-{dtype}"]["seconds_per_epoch"]
+                row["vs_ffnn"] = paired_ratio(row, rows["ffnn-f64"])
+                row["vs_floor"] = paired_ratio(row, rows[f"floor-{dtype}"])
             work["threads"][str(threads)] = rows
             work.setdefault("blas_threads", {})[str(threads)] = blas_threads
+        if key == "W2":
+            log(f"  {key}: where an epoch of ffnn goes, one thread")
+            work["breakdown"] = {name: breakdown(key, base, name) for name in ("ffnn-f64", "ffnn-f32")}
         log(f"  {key}: peak memory, one child process per contender")
         work["memory"] = measure_memory(key, names)
         results["workloads"][key] = work
@@ -385,6 +481,12 @@ def main():
     print(f"BLAS: {', '.join(b['library'] + ' ' + b['version'] for b in info['blas'])}; "
           f"threads: {', '.join(map(str, THREADS))}; CPU: {info['cpu']}")
     print(text)
+    for key, work in results["workloads"].items():
+        for name, parts in work.get("breakdown", {}).items():
+            print(f"{key} {name}, seconds per epoch (median batch x batches, 1 thread): "
+                  + ", ".join(f"{part} {seconds:.3f}" for part, seconds in parts.items()))
+    print("matrix product + update, seconds: " + ", ".join(
+        f"{name} {seconds:.5f}" for name, seconds in results["pool_clash"].items()))
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(results, indent=1) + "\n")
     log(f"wrote {args.output}")

@@ -234,6 +234,12 @@ def _check_finite(array, argument):
 class NeuralNetwork:
     """A feed-forward network whose parameters are ``self.layers``.
 
+    ``self.layers`` is a list of ``(W^l, b^l)`` pairs, W^l of shape
+    (n_{l-1}, n_l) and b^l of shape (n_l,).  They start as views of one
+    buffer (:func:`ffnn.fastpath.flat_layers`), which lets an optimiser
+    update all of them in one pass; assigning other arrays works too, and
+    is only slower.
+
     Parameters
     ----------
     network_input_size : int
