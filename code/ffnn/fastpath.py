@@ -175,8 +175,9 @@ class Workspace:
     ``a[l-1]`` holds Z^l and then A^l, ``delta[l-1]`` holds Δ^l, ``tmp`` and
     ``mask`` are scratch for f_l', and ``grads`` receives ``(∂C/∂W^l,
     ∂C/∂b^l)`` (views of one buffer, :func:`flat_layers`): the arrays
-    :func:`backprop` returns and overwrites at its next call.  A smaller batch uses the first rows of each buffer.  With
-    ``kernels=None`` (no fast path) it holds nothing.
+    :func:`backprop` returns and overwrites at its next call.  A smaller
+    batch uses the first rows of each buffer.  With ``kernels=None`` (no
+    fast path) it holds nothing.
     """
 
     def __init__(self, rows, network_input_size, sizes, kernels, dtype):
