@@ -26,7 +26,7 @@ Contenders
 Method
   Times are wall-clock seconds per epoch: each run trains a fresh model for
   a fixed number of epochs, the contenders take turns run by run (each
-  ffnn right before its floor, every other run in reverse order, so that a
+  ffnn next to its floor, every other run in reverse order, so that a
   burst of load on the shared machine hits all of them), and the median of
   the runs is kept; a ratio between two contenders is the median over the
   runs of their ratio within each run.  Everything is measured with one
@@ -87,6 +87,7 @@ CONTENDERS = ["ffnn-f64", "ffnn-f32", "sklearn-f64", "torch-f64", "torch-f32", "
               "floor-f32"]
 RUN_ORDER = ["ffnn-f64", "floor-f64", "sklearn-f64", "torch-f64", "torch-f32", "floor-f32",
              "ffnn-f32"]
+assert sorted(RUN_ORDER) == sorted(CONTENDERS)
 THREADS = (1, 2)
 
 
@@ -265,8 +266,8 @@ def time_workload(key, threads, base, names):
     with threadpool_limits(threads):
         set_threads(threads)
         blas_threads = sorted({lib["num_threads"] for lib in threadpool_info()})
-        # Each ffnn right before its floor, and every other run backwards, so that
-        # the pairs of a ratio are measured as close together as possible.
+        # Each ffnn next to its floor, and every other run backwards, so that the
+        # pairs of a ratio are measured as close together as possible.
         order = sorted(names, key=lambda n: RUN_ORDER.index(n))
         for r in range(cfg["runs"] + 1):  # run 0 warms up and is not kept
             for name in order if r % 2 else order[::-1]:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import ffnn
+from ffnn.optimizers import _tiled
 
 
 def _problem(rng):
@@ -21,14 +22,14 @@ def _copy(layers):
 
 def _in_one_buffer(layers):
     """The same values in the layout of NeuralNetwork.layers: views of one buffer."""
-    _, views = ffnn.fastpath.flat_layers(3, [2, 4], layers[0][0].dtype)
+    views = ffnn.fastpath.flat_layers(3, [2, 4], layers[0][0].dtype)
     for (W, b), (V, c) in zip(layers, views):
         V[...], c[...] = W, b
     return views
 
 
 def _fortran(layers):
-    """Non-contiguous (column-major) copies: the numpy fallback of the update."""
+    """Non-contiguous (column-major) copies: the update array by array."""
     return [(np.asfortranarray(W), b.copy()) for W, b in layers]
 
 
@@ -36,6 +37,7 @@ LAYOUTS = {  # (parameters, gradients) for each step
     "separate arrays": (_copy, _copy),
     "one buffer each": (_in_one_buffer, _in_one_buffer),
     "parameters in one buffer": (_in_one_buffer, _copy),
+    "gradients in one buffer": (_copy, _in_one_buffer),
     "column-major": (_fortran, _fortran),
 }
 
@@ -148,6 +150,98 @@ def test_adam_first_step_is_learning_rate_times_sign(rng):
     for (W0, b0), (W, b), (gW, gb) in zip(layers, new, g1):
         np.testing.assert_allclose(W - W0, -0.003 * np.sign(gW), rtol=1e-6)
         np.testing.assert_allclose(b - b0, -0.003 * np.sign(gb), rtol=1e-6)
+
+
+def _float32_in_one_buffer(layers):
+    return _in_one_buffer([(W.astype(np.float32), b.astype(np.float32)) for W, b in layers])
+
+
+@pytest.mark.parametrize("make,update", CASES, ids=IDS)
+def test_float32_parameters_with_float64_gradients_in_one_buffer_each(make, update, rng):
+    layers, g1, _ = _problem(rng)
+    params = _float32_in_one_buffer(layers)
+    got = make().step(params, _in_one_buffer(g1))
+    assert all(p.dtype == np.float32 for pair in got for p in pair)
+    expected = _expected([(W.astype(np.float32).astype(float), b.astype(np.float32).astype(float))
+                          for W, b in layers], g1, g1, update)[0]
+    for (W, b), (We, be) in zip(got, expected):
+        np.testing.assert_allclose(W, We, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(b, be, rtol=1e-6, atol=1e-6)
+
+
+def test_parameters_of_two_dtypes_are_updated_array_by_array(rng):
+    layers, g1, g2 = _problem(rng)
+    mixed = [(layers[0][0].astype(np.float32), layers[0][1]), layers[1]]
+    opt = ffnn.Momentum(0.1, momentum=0.8)
+    got = opt.step(_copy(mixed), _copy(g1))
+    got = opt.step(got, _copy(g2))
+    exp = _expected(mixed, g1, g2, _momentum(0.1, 0.8))[1]
+    assert got[0][0].dtype == np.float32 and opt.state[0][0].dtype == np.float32
+    np.testing.assert_allclose(got[0][0], exp[0][0], rtol=1e-6)
+    _assert_layers_close(got[1:], exp[1:])
+
+
+def test_a_reset_state_starts_afresh_in_any_layout(rng):
+    """After ``state = None``, only the velocities of later steps count, even when the
+    layout changes from one buffer to arrays of two dtypes and back."""
+    layers, g1, g2 = _problem(rng)
+    opt = ffnn.Momentum(0.1, momentum=0.8)
+    opt.step(_in_one_buffer(layers), _in_one_buffer(g2))
+    opt.state = None
+    mixed = [(layers[0][0].astype(np.float32), layers[0][1]), layers[1]]
+    opt.step(_copy(mixed), _copy(g1))
+    got = opt.step(_in_one_buffer(layers), _in_one_buffer(g2))
+    expected = [tuple(p + 0.8 * (-0.1 * a) - 0.1 * c for p, a, c in zip(*triple))
+                for triple in zip(layers, g1, g2)]
+    for (W, b), (We, be) in zip(got, expected):
+        np.testing.assert_allclose(W, We, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(b, be, rtol=1e-6, atol=1e-7)
+
+
+def test_no_layers_no_step():
+    assert ffnn.Adam(0.1).step([], []) == []
+
+
+def test_an_update_that_is_not_elementwise_goes_array_by_array(rng):
+    """A user's optimiser that looks at whole arrays (here: clipping each gradient's
+    norm) must not see the network's one buffer as one array."""
+
+    class Clipped(ffnn.Optimizer):
+        def _update(self, param, grad, state):
+            param -= self.learning_rate * grad / max(1.0, np.linalg.norm(grad))
+
+    layers, g1, _ = _problem(rng)
+    got = Clipped(0.1).step(_in_one_buffer(layers), _in_one_buffer(g1))
+    expected = [tuple(p - 0.1 * g / max(1.0, np.linalg.norm(g)) for p, g in zip(pair, gpair))
+                for pair, gpair in zip(layers, g1)]
+    _assert_layers_close(got, expected)
+
+
+@pytest.mark.parametrize("make", [c[0] for c in CASES], ids=IDS)
+@pytest.mark.parametrize("via", ["deepcopy", "pickle"])
+def test_a_copied_network_and_optimiser_train_on_as_the_original(make, via):
+    """Copies keep the one-buffer layout, the optimiser's state and its history."""
+    import copy
+    import pickle
+
+    X, Y, _ = ffnn.load_iris()
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    net = ffnn.NeuralNetwork(4, [8, 3], ["tanh", "softmax"], None, "cross_entropy", None,
+                             initialization="xavier", seed=0)
+    opt = make()
+    ffnn.train(net, X, Y, opt, epochs=2, batch_size=30, seed=1)
+    clone = copy.deepcopy((net, opt)) if via == "deepcopy" else pickle.loads(pickle.dumps((net, opt)))
+    net2, opt2 = clone
+    assert _tiled([p for pair in net2.layers for p in pair]) is not None
+    for network, optimiser in ((net, opt), (net2, opt2)):
+        ffnn.train(network, X, Y, optimiser, epochs=2, batch_size=30, seed=2)
+        assert optimiser._tiling[2] is not None  # the one-pass update
+        # autograd's gradients are separate arrays: a step array by array, same state
+        network.update_weights(network.autograd_gradient(X, Y), optimiser)
+        ffnn.train(network, X, Y, optimiser, epochs=1, batch_size=30, seed=3)
+    for (W, b), (W2, b2) in zip(net.layers, net2.layers):
+        np.testing.assert_array_equal(W, W2)
+        np.testing.assert_array_equal(b, b2)
 
 
 @pytest.mark.parametrize("make", [c[0] for c in CASES], ids=IDS)

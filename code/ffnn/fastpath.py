@@ -9,7 +9,8 @@ gradients written straight into their arrays.  Δ^0, the gradient with
 respect to the inputs, is never formed.
 
 Every kernel computes the reference function it replaces (the sigmoid in
-one call of scipy's ``expit`` rather than three numpy operations), so the two
+one call of scipy's ``expit`` rather than three numpy operations, the
+cross-entropy's sum as one dot product), so the two
 paths agree to rounding (the tests ask for 1e-12) and a float32 network
 stays float32.  Z^l needs no buffer of its
 own: f_l is applied to it in place, and each derivative is written with
@@ -116,7 +117,7 @@ _TINY = {np.dtype(t): np.finfo(t).tiny for t in (np.float32, np.float64)}
 
 
 def _cross_entropy_cost(predict, target):
-    """:func:`ffnn.cross_entropy` of a batch in plain numpy (same operations)."""
+    """:func:`ffnn.cross_entropy` of a batch in plain numpy (the sum as one dot product)."""
     log_p = np.log(np.maximum(predict, _TINY[predict.dtype]))
     return -np.vdot(target, log_p) / predict.shape[0]
 
@@ -152,7 +153,7 @@ def plan(funcs, ders, cost_der):
 
 
 def flat_layers(network_input_size, sizes, dtype):
-    """``(buffer, layers)``: ``(W^l, b^l)`` pairs that are views of one 1-D buffer.
+    """``[(W^1, b^1), ...]``, zeros, as views of one 1-D buffer.
 
     Layer l takes ``(n_{l-1} + 1) n_l`` consecutive entries: the rows of
     W^l, then b^l (the matrix W^l with b^l appended as one more row).  The
@@ -166,7 +167,7 @@ def flat_layers(network_input_size, sizes, dtype):
         block = buffer[start : start + (i + 1) * o].reshape(i + 1, o)
         layers.append((block[:i], block[i]))
         start += (i + 1) * o
-    return buffer, layers
+    return layers
 
 
 class Workspace:
@@ -190,7 +191,7 @@ class Workspace:
         self.delta = [np.empty((rows, n), dtype) for n in sizes]
         self.tmp = [np.empty((rows, n), dtype) if k == "tmp" else None for n, k in zip(sizes, needs)]
         self.mask = [np.empty((rows, n), bool) if k == "mask" else None for n, k in zip(sizes, needs)]
-        self.grads = flat_layers(network_input_size, sizes, dtype)[1]
+        self.grads = flat_layers(network_input_size, sizes, dtype)
 
     def views(self, m):
         """``(a, delta, tmp, mask)`` cut to the first ``m`` rows."""

@@ -337,14 +337,28 @@ class NeuralNetwork:
 
     def _initial_layers(self, initialization, rng):
         """The drawn ``(W, b)`` pairs, views of one buffer (:func:`fastpath.flat_layers`)."""
-        _, layers = fastpath.flat_layers(self.network_input_size, self.layer_output_sizes, self.dtype)
+        layers = fastpath.flat_layers(self.network_input_size, self.layer_output_sizes, self.dtype)
+        gain = {"normal": None, "xavier": 1.0, "he": 2.0}[initialization]
         for W, b in layers:
-            n_in = len(W)
-            scale = {"normal": 1.0, "xavier": np.sqrt(1.0 / n_in), "he": np.sqrt(2.0 / n_in)}
-            W[...] = rng.standard_normal(W.shape) * scale[initialization]  # float64, then cast
+            scale = 1.0 if gain is None else np.sqrt(gain / len(W))
+            W[...] = rng.standard_normal(W.shape) * scale  # drawn in float64, then cast
             if initialization == "normal":
                 b[...] = rng.standard_normal(b.shape)
         return layers
+
+    def __setstate__(self, data):
+        """Unpickled and copied networks get their parameters back in one buffer."""
+        self.__dict__.update(data)
+        layers = fastpath.flat_layers(self.network_input_size, self.layer_output_sizes, self.dtype)
+        pairs = list(zip(layers, self.layers))
+        if len(layers) == len(self.layers) and all(
+            np.shape(old) == new.shape and np.result_type(old) == self.dtype
+            for pair in pairs for new, old in zip(*pair)
+        ):
+            for new_pair, old_pair in pairs:
+                for new, old in zip(new_pair, old_pair):
+                    new[...] = old
+            self.layers = layers
 
     # -- input checks -------------------------------------------------------
     def _check_inputs(self, X):

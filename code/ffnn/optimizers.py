@@ -16,19 +16,29 @@ place (no copies on the training hot path) and returns the same list.  With
                        v̂ = v / (1 - β₂ᵗ)
 """
 
+import math
+
 import numpy as np
 
 
 class Optimizer:
     """Base class: flattens the layers into parameters and updates each one.
 
-    The state of parameter k lives in ``self.state[k]`` and is created at
-    the first step with the parameter's shape and dtype.  When the
-    parameters are consecutive views of one buffer, as
-    :class:`ffnn.NeuralNetwork` lays them out, and so are the gradients,
-    all of them are updated in one pass over that buffer: the same
-    element-wise formula, in a few large operations instead of a few per array.
+    A subclass implements ``_update(param, grad, state)`` and, if it keeps
+    state, ``_init_state(param)``, a tuple of arrays.  The state of
+    parameter k lives in ``self.state[k]`` and is created at the first step
+    with the parameter's shape and dtype (set ``state = None`` to start
+    afresh).
+
+    ``elementwise = True`` declares that ``_update`` treats every element on
+    its own, as all the optimisers here do.  Then, when the parameters are
+    consecutive views of one buffer, as :class:`ffnn.NeuralNetwork` lays
+    them out, and so are the gradients, all of them are updated in one pass
+    over the buffers: the same formula in a few large numpy operations
+    instead of a few per array.
     """
+
+    elementwise = False
 
     def __init__(self, learning_rate):
         if not learning_rate > 0:
@@ -36,8 +46,9 @@ class Optimizer:
         self.learning_rate = learning_rate
         self.state = None
         self.t = 0
-        self._whole_state = None  # self.state as buffers of all parameters, when one dtype
-        self._tiling = None  # (params, grads, their buffers) of the last step
+        self._whole_state = None  # the state of all parameters in one buffer per variable
+        self._shapes = None  # the parameters' shapes, which cut it into self.state
+        self._tiling = None  # (params, grads, their buffers or None) of the last step
 
     def step(self, layers, layer_grads):
         """Update every W^l and b^l in place with its gradient; return ``layers``."""
@@ -56,8 +67,8 @@ class Optimizer:
         if self.state is None:
             self._new_state(params)
         self.t += 1
-        whole = self._buffers(params, grads)
-        if whole is not None and self._whole_state is not None:
+        whole = None if self._whole_state is None else self._buffers(params, grads)
+        if whole is not None:
             self._update(*whole, self._whole_state)
         else:
             for p, g, state in zip(params, grads, self.state):
@@ -65,17 +76,15 @@ class Optimizer:
         return layers
 
     def _new_state(self, params):
-        """``self.state``: views of one buffer per state variable when the dtypes agree."""
+        """``self.state``, as views of one buffer per variable when the update allows it."""
+        self._whole_state = self._shapes = None
         dtypes = {p.dtype for p in params}
-        if len(dtypes) != 1:
+        if not (self.elementwise and len(dtypes) == 1):
             self.state = [self._init_state(p) for p in params]
             return
         self._whole_state = self._init_state(np.empty(sum(p.size for p in params), dtypes.pop()))
-        self.state, start = [], 0
-        for p in params:
-            self.state.append(tuple(s[start : start + p.size].reshape(p.shape)
-                                    for s in self._whole_state))
-            start += p.size
+        self._shapes = [p.shape for p in params]
+        self.state = _cut(self._whole_state, self._shapes)
 
     def _buffers(self, params, grads):
         """``(parameter buffer, gradient buffer)`` when both lists tile one, else None."""
@@ -88,11 +97,33 @@ class Optimizer:
             cached = self._tiling = (params, grads, whole)
         return cached[2]
 
+    def __getstate__(self):
+        """For pickle and copy: the whole state once, no arrays of the last step."""
+        data = dict(self.__dict__, _tiling=None)
+        if self._whole_state is not None:
+            data["state"] = None  # views of _whole_state, cut again on loading
+        return data
+
+    def __setstate__(self, data):
+        self.__dict__.update(data)
+        if self._whole_state is not None:
+            self.state = _cut(self._whole_state, self._shapes)
+
     def _init_state(self, param):
         return ()
 
     def _update(self, param, grad, state):
         raise NotImplementedError
+
+
+def _cut(whole, shapes):
+    """Per parameter, the views of each 1-D array in ``whole`` with that parameter's shape."""
+    views, start = [], 0
+    for shape in shapes:
+        size = math.prod(shape)
+        views.append(tuple(s[start : start + size].reshape(shape) for s in whole))
+        start += size
+    return views
 
 
 def _tiled(arrays):
@@ -102,7 +133,8 @@ def _tiled(arrays):
         return None
     address, used = base.__array_interface__["data"][0], 0
     for a in arrays:
-        if not (isinstance(a, np.ndarray) and a.base is base and a.flags.c_contiguous
+        if not (isinstance(a, np.ndarray) and a.base is base and a.dtype == base.dtype
+                and a.flags.c_contiguous
                 and a.__array_interface__["data"][0] == address + used * base.itemsize):
             return None
         used += a.size
@@ -111,6 +143,8 @@ def _tiled(arrays):
 
 class GradientDescent(Optimizer):
     """Plain (stochastic) gradient descent: θ ← θ - η g."""
+
+    elementwise = True
 
     def __init__(self, learning_rate=0.01):
         super().__init__(learning_rate)
@@ -121,6 +155,8 @@ class GradientDescent(Optimizer):
 
 class Momentum(Optimizer):
     """Heavy-ball momentum: v ← μ v - η g, θ ← θ + v (or Nesterov's look-ahead)."""
+
+    elementwise = True
 
     def __init__(self, learning_rate=0.01, momentum=0.9, nesterov=False):
         super().__init__(learning_rate)
@@ -146,6 +182,8 @@ class Momentum(Optimizer):
 class Adagrad(Optimizer):
     """Adagrad: G ← G + g², θ ← θ - η g / (√G + ε)."""
 
+    elementwise = True
+
     def __init__(self, learning_rate=0.01, eps=1e-8):
         super().__init__(learning_rate)
         self.eps = eps
@@ -161,6 +199,8 @@ class Adagrad(Optimizer):
 
 class RMSprop(Optimizer):
     """RMSprop: s ← ρ s + (1 - ρ) g², θ ← θ - η g / (√s + ε), ρ = ``decay``."""
+
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, decay=0.9, eps=1e-8):
         super().__init__(learning_rate)
@@ -181,6 +221,8 @@ class RMSprop(Optimizer):
 
 class Adam(Optimizer):
     """Adam with bias correction (Kingma & Ba, 2015)."""
+
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(learning_rate)
