@@ -20,6 +20,8 @@ Parameters and gradients live in one flat buffer each (:func:`flat_layers`),
 so that an optimiser can update all of them in one pass.
 """
 
+import math
+
 import numpy as np
 from scipy.special import expit
 
@@ -152,6 +154,16 @@ def plan(funcs, ders, cost_der):
     return kernels
 
 
+def views(buffer, shapes):
+    """Consecutive views of the 1-D ``buffer``, one of each shape, from its start."""
+    arrays, start = [], 0
+    for shape in shapes:
+        size = math.prod(shape)
+        arrays.append(buffer[start : start + size].reshape(shape))
+        start += size
+    return arrays
+
+
 def flat_layers(network_input_size, sizes, dtype):
     """``[(W^1, b^1), ...]``, zeros, as views of one 1-D buffer.
 
@@ -161,13 +173,9 @@ def flat_layers(network_input_size, sizes, dtype):
     :meth:`ffnn.Optimizer.step` can update every parameter in one pass.
     """
     n_ins = [network_input_size, *sizes[:-1]]
-    buffer = np.zeros(sum((i + 1) * o for i, o in zip(n_ins, sizes)), dtype)
-    layers, start = [], 0
-    for i, o in zip(n_ins, sizes):
-        block = buffer[start : start + (i + 1) * o].reshape(i + 1, o)
-        layers.append((block[:i], block[i]))
-        start += (i + 1) * o
-    return layers
+    shapes = [shape for i, o in zip(n_ins, sizes) for shape in ((i, o), (o,))]
+    arrays = views(np.zeros(sum(math.prod(shape) for shape in shapes), dtype), shapes)
+    return list(zip(arrays[::2], arrays[1::2]))
 
 
 class Workspace:

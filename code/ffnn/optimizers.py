@@ -16,9 +16,9 @@ place (no copies on the training hot path) and returns the same list.  With
                        v̂ = v / (1 - β₂ᵗ)
 """
 
-import math
-
 import numpy as np
+
+from .fastpath import views
 
 
 class Optimizer:
@@ -117,13 +117,9 @@ class Optimizer:
 
 
 def _cut(whole, shapes):
-    """Per parameter, the views of each 1-D array in ``whole`` with that parameter's shape."""
-    views, start = [], 0
-    for shape in shapes:
-        size = math.prod(shape)
-        views.append(tuple(s[start : start + size].reshape(shape) for s in whole))
-        start += size
-    return views
+    """Per parameter, a tuple of views of each 1-D array in ``whole`` with its shape."""
+    cuts = [views(array, shapes) for array in whole]
+    return [tuple(cut[k] for cut in cuts) for k in range(len(shapes))]
 
 
 def _tiled(arrays):
