@@ -350,14 +350,14 @@ class NeuralNetwork:
         """Unpickled and copied networks get their parameters back in one buffer."""
         self.__dict__.update(data)
         layers = fastpath.flat_layers(self.network_input_size, self.layer_output_sizes, self.dtype)
-        pairs = list(zip(layers, self.layers))
-        if len(layers) == len(self.layers) and all(
+        olds = [p for pair in self.layers for p in pair]
+        news = [p for pair in layers for p in pair]
+        if len(olds) == len(news) and all(
             np.shape(old) == new.shape and np.result_type(old) == self.dtype
-            for pair in pairs for new, old in zip(*pair)
+            for new, old in zip(news, olds)
         ):
-            for new_pair, old_pair in pairs:
-                for new, old in zip(new_pair, old_pair):
-                    new[...] = old
+            for new, old in zip(news, olds):
+                new[...] = old
             self.layers = layers
 
     # -- input checks -------------------------------------------------------
