@@ -42,7 +42,7 @@ test: $(READY)
 	@mkdir -p results
 	@$(MAKE) --no-print-directory -q results/.tests-passed || touch results/.tests-passed
 
-results/.tests-passed: $(READY) $(CODE) $(TESTS) $(wildcard tools/*.py)
+results/.tests-passed: $(READY) $(CODE) $(TESTS) $(wildcard tools/*.py) $(wildcard tools/templates/*)
 	@mkdir -p results
 	$(PY) -m pytest
 	touch $@
@@ -68,12 +68,25 @@ results/bench.json:
 	$(MAKE) bench
 
 # --- the report ---------------------------------------------------------------
-$(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn tools/render_qmd.py results/bench.json
+# Both renderers read _quarto.yml and its templates. Under Quarto the kernel is the
+# kernelspec `python3` (_quarto.yml: jupyter) of .venv, found first through JUPYTER_PATH.
+RENDERER  := $(wildcard tools/*.py) $(wildcard tools/templates/*)
+MATH_FONT := build/math-font.css
+KERNEL    := $(VENV)/share/jupyter/kernels/python3/kernel.json
+
+$(MATH_FONT): tools/math_font.py $(READY)
+	$(PY) tools/math_font.py $@
+
+$(KERNEL): $(READY)
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ffnn .venv)"
+
+$(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn $(RENDERER) $(MATH_FONT) $(KERNEL) results/bench.json
 	if command -v quarto >/dev/null; then \
-	  QUARTO_PYTHON=$(abspath $(PY)) quarto render; \
+	  QUARTO_PYTHON=$(abspath $(PY)) JUPYTER_PATH=$(abspath $(VENV)/share/jupyter) quarto render; \
 	else \
 	  $(PY) tools/render_qmd.py report/report.qmd --output-dir _output; \
 	fi
+	$(PY) tools/check_links.py $(HTML) $(PDF)
 
 report: $(HTML) $(PDF)
 	@echo "HTML: $(abspath $(HTML))"
@@ -86,4 +99,4 @@ grade: $(READY)
 	$(PY) -m ffnn.grade $(SUBMISSION) $(GRADE_FLAGS)
 
 clean:
-	rm -rf _output results/*.json results/.tests-passed figures/*.png figures/.drawn
+	rm -rf _output build results/*.json results/.tests-passed figures/*.png figures/.drawn
