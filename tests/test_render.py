@@ -237,9 +237,9 @@ def test_pdf_code_wraps_with_its_indentation(rendered):
 
 def test_html_carries_a_math_font_and_display_style_rows(rendered):
     _, html, _ = rendered
-    assert 'math { font-family: "Latin Modern Math"' in html
+    assert 'math { font-family: "ffnn Latin Modern Math", "Latin Modern Math"' in html
     assert "mtable > mtr > mtd { math-style: normal; }" in html
-    data = re.search(r'font-family: "Latin Modern Math";.*?base64,([A-Za-z0-9+/=]+)\)',
+    data = re.search(r'font-family: "ffnn Latin Modern Math";.*?base64,([A-Za-z0-9+/=]+)\)',
                      html, re.S).group(1)
     from fontTools.ttLib import TTFont
     font = TTFont(io.BytesIO(base64.b64decode(data)))
@@ -276,6 +276,17 @@ def test_long_callout_breaks_across_pages(project):
     text = "\n".join(pages)
     assert all(f"Line {i} of the long answer" in text for i in range(1, 71))
     assert all(y > 0 for _, _, y, _ in pdf_fragments(project / "_output" / "long_callout.pdf"))
+
+
+def test_cells_without_a_named_kernel_are_refused(project, tmp_path):
+    other = tmp_path / "nokernel"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns("_output"))
+    config = (other / "_quarto.yml").read_text()
+    assert "\njupyter: python3\n" in config
+    (other / "_quarto.yml").write_text(config.replace("\njupyter: python3\n", "\n"))
+    proc = run_cli(other, "fail_error.qmd")
+    assert proc.returncode == 1
+    assert "names the kernel (jupyter: python3)" in proc.stderr
 
 
 def test_quartos_own_callout_would_cut_the_long_answer(project, tmp_path):

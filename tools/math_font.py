@@ -9,7 +9,7 @@ fractions at display size.  A reader's machine may have no such font, so the pag
 carries one: Latin Modern Math (GUST Font License), from Debian's ``fonts-lmodern``
 or TeX Live's ``lm-math``, cut by fontTools to the characters mathematics uses (the
 MATH table's variants and assembly parts of those characters are kept) and written
-as a base64 WOFF ``@font-face``.  ``tools/templates/math.css`` sets it on ``math``.
+as a base64 WOFF ``@font-face``.  ``tools/templates/report.css`` sets it on ``math``.
 Both renderers include the CSS file (``format: html: css`` in ``_quarto.yml``).
 """
 from __future__ import annotations
@@ -23,6 +23,8 @@ from pathlib import Path
 from render_errors import RenderError
 
 FAMILY = "Latin Modern Math"
+EMBEDDED = "ffnn Latin Modern Math"   # the embedded copy's name: used even where the
+                                      # reader's machine has another version of the font
 FONT_PATHS = [  # where fonts-lmodern and TeX Live put it
     "/usr/share/texmf/fonts/opentype/public/lm-math/latinmodern-math.otf",
     "/usr/share/fonts/opentype/public/lm-math/latinmodern-math.otf",
@@ -85,7 +87,7 @@ def font_face_css(path: Path) -> str:
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (f"/* {FAMILY} (GUST Font License), cut to its mathematical characters by "
             f"tools/math_font.py from {path.name} */\n"
-            f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; font-weight: 400;\n'
+            f'@font-face {{ font-family: "{EMBEDDED}"; font-style: normal; font-weight: 400;\n'
             f'  src: url(data:font/woff;base64,{data}) format("woff"); }}\n')
 
 

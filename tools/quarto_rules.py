@@ -9,6 +9,9 @@ fallback renderer refuses what ``quarto render`` would break on.
 * Cell options.  The jupyter engine validates ``#|`` options against every field of
   ``src/resources/schema/cell-*.yml`` whose ``engine`` tag is absent or names ``jupyter``
   (``makeEngineSchema`` in ``src/core/lib/yaml-schema/chunk-metadata.ts``).
+* Kernel.  Without ``jupyter:`` (or ``engine:``) Quarto runs the first Python kernelspec
+  it finds (``jupyterKernelspecForLanguage``, ``src/core/jupyter/kernels.ts``; a venv
+  kernel only when ``VIRTUAL_ENV`` is set), which need not be the project's.
 * Callout colours: ``kColor*`` and ``kBackgroundColor*`` of ``filters/modules/constants.lua``;
   the typst ``callout`` function itself is copied in ``templates/fallback.typ``.
 """
@@ -67,3 +70,11 @@ def check_callout_id(ident: str, kind: str, where: str) -> None:
             f"label and every link to it would break the PDF; {advice}")
     raise RenderError(f"{where}cross-referenced callout #{ident}: Quarto numbers it "
                       f"('{CALLOUT_KINDS[kind]} 1'), this renderer does not; {advice}")
+
+
+def check_kernel(config: dict, has_cells: bool) -> None:
+    """Refuse executable cells when the configuration names no kernel."""
+    if has_cells and not (config.get("jupyter") or config.get("engine")):
+        raise RenderError("the document has executable cells but neither _quarto.yml nor "
+                          "its front matter names the kernel (jupyter: python3): Quarto "
+                          "would run the first Python kernelspec it finds")

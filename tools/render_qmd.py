@@ -23,7 +23,7 @@ the subset of Quarto the report uses:
 It refuses what ``quarto render`` would break on (tools/quarto_rules.py): a cell
 option Quarto does not know, a callout with an id (Quarto keeps only ids of its
 callout prefixes, and this renderer numbers none), a link to an id that no element
-carries, typst citations without ``citeproc: true``.
+carries, typst citations without ``citeproc: true``, cells without a named kernel.
 
 Pipeline: parse .qmd (qmd_parse) -> execute cells (qmd_execute) -> pandoc markdown
 (qmd_markdown) -> pandoc JSON AST -> numbering and cross-references (qmd_xref),
@@ -46,6 +46,7 @@ from qmd_xref import number_elements, resolve_crossrefs
 from qmd_execute import execute_cells
 from qmd_markdown import cell_markdown, expand_shortcodes
 from qmd_parse import Cell, deep_merge, expand_includes, parse_cell_options, parse_qmd
+from quarto_rules import check_kernel
 from qmd_writers import document_metadata, format_options, pandoc, to_html, to_pdf
 from render_errors import RenderError
 
@@ -78,6 +79,7 @@ def render(qmd: Path, output_dir: Path, project_dir: Path, keep: bool = False) -
         media = work / "figure-html"
         media.mkdir(parents=True, exist_ok=True)
         cells = [i for i in items if isinstance(i, Cell)]
+        check_kernel(config, bool(cells))
         if any(c.options.get("eval", True) is not False for c in cells):
             execute_cells(cells, project_dir if execute_dir == "project" else qmd.parent, fig)
         body = "\n\n".join(cell_markdown(i, media, opts) if isinstance(i, Cell)
