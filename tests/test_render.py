@@ -16,6 +16,7 @@ import pytest
 
 import check_links
 import math_font
+import qmd_mathml
 import render_qmd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,6 +234,26 @@ def test_pdf_code_wraps_with_its_indentation(rendered):
     # which starts the next line further in than `return`, not at column 0
     assert x_of["def"] < x_of["return"] < x_of["argument_three"]
     assert y_of["argument_three"] < y_of["return"]
+
+
+def test_primes_sit_on_the_base_line(rendered):
+    _, html, _ = rendered       # the fixture's $$ \sigma'(z) = ... $$
+    assert '<mrow><mi>σ</mi><mo lspace="0" rspace="0">′</mo></mrow>' in html
+    assert not re.search(r"<msup>(?:(?!</msup>).)*<mo>′</mo></msup>", html)
+
+
+def test_scripted_prime_with_subscript():
+    html = ('<p><math display="inline" xmlns="http://www.w3.org/1998/Math/MathML"><semantics>'
+            "<mrow><msubsup><mi>f</mi><mi>L</mi><mo>′</mo></msubsup><mo>=</mo>"
+            "<msup><mi>x</mi><mn>2</mn></msup></mrow>"
+            '<annotation encoding="application/x-tex">f&#39;_L = x^2</annotation>'
+            "</semantics></math> text</p>")
+    out = qmd_mathml.base_level_primes(html)
+    assert ('<msub><mrow><mi>f</mi><mo lspace="0" rspace="0">′</mo></mrow><mi>L</mi></msub>'
+            in out)
+    assert "<msup><mi>x</mi><mn>2</mn></msup>" in out      # other scripts untouched
+    assert out.endswith(" text</p>") and "f'_L = x^2" in out
+    assert qmd_mathml.base_level_primes("<p>no maths</p>") == "<p>no maths</p>"
 
 
 def test_html_carries_a_math_font_and_display_style_rows(rendered):

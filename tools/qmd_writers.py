@@ -8,6 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from qmd_mathml import base_level_primes
 from render_errors import RenderError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -70,8 +71,8 @@ def option_files(opts: dict, key: str, dirs: tuple) -> list[Path]:
 
 
 def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple) -> str:
-    """Self-contained HTML: MathML, table of contents, numbered sections; our page
-    style, then the format's own `css` files."""
+    """Self-contained HTML: MathML (primes on the base line, see qmd_mathml), table of
+    contents, numbered sections; our page style, then the format's own `css` files."""
     method = opts.get("html-math-method", "mathml")
     if method != "mathml":
         raise RenderError(f"format: html: html-math-method is {method!r}; this renderer "
@@ -86,7 +87,7 @@ def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple) -> str:
     style = work / "style.html"
     style.write_text("".join(f"<style>\n{p.read_text(encoding='utf-8')}</style>\n"
                              for p in css), encoding="utf-8")
-    return pandoc(args + ["-H", str(style)], ast_json, dirs[-1])
+    return base_level_primes(pandoc(args + ["-H", str(style)], ast_json, dirs[-1]))
 
 
 def to_pdf(ast_json: str, opts: dict, work: Path, dirs: tuple, cites: bool) -> bytes:
