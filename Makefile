@@ -54,7 +54,7 @@ results/%.json: code/experiments/%.py $(wildcard code/experiments/_*.py) $(CODE)
 train: $(RESULTS)
 
 # --- figures, drawn from the results files ----------------------------------
-figures/.drawn: code/figures.py $(RESULTS)
+figures/.drawn: code/figures.py $(wildcard code/plots/*.py) $(RESULTS)
 	$(PY) code/figures.py
 	touch $@
 
@@ -87,6 +87,7 @@ $(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn $(RENDERER) $(MATH_FONT) $(K
 	  $(PY) tools/render_qmd.py report/report.qmd --output-dir _output; \
 	fi
 	$(PY) tools/check_links.py $(HTML) $(PDF)
+	$(PY) tools/check_report.py $(HTML)
 
 report: $(HTML) $(PDF)
 	@echo "HTML: $(abspath $(HTML))"
