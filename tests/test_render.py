@@ -131,7 +131,7 @@ def test_cell_options(rendered):
     assert "OUTPUT-FALSE-CODE" in html and "<code>output-false-output" not in html
     assert "EVAL-FALSE-CODE" in html               # shown, not run (it would raise)
     assert "<strong>ASIS-BOLD</strong>" in html    # output: asis is markdown
-    assert '<details class="code-fold"><summary>Show the code</summary>' in html
+    assert '<details class="code-fold" open><summary>Show the code</summary>' in html
 
 
 def test_figures_are_numbered_embedded_and_referenced(rendered):
