@@ -18,7 +18,7 @@ ELEMENTWISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 SKLEARN_NAMES = {"identity": "identity", "relu": "relu", "sigmoid": "logistic", "tanh": "tanh"}
 
 
-# --- the seeds' printed checks --------------------------------------------------
+# --- the exercises' printed checks----------------------------------------------
 def test_week41_exercise1_first_layer_activation():
     np.random.seed(2024)  # the exercise's legacy global seeding
     x = np.random.randn(2)
@@ -169,14 +169,14 @@ def test_cross_entropy_der_refuses_a_non_softmax_output(rng):
 
 
 # --- the NeuralNetwork class ------------------------------------------------------
-def test_the_issues_call_and_the_seeds_six_arguments_build_the_same_network():
+def test_names_with_defaults_and_the_exercises_six_arguments_build_the_same_network():
     short = NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], cost_fun="cross_entropy", seed=3)
-    seeds = NeuralNetwork(4, [8, 3], [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, None],
+    six = NeuralNetwork(4, [8, 3], [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, None],
                           ffnn.cross_entropy, ffnn.cross_entropy_der, seed=3)
-    np.testing.assert_array_equal(short.parameters, seeds.parameters)
+    np.testing.assert_array_equal(short.parameters, six.parameters)
     X, Y, _ = ffnn.load_iris()
     assert rel_error(short.compute_gradient(X, Y), short.autograd_gradient(X, Y)) < 1e-10
-    assert short.activation_ders == seeds.activation_ders == [ffnn.sigmoid_der, None]
+    assert short.activation_ders == six.activation_ders == [ffnn.sigmoid_der, None]
 
 
 def test_layers_are_views_of_the_parameter_vector_and_so_are_the_gradients(rng):
@@ -206,9 +206,9 @@ def test_assigning_layers_copies_into_the_parameter_vector(rng):
 
 def test_softmax_output_ignores_its_derivative_entry():
     X, Y, _ = ffnn.load_iris()
-    seed_like = NeuralNetwork(4, [8, 3], [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, lambda z: 1],
+    exercise_like = NeuralNetwork(4, [8, 3], [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, lambda z: 1],
                               ffnn.cross_entropy, ffnn.cross_entropy_der, seed=5)
-    assert rel_error(seed_like.compute_gradient(X, Y), seed_like.autograd_gradient(X, Y)) < 1e-10
+    assert rel_error(exercise_like.compute_gradient(X, Y), exercise_like.autograd_gradient(X, Y)) < 1e-10
 
 
 @pytest.mark.parametrize("l2,l1", [(0.0, 0.0), (0.1, 0.0), (0.0, 0.05), (0.2, 0.03)])

@@ -153,7 +153,7 @@ def test_state_is_bound_to_the_shapes_of_the_layers(rng):
     layers, g1, _ = _problem(rng)
     opt = ffnn.Adam(0.01)
     opt.step(_copy(layers), g1)
-    opt.step(_copy(layers), g1)  # new arrays of the same shapes: the seeds' way, allowed
+    opt.step(_copy(layers), g1)  # new arrays of the same shapes: the exercises' way, allowed
     with pytest.raises(ValueError, match=r"layers: this Adam holds the state of other parameters "
                                          r"\(layers of shapes \(3, 2\), \(2,\), \(2, 4\), \(4,\)\)"):
         opt.step(layers[:1], g1[:1])

@@ -2,7 +2,7 @@
 
 The network owns one flat parameter vector θ (:attr:`NeuralNetwork.parameters`,
 the layout of :mod:`ffnn.parameters`); ``layers`` is the list of
-``(W, b^l)`` views into it that the seeds' functions take, W holding
+``(W, b^l)`` views into it that the exercises' functions take, W holding
 (W^l)^T as in :func:`ffnn.feed_forward_batch`.  Its gradient is the batched
 backpropagation of the report, :func:`ffnn.backpropagation_batch`, plus the
 penalty's gradient; :mod:`ffnn.fastpath` computes the same numbers in place
@@ -17,7 +17,7 @@ import autograd.numpy as anp
 import numpy as np
 
 from . import losses, parameters, validation
-from .functional import (  # noqa: F401  (the seeds' functions, also reachable from here)
+from .functional import (  # noqa: F401  (the exercises' functions, reachable from here too)
     backpropagation,
     backpropagation_batch,
     create_layers,

@@ -5,7 +5,7 @@ A network with layer sizes n_0, ..., n_L has the parameters
 batch convention, @eq-layer-batch) followed by b^l of shape (n_l,), laid
 end to end in one 1-D array: layer l takes ``(n_{l-1} + 1) n_l`` entries.
 :func:`unflatten` cuts such a vector into the list of ``(W^l, b^l)`` views
-that the seeds' functions take; writing into a view writes into θ.  The
+that the exercises' functions take; writing into a view writes into θ.  The
 gradient ∂C/∂θ has the same layout, so an optimiser updates θ from ∂C/∂θ
 in a few whole-vector operations.
 """

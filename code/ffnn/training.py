@@ -1,10 +1,13 @@
 """The training loop: shuffled mini-batches, an optimiser, a history.
 
 One epoch draws a permutation of the samples, cuts it into batches of
-``batch_size`` rows, and for each batch computes the gradient by
-backpropagation and lets the optimiser step.  Inputs are checked once per
-call, never per batch; batches are gathered row by row from the
-permutation, so the data set is never copied whole.
+``batch_size`` rows, and for each batch computes the gradient vector by
+backpropagation in place (:meth:`ffnn.NeuralNetwork.fast_gradient`) and
+lets the optimiser update the parameter vector
+(:attr:`ffnn.NeuralNetwork.parameters`).  Inputs are checked once per call,
+never per batch; batches are gathered row by row from the permutation, so
+the data set is never copied whole.  Only the network's public interface
+is used.
 """
 
 import math
