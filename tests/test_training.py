@@ -110,3 +110,36 @@ def test_training_does_not_modify_its_data(iris):
     train(_net(), X, Y, ffnn.Adam(0.01), epochs=2, batch_size=32, seed=0)
     np.testing.assert_array_equal(X, X0)
     np.testing.assert_array_equal(Y, Y0)
+
+
+def test_week41_train_network_takes_gradient_descent_steps(iris):
+    """One epoch is one step with the gradient of backpropagation_batch (an independent path:
+    train_network differentiates with autograd); many epochs learn."""
+    X, Y = iris
+    layers = ffnn.create_layers_batch(4, [8, 3], rng=0)
+    funcs = [ffnn.sigmoid, ffnn.softmax]
+    one = ffnn.train_network(X, layers, funcs, Y, learning_rate=0.1, epochs=1)
+    grads = ffnn.backpropagation_batch(X, layers, funcs, Y, [ffnn.sigmoid_der, None], ffnn.cross_entropy_der)
+    for (W, b), (W0, b0), (dW, db) in zip(one, layers, grads):
+        np.testing.assert_allclose(W, W0 - 0.1 * dW, rtol=1e-12)
+        np.testing.assert_allclose(b, b0 - 0.1 * db, rtol=1e-12)
+    trained = ffnn.train_network(X, layers, funcs, Y, learning_rate=0.1, epochs=300)
+    assert ffnn.accuracy(ffnn.feed_forward_batch(X, trained, funcs), Y) > 0.9
+
+
+def test_week42_train_network_momentum_learns_and_matches_train(iris):
+    X, Y = iris
+    layers = ffnn.create_layers_batch(4, [8, 3], rng=0)
+    funcs, ders = [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, None]
+    trained = ffnn.train_network_momentum(X, layers, funcs, ders, Y, learning_rate=0.01,
+                                          epochs=100, batch_size=10, rng=1)
+    assert ffnn.accuracy(ffnn.feed_forward_batch(X, trained, funcs), Y) > 0.9
+    # full batches, no shuffling to differ: the same steps as ffnn.train with Momentum
+    full = ffnn.train_network_momentum(X, layers, funcs, ders, Y, learning_rate=0.05, epochs=5,
+                                       batch_size=len(X))
+    net = NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], cost_fun="cross_entropy")
+    net.layers = layers
+    train(net, X, Y, ffnn.Momentum(0.05, 0.9), epochs=5)
+    for (W, b), (Wn, bn) in zip(full, net.layers):
+        np.testing.assert_allclose(W, Wn, rtol=1e-10)
+        np.testing.assert_allclose(b, bn, rtol=1e-10)

@@ -49,7 +49,7 @@ from .functional import (
 )
 from .network import NeuralNetwork
 from .optimizers import Adagrad, Adam, GradientDescent, Momentum, Optimizer, RMSprop
-from .training import DivergenceError, accuracy, train
+from .training import DivergenceError, accuracy, train, train_network, train_network_momentum
 
 __all__ = [
     "ACTIVATIONS", "DERIVATIVES", "COSTS", "COST_DERIVATIVES",
@@ -60,7 +60,7 @@ __all__ = [
     "create_layers_batch", "feed_forward_batch", "feed_forward_saver_batch",
     "backpropagation_batch", "NeuralNetwork",
     "Optimizer", "GradientDescent", "Momentum", "Adagrad", "RMSprop", "Adam",
-    "train", "accuracy", "DivergenceError",
+    "train", "accuracy", "DivergenceError", "train_network", "train_network_momentum",
     "load_iris", "load_digits", "one_hot", "runge", "runge_data",
     "rel_error", "numerical_gradient",
 ]
