@@ -33,10 +33,10 @@ ARCHITECTURES = [[50], [100], [50, 50], [100, 100]]
 INITIALIZATIONS = ["normal", "xavier"]
 BATCH_SIZE = 20
 OPTIMIZERS = {
-    "GD": {"label": "plain GD (full batch)", "batch_size": None, "max_epochs": 1500,
+    "GD": {"label": "plain GD (full batch)", "batch_size": None, "max_epochs": 1000,
            "learning_rates": [0.003, 0.01, 0.03, 0.1, 0.3]},
     "RMSprop": {"label": "RMSprop", "batch_size": BATCH_SIZE, "max_epochs": 500,
-                "learning_rates": [1e-4, 1e-3, 1e-2, 1e-1, 1.0]},
+                "learning_rates": [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]},
     "Adam": {"label": "Adam", "batch_size": BATCH_SIZE, "max_epochs": 500,
              "learning_rates": [1e-3, 1e-2, 1e-1, 1.0, 3.0]},
 }

@@ -4,7 +4,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from ._style import COLORS, WIDTH, arr, epochs_of, save
+from ._style import COLORS, WIDTH, epochs_of, save
+
 
 def digits_confusion(r):
     cm = np.array(r["confusion_matrix"])

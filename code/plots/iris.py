@@ -4,7 +4,8 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 
-from ._style import COLORS, WIDTH, arr, epochs_of, save
+from ._style import COLORS, LINESTYLES, WIDTH, epochs_of, legend_below, save
+
 
 def iris_untrained(r):
     u = r["untrained_accuracy"]
@@ -29,9 +30,9 @@ def iris_optimizers(r):
     for k, (name, o) in enumerate(r["optimizers"].items()):
         lr = f"η = {o['learning_rate']:g}"
         bs = o["batch_size"] if isinstance(o["batch_size"], str) else f"batch {o['batch_size']}"
-        a1.semilogy(epochs_of(o["cost"]), o["cost"], color=COLORS[k],
-                    label=f"{o['label']}, {lr}, {bs}")
-        a2.plot(epochs_of(o["val_accuracy"]), o["val_accuracy"], color=COLORS[k])
+        style = dict(color=COLORS[k], ls=LINESTYLES[k], lw=1.3)
+        a1.semilogy(epochs_of(o["cost"]), o["cost"], label=f"{o['label']}, {lr}, {bs}", **style)
+        a2.plot(epochs_of(o["val_accuracy"]), o["val_accuracy"], **style)
     a1.set_xlabel("epoch")
     a1.set_ylabel("training cross-entropy")
     a1.set_title("cost on the 105 training flowers")
@@ -39,9 +40,8 @@ def iris_optimizers(r):
     a2.set_ylabel("test accuracy")
     a2.set_title(f"accuracy on the {r['held_out']['n_test']} test flowers")
     a2.set_ylim(0.3, 1.02)
-    fig.legend(*a1.get_legend_handles_labels(), loc="lower center", ncol=3,
-               bbox_to_anchor=(0.5, -0.08), frameon=False)
     fig.tight_layout()
+    legend_below(fig, a1, ncol=2)
     save(fig, "iris_optimizers")
 
 

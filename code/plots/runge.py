@@ -3,7 +3,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._style import COLORS, WIDTH, arr, epochs_of, save
+from ._style import COLORS, WIDTH, epochs_of, save
+
 
 def runge_fit(r):
     x, f = np.array(r["grid"]), np.array(r["grid_true"])
