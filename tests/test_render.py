@@ -17,6 +17,7 @@ import pytest
 import check_links
 import math_font
 import qmd_mathml
+import quarto_rules
 import render_qmd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +102,15 @@ def test_cell_options_of_quarto_jupyter_schema():
     for knitr in ("fig-width", "fig-dpi", "cache", "message", "results"):
         with pytest.raises(render_qmd.RenderError, match="unknown cell option"):
             render_qmd.parse_cell_options([f"#| {knitr}: 1"], "doc.qmd:1")
+
+
+def test_callout_ids_of_quartos_own_prefixes_are_refused_too():
+    # nte- is registered: Quarto would number the callout ("Note 1"), which this
+    # renderer does not do, so both renderers would not give the same document
+    with pytest.raises(render_qmd.RenderError, match="Quarto numbers it .'Note 1'."):
+        quarto_rules.check_callout_id("nte-first", "note", "doc.qmd:3: ")
+    assert quarto_rules.ref_type("Answer-w41") == "answer"     # Quarto's ^(%a+)-, lower
+    assert quarto_rules.ref_type("w41-1a") is None             # digits: no prefix
 
 
 def test_missing_include_is_an_error(tmp_path):

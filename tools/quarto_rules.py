@@ -19,8 +19,7 @@ import re
 
 from render_errors import RenderError
 
-CALLOUT_REF_TYPES = {"nte": "note", "wrn": "warning", "cau": "caution", "tip": "tip",
-                     "imp": "important"}
+CALLOUT_REF_TYPES = ("nte", "wrn", "cau", "tip", "imp")     # note, warning, caution, ...
 CALLOUT_KINDS = {"note": "Note", "warning": "Warning", "important": "Important",
                  "tip": "Tip", "caution": "Caution"}
 # (icon colour, background) per kind: kColor* and kBackgroundColor* of constants.lua
