@@ -24,7 +24,7 @@ QMD         := $(wildcard report/*.qmd) $(wildcard report/*.bib)
 HTML        := _output/report/report.html
 PDF         := _output/report/report.pdf
 
-.PHONY: all report test train figures bench grade clean
+.PHONY: all report test train figures bench grade mnist clean
 
 all: report
 
@@ -66,6 +66,10 @@ bench: $(READY)
 
 results/bench.json:
 	$(MAKE) bench
+
+# --- optional: full MNIST (downloads it once; never part of `make report`) ----
+mnist: $(READY)
+	$(PY) code/mnist.py
 
 # --- the report ---------------------------------------------------------------
 # Both renderers read _quarto.yml and its templates. Under Quarto the kernel is the
