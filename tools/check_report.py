@@ -46,7 +46,7 @@ REQUIRED_SOURCES = {
     "answer-w41-3a": ["ffnn.create_layers"],
     "answer-w41-4a": ["ffnn.feed_forward"],
     "answer-w41-5a": ["ffnn.create_layers_batch"],
-    "answer-w41-7c": ["ffnn.train"],
+    "answer-w41-7c": ["ffnn.train_network", "ffnn.train"],
     "answer-w42-5a": ["ffnn.backpropagation"],
     "answer-w42-6": ["ffnn.backpropagation_batch"],
     "answer-w42-8a": ["ffnn.NeuralNetwork.compute_gradient"],
@@ -54,7 +54,6 @@ REQUIRED_SOURCES = {
 # The seeds' names that ffnn does not have: the answer defines them in a cell of its own.
 REQUIRED_DEFS = {
     "answer-w41-3b": "feed_forward_all_relu",
-    "answer-w41-7c": "train_network",
     "answer-w42-2b": "feed_forward_one_layer",
 }
 
