@@ -211,7 +211,7 @@ def test_answer_links_land_on_the_answers_in_html_and_pdf(rendered, project):
     _, html, pdf = rendered
     assert check_links.check(project / "_output" / "features.html", pdf) == []
     landings = check_links.pdf_landings(pdf)
-    assert landings.count("Answer 1a") == 1 and landings.count("Question 6") >= 1
+    assert landings.count("Answer 1a") == 3 and landings.count("Question 6") >= 2
 
 
 def test_link_checker_sees_a_link_that_lands_elsewhere(rendered, project, tmp_path):
@@ -219,7 +219,7 @@ def test_link_checker_sees_a_link_that_lands_elsewhere(rendered, project, tmp_pa
     wrong = tmp_path / "wrong.html"      # the HTML claims another title for the answer
     wrong.write_text(html.replace("Answer 1a", "Answer 9z"), encoding="utf-8")
     assert check_links.check(wrong, pdf) == [
-        "PDF: 1 link(s) to #answer-w41-1a in the HTML, but 0 PDF link(s) land on its "
+        "PDF: 3 link(s) to #answer-w41-1a in the HTML, but 0 PDF link(s) land on its "
         "title 'Answer 9z'"]
 
 
@@ -264,6 +264,17 @@ def test_scripted_prime_with_subscript():
     assert "<msup><mi>x</mi><mn>2</mn></msup>" in out      # other scripts untouched
     assert out.endswith(" text</p>") and "f'_L = x^2" in out
     assert qmd_mathml.base_level_primes("<p>no maths</p>") == "<p>no maths</p>"
+
+
+def test_pdf_tables_keep_links_and_spreads_on_one_line(rendered):
+    _, _, pdf = rendered
+    frags = pdf_fragments(pdf)
+    links = [t for _, _, _, t in frags if t.startswith(("w41", "w42"))]
+    assert links == ["w41 1a", "w42 6", "w41 1a"]       # never "w41" / "1a"
+    ys = {t.strip(): y for _, _, y, t in frags if t.strip() in ("0.9771", "±", "0.0012")}
+    assert len(ys) == 3 and len(set(ys.values())) == 1   # 0.9771 ± 0.0012 on one line
+    narrow = [y for _, _, y, t in frags if t in ("w41 1a",)]
+    assert narrow[0] != narrow[1]                          # the cell did wrap, between links
 
 
 def test_html_carries_a_math_font_and_display_style_rows(rendered):
