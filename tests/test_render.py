@@ -320,6 +320,20 @@ def test_long_callout_breaks_across_pages(project):
     assert all(y > 0 for _, _, y, _ in pdf_fragments(project / "_output" / "long_callout.pdf"))
 
 
+def test_section_numbering_follows_the_typst_format(project, tmp_path):
+    """_quarto.yml's section-numbering "1.1.1"; without it Quarto's typst default 1.1.a."""
+    proc = run_cli(project, "numbering.qmd")
+    assert proc.returncode == 0, proc.stderr
+    assert "1.1.1 Detail" in "\n".join(page_texts(project / "_output" / "numbering.pdf"))
+    other = tmp_path / "default"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns("_output"))
+    config = (other / "_quarto.yml").read_text()
+    (other / "_quarto.yml").write_text(config.replace('    section-numbering: "1.1.1"\n', ""))
+    proc = run_cli(other, "numbering.qmd")
+    assert proc.returncode == 0, proc.stderr
+    assert "1.1.a Detail" in "\n".join(page_texts(other / "_output" / "numbering.pdf"))
+
+
 def test_cells_without_a_named_kernel_are_refused(project, tmp_path):
     other = tmp_path / "nokernel"
     shutil.copytree(project, other, ignore=shutil.ignore_patterns("_output"))
