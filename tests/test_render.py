@@ -113,6 +113,18 @@ def test_callout_ids_of_quartos_own_prefixes_are_refused_too():
     assert quarto_rules.ref_type("w41-1a") is None             # digits: no prefix
 
 
+def test_format_options_the_fallback_lacks_are_refused():
+    import qmd_writers
+    qmd_writers.check_formats({"format": {"html": {"toc": True}, "typst": {"toc": True}}})
+    for config, phrase in [
+        ({"format": {"typst": {"mainfont": "Libertinus"}}}, "typst: option(s) mainfont not"),
+        ({"format": {"html": {"theme": "cosmo"}}}, "html: option(s) theme not"),
+        ({"format": {"docx": {}}}, "format 'docx': this renderer writes only html and typst"),
+        ({"format": {"html": {"fig-format": "svg"}}}, "fig-format is 'svg'")]:
+        with pytest.raises(render_qmd.RenderError, match=re.escape(phrase)):
+            qmd_writers.check_formats(config)
+
+
 def test_missing_include_is_an_error(tmp_path):
     (tmp_path / "a.qmd").write_text("Text\n\n{{< include nope.qmd >}}\n")
     with pytest.raises(render_qmd.RenderError, match="nope.qmd"):

@@ -53,6 +53,36 @@ def format_options(config: dict, fmt: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+# the format options this renderer implements; any other would be ignored silently
+FORMAT_OPTIONS = {
+    "html": {"toc", "toc-depth", "number-sections", "code-fold", "code-summary",
+             "embed-resources", "html-math-method", "fig-format", "fig-width", "fig-height",
+             "fig-dpi", "css", "include-in-header"},
+    "typst": {"toc", "toc-depth", "number-sections", "section-numbering", "citeproc",
+              "papersize", "fig-format", "include-in-header"},
+}
+
+
+def check_formats(config: dict) -> None:
+    """Refuse formats and format options that this renderer would silently ignore,
+    so that it never builds a different document from Quarto's without saying so."""
+    formats = config.get("format") or {}
+    for fmt, opts in formats.items():
+        if fmt not in FORMAT_OPTIONS:
+            raise RenderError(f"format {fmt!r}: this renderer writes only "
+                              f"{' and '.join(FORMAT_OPTIONS)}")
+        unknown = sorted(set(opts or {}) - FORMAT_OPTIONS[fmt])
+        if unknown:
+            raise RenderError(f"format: {fmt}: option(s) {', '.join(unknown)} not "
+                              f"implemented by this renderer (it implements "
+                              f"{', '.join(sorted(FORMAT_OPTIONS[fmt]))})")
+    html = formats.get("html") or {}
+    for key, expected in (("embed-resources", True), ("fig-format", "png")):
+        if key in html and html[key] != expected:
+            raise RenderError(f"format: html: {key} is {html[key]!r}; this renderer "
+                              f"implements only {expected!r}")
+
+
 def option_files(opts: dict, key: str, dirs: tuple) -> list[Path]:
     """The files of a format option (`css`, `include-in-header`): one path or a list,
     relative to the project or the document as in Quarto; each must exist."""
@@ -87,7 +117,9 @@ def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple) -> str:
     style = work / "style.html"
     style.write_text("".join(f"<style>\n{p.read_text(encoding='utf-8')}</style>\n"
                              for p in css), encoding="utf-8")
-    return base_level_primes(pandoc(args + ["-H", str(style)], ast_json, dirs[-1]))
+    headers = [style] + option_files(opts, "include-in-header", dirs)
+    html = pandoc(args + [a for h in headers for a in ("-H", str(h))], ast_json, dirs[-1])
+    return base_level_primes(html)
 
 
 def to_pdf(ast_json: str, opts: dict, work: Path, dirs: tuple, cites: bool) -> bytes:

@@ -23,7 +23,8 @@ the subset of Quarto the report uses:
 It refuses what ``quarto render`` would break on (tools/quarto_rules.py): a cell
 option Quarto does not know, a callout with an id (Quarto keeps only ids of its
 callout prefixes, and this renderer numbers none), a link to an id that no element
-carries, typst citations without ``citeproc: true``, cells without a named kernel.
+carries, typst citations without ``citeproc: true``, cells without a named kernel,
+and format options it does not implement (it would ignore them silently).
 
 Pipeline: parse .qmd (qmd_parse) -> execute cells (qmd_execute) -> pandoc markdown
 (qmd_markdown) -> pandoc JSON AST -> numbering and cross-references (qmd_xref),
@@ -47,7 +48,8 @@ from qmd_execute import execute_cells
 from qmd_markdown import cell_markdown, expand_shortcodes
 from qmd_parse import Cell, deep_merge, expand_includes, parse_cell_options, parse_qmd
 from quarto_rules import check_kernel
-from qmd_writers import document_metadata, format_options, pandoc, to_html, to_pdf
+from qmd_writers import (check_formats, document_metadata, format_options, pandoc, to_html,
+                         to_pdf)
 from render_errors import RenderError
 
 __all__ = ["Cell", "RenderError", "main", "parse_cell_options", "parse_qmd", "render"]
@@ -60,6 +62,7 @@ def render(qmd: Path, output_dir: Path, project_dir: Path, keep: bool = False) -
     project = yaml.safe_load(project_file.read_text()) if project_file.is_file() else {}
     meta, items = parse_qmd(qmd)
     config = deep_merge(project or {}, meta)
+    check_formats(config)
     html_opts, typst_opts = format_options(config, "html"), format_options(config, "typst")
     execute = config.get("execute") or {}
     opts = {"echo": execute.get("echo", True),
