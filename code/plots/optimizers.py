@@ -36,6 +36,12 @@ def learning_rates(r):
     save(fig, "runge_optimizers")
 
 
+def _short(arch):
+    """'1 → 50 → 50 → 1' → '2×50'."""
+    widths = arch.split(" → ")[1:-1]
+    return f"{len(widths)}×{widths[0]}"
+
+
 def initialisations(r):
     """Test MSE against f at the chosen η, per architecture, for the three initialisations."""
     s = r["settings"]
@@ -55,8 +61,8 @@ def initialisations(r):
                         color=COLORS[m], label=f"{NAMES[init]}")
         ax.axhline(r["ols"]["test_mse_true"], color="0.3", ls=(0, (1, 1)), lw=1.0,
                    label=f"OLS, degree {r['ols']['degree']}")
-        ax.set_xticks(range(len(archs)), [a[len("1 → "):-len(" → 1")] for a in archs])
-        ax.set(yscale="log", title=spec["label"], xlabel="hidden layers")
+        ax.set_xticks(range(len(archs)), [_short(a) for a in archs])
+        ax.set(yscale="log", title=spec["label"], xlabel="hidden layers × nodes")
     axes[0].set_ylabel("test MSE against f(x)")
     fig.tight_layout()
     legend_below(fig, axes[0], ncol=4)
