@@ -16,7 +16,6 @@ import pytest
 
 import check_links
 import math_font
-import qmd_mathml
 import quarto_rules
 import render_qmd
 
@@ -260,33 +259,25 @@ def test_pdf_code_wraps_with_its_indentation(rendered):
 
 def test_primes_sit_on_the_base_line(rendered):
     _, html, _ = rendered       # the fixture's $$ \sigma'(z) = ... $$
-    assert '<mrow><mi>σ</mi><mo lspace="0" rspace="0">′</mo></mrow>' in html
+    assert "<mi>σ</mi><mi>′</mi>" in html
     assert not re.search(r"<msup>(?:(?!</msup>).)*<mo>′</mo></msup>", html)
 
 
-def test_scripted_prime_with_subscript():
-    html = ('<p><math display="inline" xmlns="http://www.w3.org/1998/Math/MathML"><semantics>'
-            "<mrow><msubsup><mi>f</mi><mi>L</mi><mo>′</mo></msubsup><mo>=</mo>"
-            "<msup><mi>x</mi><mn>2</mn></msup></mrow>"
-            '<annotation encoding="application/x-tex">f&#39;_L = x^2</annotation>'
-            "</semantics></math> text</p>")
-    out = qmd_mathml.base_level_primes(html)
-    assert ('<msub><mrow><mi>f</mi><mo lspace="0" rspace="0">′</mo></mrow><mi>L</mi></msub>'
-            in out)
-    assert "<msup><mi>x</mi><mn>2</mn></msup>" in out      # other scripts untouched
-    assert out.endswith(" text</p>") and "f'_L = x^2" in out
-    assert qmd_mathml.base_level_primes("<p>no maths</p>") == "<p>no maths</p>"
+def test_prime_filter_keeps_text_and_leaves_typst_alone():
+    import pypandoc
+    lua = ROOT / "tools" / "templates" / "primes.lua"
+    tex = "$f'_L + g'' + \\text{it's} + \\operatorname{rank'}(A)$"
 
-
-def test_pdf_tables_keep_links_and_spreads_on_one_line(rendered):
-    _, _, pdf = rendered
-    frags = pdf_fragments(pdf)
-    links = [t for _, _, _, t in frags if t.startswith(("w41", "w42"))]
-    assert links == ["w41 1a", "w42 6", "w41 1a"]       # never "w41" / "1a"
-    ys = {t.strip(): y for _, _, y, t in frags if t.strip() in ("0.9771", "±", "0.0012")}
-    assert len(ys) == 3 and len(set(ys.values())) == 1   # 0.9771 ± 0.0012 on one line
-    narrow = [y for _, _, y, t in frags if t in ("w41 1a",)]
-    assert narrow[0] != narrow[1]                          # the cell did wrap, between links
+    def run(fmt, *extra):
+        return subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown", "-t", fmt, *extra],
+                              input=tex, capture_output=True, text=True, check=True).stdout
+    html = run("html", "--mathml", "--lua-filter", str(lua))
+    assert "<mi>f</mi><msub><mi>′</mi><mi>L</mi></msub>" in html
+    assert "<mi>g</mi><mi>′</mi><mi>′</mi>" in html
+    assert "<mtext mathvariant=\"normal\">it’s</mtext>" in html       # \text kept
+    assert "<mi mathvariant=\"normal\">rank&#39;</mi>" in html        # \operatorname kept
+    assert "<msup>" not in html and "<msubsup>" not in html
+    assert run("typst", "--lua-filter", str(lua)) == run("typst")
 
 
 def test_html_carries_a_math_font_and_display_style_rows(rendered):

@@ -8,7 +8,6 @@ import os
 import subprocess
 from pathlib import Path
 
-from qmd_mathml import base_level_primes
 from render_errors import RenderError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -100,15 +99,26 @@ def option_files(opts: dict, key: str, dirs: tuple) -> list[Path]:
     return out
 
 
-def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple) -> str:
-    """Self-contained HTML: MathML (primes on the base line, see qmd_mathml), table of
-    contents, numbered sections; our page style, then the format's own `css` files."""
+def lua_filters(config: dict, dirs: tuple) -> list[str]:
+    """pandoc arguments running the document's `filters` (Lua files, as Quarto does for
+    each output format)."""
+    files = option_files({"filters": config.get("filters")}, "filters", dirs)
+    bad = [f for f in files if f.suffix != ".lua"]
+    if bad:
+        raise RenderError(f"filters: {bad[0]} is not a Lua filter; this renderer runs "
+                          "only Lua filters")
+    return [a for f in files for a in ("--lua-filter", str(f))]
+
+
+def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple, filters: list) -> str:
+    """Self-contained HTML: MathML, table of contents, numbered sections; our page
+    style, then the format's own `css` files."""
     method = opts.get("html-math-method", "mathml")
     if method != "mathml":
         raise RenderError(f"format: html: html-math-method is {method!r}; this renderer "
                           "writes MathML only (html-math-method: mathml)")
     args = ["-f", "json", "-t", "html5", "--standalone", "--embed-resources",
-            "--mathml", "--citeproc"]
+            "--mathml", *filters, "--citeproc"]
     if opts.get("toc", False):
         args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]
     if opts.get("number-sections", False):
@@ -118,11 +128,11 @@ def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple) -> str:
     style.write_text("".join(f"<style>\n{p.read_text(encoding='utf-8')}</style>\n"
                              for p in css), encoding="utf-8")
     headers = [style] + option_files(opts, "include-in-header", dirs)
-    html = pandoc(args + [a for h in headers for a in ("-H", str(h))], ast_json, dirs[-1])
-    return base_level_primes(html)
+    return pandoc(args + [a for h in headers for a in ("-H", str(h))], ast_json, dirs[-1])
 
 
-def to_pdf(ast_json: str, opts: dict, work: Path, dirs: tuple, cites: bool) -> bytes:
+def to_pdf(ast_json: str, opts: dict, work: Path, dirs: tuple, cites: bool,
+           filters: list) -> bytes:
     """PDF bytes: pandoc -> typst markup (kept in `work`) -> typst.compile.  Quarto's
     typst defaults are kept (section numbering 1.1.a), except that citations need
     `citeproc: true` (Quarto's default false would number them in typst's own style)."""
@@ -131,7 +141,7 @@ def to_pdf(ast_json: str, opts: dict, work: Path, dirs: tuple, cites: bool) -> b
         raise RenderError("the document cites a bibliography but format: typst: has no "
                           "'citeproc: true'; Quarto's typst default (false) formats the "
                           "references differently from this renderer")
-    args = ["-f", "json", "-t", "typst", "--standalone", "--citeproc",
+    args = ["-f", "json", "-t", "typst", "--standalone", *filters, "--citeproc",
             "-V", f"papersize={opts.get('papersize', 'a4')}"]
     if opts.get("toc", False):
         args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]

@@ -17,7 +17,7 @@ the subset of Quarto the report uses:
   ``@eq-``/``@sec-`` cross-references (an unknown one fails the build),
   citations through ``pandoc --citeproc``, callout boxes;
 * HTML: self-contained, MathML, table of contents, numbered sections, code
-  folding, the format's ``css`` files; PDF: pandoc -> typst -> ``typst.compile``
+  folding, the format's ``css`` files, the document's Lua ``filters``; PDF: pandoc -> typst -> ``typst.compile``
   with the format's ``include-in-header`` files, after Quarto's callout function.
 
 It refuses what ``quarto render`` would break on (tools/quarto_rules.py): a cell
@@ -48,8 +48,8 @@ from qmd_execute import execute_cells
 from qmd_markdown import cell_markdown, expand_shortcodes
 from qmd_parse import Cell, deep_merge, expand_includes, parse_cell_options, parse_qmd
 from quarto_rules import check_kernel
-from qmd_writers import (check_formats, document_metadata, format_options, pandoc, to_html,
-                         to_pdf)
+from qmd_writers import (check_formats, document_metadata, format_options, lua_filters,
+                         pandoc, to_html, to_pdf)
 from render_errors import RenderError
 
 __all__ = ["Cell", "RenderError", "main", "parse_cell_options", "parse_qmd", "render"]
@@ -97,11 +97,12 @@ def render(qmd: Path, output_dir: Path, project_dir: Path, keep: bool = False) -
         check_ids_and_links(ast["blocks"], set(refs), lines)
         ast["blocks"] = absolute_images(ast["blocks"], qmd.parent)
         dirs = (project_dir, qmd.parent)
+        filters = lua_filters(config, dirs)
         html = to_html(json.dumps(dict(ast, blocks=callouts(ast["blocks"], "html"))),
-                       html_opts, work, dirs)
+                       html_opts, work, dirs, filters)
         typst_ast = dict(ast, blocks=callouts(ast["blocks"], "typst"))
         pdf = to_pdf(json.dumps(typst_ast), typst_opts, work, dirs,
-                     cites=bool(config.get("bibliography")))
+                     cites=bool(config.get("bibliography")), filters=filters)
         html_path.parent.mkdir(parents=True, exist_ok=True)
         html_path.write_text(html, encoding="utf-8")
         pdf_path.write_bytes(pdf)
