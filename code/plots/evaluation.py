@@ -52,10 +52,10 @@ def cost_vs_error(ro, pe, lg, tc):
     fig, axes = plt.subplots(2, 2, figsize=(WIDTH, 4.3), height_ratios=[2.3, 1.2])
     plots, legends = axes[0], axes[1]
     _scatter(plots[0], regression_points(ro, pe))
-    plots[0].set(xscale="log", yscale="log", xlabel="training time in s (one core)",
+    plots[0].set(xscale="log", yscale="log", xlabel="training time in CPU seconds",
                  ylabel="test MSE against f(x)", title="Runge function (100 points)")
     _scatter(plots[1], classification_points(lg, tc))
-    plots[1].set(xscale="log", xlabel="training time in s (one core)",
+    plots[1].set(xscale="log", xlabel="training time in CPU seconds",
                  ylabel="test error in %", title="digits (360 test images)")
     plots[1].set_ylim(bottom=0)
     for ax, box in zip(plots, legends):  # each panel its own legend under it
