@@ -9,7 +9,12 @@ polynomial features x, ..., x^p, each standardised the same way, plus an
 unpenalised intercept.
 """
 
+import copy
+import time
+import warnings
+
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
@@ -78,11 +83,29 @@ def linear_scores(model, data):
 
 def timed_fit(model, x, y, repeats=5):
     """Fit ``repeats`` times; return the model and the median CPU time of a fit in seconds."""
-    import time
-
     times = []
     for _ in range(repeats):
         start = time.process_time()
         model.fit(x, y)
         times.append(time.process_time() - start)
     return model, float(np.median(times))
+
+
+def lasso_fits(x, y, degree, alphas, tol, max_iter):
+    """Lasso for each α, from the largest down, each warm-started from the previous one.
+
+    Returns ``{α: {"coef", "intercept", "converged", "n_iter", "model"}}``; a fit
+    that stops at ``max_iter`` sweeps is kept and marked ``converged: False``.
+    """
+    model = polynomial(degree, "lasso", alphas[-1])
+    model[-1].set_params(warm_start=True, tol=tol, max_iter=max_iter)
+    fits = {}
+    for a in sorted(alphas, reverse=True):
+        model[-1].set_params(alpha=a)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            model.fit(x, y)
+        fits[a] = {"coef": model[-1].coef_.copy(), "intercept": float(model[-1].intercept_),
+                   "converged": not caught, "n_iter": int(model[-1].n_iter_),
+                   "model": copy.deepcopy(model)}
+    return fits

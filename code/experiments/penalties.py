@@ -16,7 +16,6 @@ Data: ``_regression.runge_splits`` (σ = 0.1, 100 / 50 / 500 points).
 Writes results/penalties.json.
 """
 
-import copy
 import time
 import warnings
 
@@ -24,8 +23,8 @@ import numpy as np
 from _common import run_parallel, save_json
 from _equivalence import lasso_alpha, ridge_alpha, stationarity
 from _fit import fit, mse, over_seeds
-from _regression import (DEGREES, N_TRAIN, NOISE, linear_scores, polynomial, regressor,
-                         runge_splits, timed_fit, true_mse)
+from _regression import (DEGREES, N_TRAIN, NOISE, lasso_fits, linear_scores, polynomial,
+                         regressor, runge_splits, timed_fit, true_mse)
 from scipy.linalg import LinAlgWarning
 from sklearn.exceptions import ConvergenceWarning
 
@@ -59,22 +58,6 @@ def run(penalty, lam, lr, seed):
             "best_epoch": h["best_epoch"], "seconds": h["seconds"]}
 
 
-def lasso_fits(x, y, degree, alphas):
-    """Lasso for each α, from the largest down, each warm-started from the previous one."""
-    model = polynomial(degree, "lasso", alphas[-1])
-    model[-1].set_params(warm_start=True, tol=LASSO_TOL, max_iter=LASSO_MAX_ITER)
-    fits = {}
-    for a in sorted(alphas, reverse=True):
-        model[-1].set_params(alpha=a)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
-            model.fit(x, y)
-        fits[a] = {"coef": model[-1].coef_.copy(), "intercept": float(model[-1].intercept_),
-                   "converged": not caught, "n_iter": int(model[-1].n_iter_),
-                   "model": copy.deepcopy(model)}
-    return fits
-
-
 def linear_models(data):
     """Ridge and Lasso as described in the module docstring, and the map check.
 
@@ -97,7 +80,7 @@ def _linear_models(data):
     i, j = np.unravel_index(np.argmin(ridge_val), ridge_val.shape)
     p_ridge, a_ridge = DEGREES[i], RIDGE_ALPHAS[j]
     ridge, ridge_s = timed_fit(polynomial(p_ridge, "ridge", a_ridge), x, y.ravel())
-    lasso = lasso_fits(x, y.ravel(), LASSO_DEGREE, LASSO_ALPHAS)
+    lasso = lasso_fits(x, y.ravel(), LASSO_DEGREE, LASSO_ALPHAS, LASSO_TOL, LASSO_MAX_ITER)
     lasso_val = [float(np.mean((lasso[a]["model"].predict(xv) - yv.ravel()) ** 2))
                  for a in LASSO_ALPHAS]
     a_lasso = LASSO_ALPHAS[int(np.argmin(lasso_val))]
@@ -107,7 +90,8 @@ def _linear_models(data):
     lams = [lam for lam in LAMBDAS if lam > 0]
     ridge_at = [linear_scores(polynomial(p_ridge, "ridge", ridge_alpha(lam, n)).fit(x, y.ravel()),
                               data) for lam in lams]
-    lasso_at_fits = lasso_fits(x, y.ravel(), LASSO_DEGREE, [lasso_alpha(lam) for lam in lams])
+    lasso_at_fits = lasso_fits(x, y.ravel(), LASSO_DEGREE, [lasso_alpha(lam) for lam in lams],
+                               LASSO_TOL, LASSO_MAX_ITER)
     lasso_at = [linear_scores(lasso_at_fits[lasso_alpha(lam)]["model"], data) for lam in lams]
 
     # the maps checked on ffnn's own cost at λ = CHECK_LAMBDA: Ridge at its chosen degree,
