@@ -1,6 +1,6 @@
 """What every figure shares: sizes, fonts, colours, loading results, saving PNGs.
 
-Sizes are the printed ones: WIDTH is the text width of the PDF (15 cm), and
+Sizes are the printed ones: WIDTH is the text width of the PDF (14.6 cm), and
 each figure is drawn at the width it is shown at, so a font of 8 pt here is
 8 pt on paper (none below 7 pt).  Colours are the Okabe–Ito palette, which
 stays distinguishable with the common colour-vision deficiencies, and every
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results"
 FIGURES = ROOT / "figures"
 DPI = 200
-WIDTH = 5.9  # inches: 15 cm, the PDF's text width
+WIDTH = 5.75  # inches: the PDF's text width is 5.77 in (14.65 cm)
 SMALLEST_FONT = 7.0
 
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000",
@@ -54,7 +54,15 @@ def arr(x):
 
 
 def save(fig, name):
-    """Write figures/NAME.png; no software version or date, so the bytes are reproducible."""
+    """Write figures/NAME.png; no software version or date, so the bytes are reproducible.
+
+    A figure wider than the text (labels and legends included) would be shrunk
+    in the PDF, its fonts below their set size: that is refused.
+    """
+    width = fig.get_tightbbox().width  # inches
+    if width > WIDTH + 0.05:
+        raise ValueError(f"figure {name}: {width:.2f} in wide with its labels, more than the "
+                         f"text width {WIDTH} in; make it narrower")
     FIGURES.mkdir(exist_ok=True)
     fig.savefig(FIGURES / f"{name}.png", dpi=DPI, bbox_inches="tight", pad_inches=0.02,
                 metadata={"Software": None})

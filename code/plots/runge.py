@@ -9,7 +9,7 @@ from ._style import COLORS, WIDTH, epochs_of, save
 def runge_fit(r):
     x, f = np.array(r["grid"]), np.array(r["grid_true"])
     cases = r["cases"]
-    fig, axes = plt.subplots(2, len(cases), figsize=(WIDTH, 5.4), sharex=True,
+    fig, axes = plt.subplots(2, len(cases), figsize=(WIDTH - 0.25, 5.4), sharex=True,
                              height_ratios=[1.3, 1], squeeze=False)
     for k, c in enumerate(cases):
         top, bottom = axes[0, k], axes[1, k]
@@ -73,7 +73,7 @@ def runge_training(r):
         ax.set_xlabel("epoch")
         ax.set_title(f"σ = {c['noise']:g}")
     axes[0, 0].set_ylabel("MSE")
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncol=5,
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncol=3,
                bbox_to_anchor=(0.5, 0.0), frameon=False)
     fig.tight_layout()
     save(fig, "runge_training")

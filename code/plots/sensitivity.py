@@ -59,7 +59,7 @@ def learning_curves(r):
     a2.set_ylabel("validation accuracy")
     a2.set_ylim(0.3, 1.0)
     a2.set_title("validation accuracy")
-    fig.legend(*a1.get_legend_handles_labels(), loc="upper center", ncol=3,
+    fig.legend(*a1.get_legend_handles_labels(), loc="upper center", ncol=2,
                bbox_to_anchor=(0.5, 0.0), frameon=False)
     fig.tight_layout()
     save(fig, "learning_curves")
