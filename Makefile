@@ -78,7 +78,7 @@ RENDERER  := $(wildcard tools/*.py) $(wildcard tools/templates/*)
 MATH_FONT := build/math-font.css
 KERNEL    := $(VENV)/share/jupyter/kernels/python3/kernel.json
 
-$(MATH_FONT): tools/math_font.py $(READY)
+$(MATH_FONT): tools/math_font.py tools/templates/ffnn-latinmodern-math.woff $(READY)
 	$(PY) tools/math_font.py $@
 
 $(KERNEL): $(READY)

@@ -27,7 +27,7 @@ SCRIPT = ROOT / "tools" / "render_qmd.py"
 @pytest.fixture(scope="session")
 def math_font_css():
     """The @font-face CSS that `make report` writes to build/math-font.css."""
-    return math_font.font_face_css(math_font.find_font())
+    return math_font.font_face_css(math_font.CUT.read_bytes())
 
 
 def make_project(dest: Path, font_css: str) -> Path:

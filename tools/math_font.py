@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """An OpenType MATH font for the HTML's MathML, embedded in a CSS file.
 
-    python tools/math_font.py build/math-font.css
+    python tools/math_font.py build/math-font.css          # the build: CSS from the cut
+    python tools/math_font.py --cut latinmodern-math.otf   # maintainers: cut the font again
 
 Browsers lay out MathML with the font of the ``math`` elements: without an OpenType
 MATH font, Chromium neither stretches the braces of ``cases`` nor sets display
 fractions at display size.  A reader's machine may have no such font, so the page
 carries one: Latin Modern Math (GUST Font License), from Debian's ``fonts-lmodern``
 or TeX Live's ``lm-math``, cut by fontTools to the characters mathematics uses (the
-MATH table's variants and assembly parts of those characters are kept) and written
-as a base64 WOFF ``@font-face``.  ``tools/templates/report.css`` sets it on ``math``.
+MATH table's variants and assembly parts of those characters are kept) and kept in
+the repository as ``tools/templates/ffnn-latinmodern-math.woff`` (renamed, as the
+licence asks of a modified copy), so that a fresh machine needs no font package; the
+build writes it as a base64 WOFF ``@font-face``.  ``tools/templates/report.css`` sets it on ``math``.
 Both renderers include the CSS file (``format: html: css`` in ``_quarto.yml``).
 """
 from __future__ import annotations
@@ -25,6 +28,7 @@ from render_errors import RenderError
 FAMILY = "Latin Modern Math"
 EMBEDDED = "ffnn Latin Modern Math"   # the embedded copy's name: used even where the
                                       # reader's machine has another version of the font
+CUT = Path(__file__).resolve().parent / "templates" / "ffnn-latinmodern-math.woff"
 FONT_PATHS = [  # where fonts-lmodern and TeX Live put it
     "/usr/share/texmf/fonts/opentype/public/lm-math/latinmodern-math.otf",
     "/usr/share/fonts/opentype/public/lm-math/latinmodern-math.otf",
@@ -65,8 +69,8 @@ def find_font() -> Path:
                       "(apt-get install fonts-lmodern) or TeX Live's lm-math")
 
 
-def font_face_css(path: Path) -> str:
-    """A CSS @font-face rule carrying the font's mathematical subset as base64 WOFF."""
+def cut_font(path: Path) -> bytes:
+    """The font at ``path`` cut to the characters mathematics uses, as WOFF bytes."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
     font = TTFont(path)
@@ -84,22 +88,32 @@ def font_face_css(path: Path) -> str:
     buffer = io.BytesIO()
     font.flavor = "woff"
     font.save(buffer, reorderTables=True)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
+
+
+def font_face_css(woff: bytes) -> str:
+    """A CSS @font-face rule carrying the cut font as base64 WOFF."""
+    data = base64.b64encode(woff).decode("ascii")
     return (f"/* {FAMILY} (GUST Font License), cut to its mathematical characters by "
-            f"tools/math_font.py from {path.name} */\n"
+            f"tools/math_font.py */\n"
             f'@font-face {{ font-family: "{EMBEDDED}"; font-style: normal; font-weight: 400;\n'
             f'  src: url(data:font/woff;base64,{data}) format("woff"); }}\n')
 
 
 def main(argv=None) -> int:
-    """Write the @font-face CSS file named on the command line."""
+    """Write the @font-face CSS file named on the command line, or with ``--cut``
+    cut the font again into :data:`CUT` (from the given file or this machine's)."""
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: math_font.py OUTPUT.css", file=sys.stderr)
-        return 2
     try:
-        css = font_face_css(find_font())
-    except RenderError as exc:
+        if argv[:1] == ["--cut"] and len(argv) <= 2:
+            CUT.write_bytes(cut_font(Path(argv[1]) if len(argv) == 2 else find_font()))
+            return 0
+        if len(argv) != 1 or argv[0].startswith("-"):
+            print("usage: math_font.py OUTPUT.css | --cut [latinmodern-math.otf]",
+                  file=sys.stderr)
+            return 2
+        css = font_face_css(CUT.read_bytes())
+    except (RenderError, OSError) as exc:
         print(f"math_font: error: {exc}", file=sys.stderr)
         return 1
     out = Path(argv[0])
