@@ -43,7 +43,7 @@ INITIALIZATIONS = ["normal", "xavier", "he"]
 
 CURVE_EPOCHS = 20
 CURVE_OPTIMIZERS = ["GD", "SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"]
-CURVE_LRS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+CURVE_LRS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
 OPTIMIZER_LABELS = {
     "GD": "plain GD (full batch)", "SGD": "SGD", "Momentum": "SGD + momentum",
     "Nesterov": "SGD + Nesterov momentum", "Adagrad": "Adagrad", "RMSprop": "RMSprop",
