@@ -3,7 +3,7 @@
 * ``RESULTS``: the project's ``results/`` folder, wherever the script is run from;
 * ``save_json``: write a results file with NaN/inf stored as ``null`` and
   numpy scalars/arrays turned into plain Python, so the file is standard JSON
-  and byte-identical from run to run;
+  and, measured times apart, byte-identical from run to run;
 * ``digits_splits``: the one stratified split of the digits used by every
   digits experiment (test part never used for any choice);
 * ``classifier``: a softmax/cross-entropy ``ffnn.NeuralNetwork``;
