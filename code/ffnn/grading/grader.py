@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from .exercises import EXERCISES, TO_READ, max_points
-from .sandbox import Limits, run_submission
+from .runner import run_submission
+from .sandbox import Limits, launcher
 from .submission import SUFFIXES, SubmissionError, load_cells
 
 
@@ -11,15 +12,20 @@ class GradeError(Exception):
     """Grading could not run: a path is missing or unreadable."""
 
 
-def grade_path(path, limits=None, exercises=None):
-    """Grade one file; return its dict (see :mod:`.report` for the layout)."""
+def grade_path(path, limits=None, exercises=None, sandbox=None):
+    """Grade one file; return its dict (see :mod:`.report` for the layout).
+
+    ``sandbox`` is a launcher of :mod:`.sandbox` (default: bubblewrap,
+    :class:`~.sandbox.SandboxUnavailable` when it is missing).
+    """
     path = Path(path)
+    limits = limits or Limits()
     try:
         cells = load_cells(path)
     except SubmissionError as error:
         raise GradeError(str(error)) from error
     ids = list(exercises or EXERCISES)
-    outcome = run_submission(cells, ids, limits or Limits())
+    outcome = run_submission(cells, ids, limits, sandbox or launcher(limits), path)
     results = []
     for exercise in ids:
         status, reason = outcome.results[exercise]
@@ -60,16 +66,17 @@ def expand(paths):
     return files
 
 
-def grade_paths(paths, limits=None, exercises=None, on_result=None):
+def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None):
     """Grade every submission under ``paths``; return ``(graded, errors)``.
 
     ``errors`` lists the files that could not be read (one message each);
     the others are graded all the same.
     """
     graded, errors = [], []
+    sandbox = sandbox or launcher(limits or Limits())
     for path in expand(paths):
         try:
-            result = grade_path(path, limits, exercises)
+            result = grade_path(path, limits, exercises, sandbox)
         except GradeError as error:
             errors.append(str(error))
             continue

@@ -1,0 +1,356 @@
+"""What runs inside the sandbox: the student's cells, and calls the grader asks for.
+
+Started as ``python -I -S agent.py SITE_DIR...`` with the request pipe on
+stdin and the reply pipe on stdout.  It keeps both as private descriptors,
+points 0, 1 and 2 at ``/dev/null`` (the student's ``print`` goes to a
+counting buffer), lowers its limits (soft = hard) and then answers one
+request at a time (the formats are in :mod:`.protocol`, the requests in
+:mod:`.supervisor`):
+
+* ``cell``: execute one cell (numpy and random seeded, under a timer) and
+  reply with its error, the functions and classes it bound, and the
+  exercise variables that changed;
+* ``end``: every cell ran: bind each function to the globals as they stood
+  at the end of its section;
+* ``call`` / ``attr``: call a recorded object (or read an attribute) with
+  the arguments sent, and reply with plain data, handles for the rest, and
+  the arguments the call modified in place.
+
+Nothing here decides a mark: the grader holds the checks and the expected
+values, and validates every reply.  This file and its two neighbours
+(``protocol.py``, ``builtins.py``) are loaded as standalone files; the
+sandbox has no ``ffnn``.
+"""
+
+import os
+import sys
+
+os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                  MPLBACKEND="Agg")
+sys.path[:] = [p for p in sys.path if "python3" in p] + sys.argv[1:]
+
+import ast  # noqa: E402
+import builtins  # noqa: E402
+import importlib.util  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import resource  # noqa: E402
+import signal  # noqa: E402
+import traceback  # noqa: E402
+import types  # noqa: E402
+import warnings  # noqa: E402
+
+import autograd  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(
+        f"_grader_{name}", os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+protocol, reference = _load("protocol"), _load("builtins")
+SEED = 0  # numpy.random and random are seeded with it before every cell and every call
+
+
+class StepTimeout(BaseException):
+    pass
+
+
+class CountingWriter(io.TextIOBase):
+    """Where the student's print goes: counted, never kept."""
+
+    def __init__(self):
+        self.total = 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        self.total += len(str(text))
+        return len(str(text))
+
+
+def _alarm(seconds):
+    def handler(signum, frame):
+        raise StepTimeout(f"took longer than {seconds:g} s")
+
+    signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, max(float(seconds), 0.001))
+
+
+def _vm_bytes():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _limit(kind, value):
+    soft, hard = resource.getrlimit(kind)
+    value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
+    resource.setrlimit(kind, (value, value))  # soft = hard: the student cannot raise it
+
+
+def _set_limits(limits):
+    _limit(resource.RLIMIT_CPU, limits["cpu_seconds"])
+    _limit(resource.RLIMIT_AS, _vm_bytes() + limits["memory_mb"] * 2**20)
+    _limit(resource.RLIMIT_FSIZE, limits["file_bytes"])
+    _limit(resource.RLIMIT_NPROC, limits["processes"])
+    _limit(resource.RLIMIT_CORE, 0)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the file cap a write fails instead
+
+
+def _one_line(error, filename=None):
+    text = f"{type(error).__name__}: {error}".strip().splitlines()
+    line = text[0] if text else type(error).__name__
+    if filename:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename == filename:
+                line += f" (line {frame.lineno})"
+                break
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
+def _snapshot_value(value, depth=0):
+    """An exercise variable as the checks compare it (float arrays and numbers), or None."""
+    if isinstance(value, np.ndarray):
+        return np.array(value, dtype=float) if value.dtype.kind in "biuf" and value.size <= 10**5 else None
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (list, tuple)) and depth < 3 and len(value) <= 64:
+        items = [_snapshot_value(item, depth + 1) for item in value]
+        if any(item is None for item in items):
+            return None
+        return tuple(items) if isinstance(value, tuple) else items
+    return None
+
+
+class Agent:
+    def __init__(self, channel, start):
+        self.channel, self.functions, self.variables = channel, start["functions"], start["variables"]
+        self.namespace = {"__name__": "__main__", "__builtins__": builtins, "display": print}
+        self.handles, self.ids = {}, {}  # id -> object, id(object) -> id
+        self.recorded = {}  # name -> the object last recorded under it
+        self.sent = {}  # variable -> the JSON last sent for it
+        self.run = []  # (handle id, function) recorded in the current section
+        self.section = None
+        self.builtin = {getattr(reference, n): n for n in reference.NAMES}
+        self.output = CountingWriter()
+        self.max_handles = start["limits"]["max_handles"]
+
+    # -- values ---------------------------------------------------------
+    def handle(self, value):
+        if id(value) in self.ids and self.handles[self.ids[id(value)]] is value:
+            return self.ids[id(value)]
+        if len(self.handles) >= self.max_handles:
+            raise RuntimeError("too many objects handed to the grader")
+        number = len(self.handles) + 1
+        self.handles[number], self.ids[id(value)] = value, number
+        return number
+
+    def encode(self, value):
+        def other(obj):
+            if callable(obj) and obj in self.builtin:
+                return {"$": "builtin", "name": self.builtin[obj]}
+            return {"$": "remote", "id": self.handle(obj), "type": type(obj).__name__[:100],
+                    "callable": callable(obj)}
+        return protocol.encode(value, other)
+
+    def decode(self, value):
+        def tagged(obj):
+            if obj["$"] == "builtin":
+                return getattr(reference, obj["name"]) if obj["name"] in reference.NAMES else None
+            return self.handles[obj["id"]]
+        return protocol.decode(value, tagged)
+
+    # -- cells ----------------------------------------------------------
+    def cell(self, request):
+        if request["section"] != self.section:
+            self.end_section()
+            self.section = request["section"]
+        filename = f"<{request['label']}>"
+        error = None
+        np.random.seed(SEED)
+        random.seed(SEED)
+        try:
+            code = compile(request["source"], filename, "exec")
+            _alarm(request["timeout"])
+            try:
+                exec(code, self.namespace)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except StepTimeout as exc:
+            error = f"timeout: {exc}"
+        except MemoryError as exc:
+            error = f"MemoryError: ran out of memory{_one_line(exc, filename)[11:]}"
+        except SyntaxError as exc:
+            error = f"SyntaxError (line {exc.lineno}): {exc.msg}"
+        except BaseException as exc:  # noqa: BLE001 - SystemExit too: it is the student's
+            error = _one_line(exc, filename)
+        if "matplotlib.pyplot" in sys.modules:
+            try:
+                sys.modules["matplotlib.pyplot"].close("all")
+            except BaseException:  # noqa: BLE001
+                pass
+        functions = self.record(request["index"], request["source"])
+        state = {}
+        for name in self.variables:
+            value = _snapshot_value(self.namespace.get(name))
+            encoded = self.encode(value) if value is not None else None
+            text = json.dumps(encoded, separators=(",", ":"))
+            if self.sent.get(name) != text:
+                self.sent[name] = text
+                state[name] = encoded
+        return {"ok": "cell", "index": request["index"], "error": error, "functions": functions,
+                "state": state}
+
+    def record(self, index, source):
+        records = []
+        for name, value in list(self.namespace.items()):
+            if name.startswith("__") or not callable(value) or self.recorded.get(name) is value:
+                continue
+            mine = isinstance(value, types.FunctionType) and value.__globals__ is self.namespace
+            mine = mine or isinstance(value, type) and value.__module__ == "__main__"
+            if not (mine or name in self.functions):
+                continue
+            self.recorded[name] = value
+            number = self.handle(value)
+            if isinstance(value, types.FunctionType) and value.__globals__ is self.namespace:
+                self.run.append((number, value))
+            records.append({"id": number, "name": name, "cell": index,
+                            "kind": "class" if isinstance(value, type) else "function",
+                            "signature": self.signature(value), "source": _source(value, source),
+                            "names": _names(value)})
+        return records
+
+    def signature(self, value):
+        import inspect
+        try:
+            parameters = inspect.signature(value).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        out = []
+        for p in list(parameters)[:64]:
+            entry = {"name": p.name, "kind": int(p.kind)}
+            if p.default is not p.empty:
+                entry["default"] = self.encode(p.default)
+            out.append(entry)
+        return out
+
+    def end_section(self):
+        """Bind the section's functions to the globals as they stand now."""
+        if not self.run:
+            return
+        frozen = dict(self.namespace)
+
+        def rebind(f):
+            copy = types.FunctionType(f.__code__, frozen, f.__name__, f.__defaults__, f.__closure__)
+            copy.__kwdefaults__, copy.__dict__ = f.__kwdefaults__, dict(f.__dict__)
+            copy.__qualname__, copy.__doc__ = f.__qualname__, f.__doc__
+            return copy
+
+        for name, value in list(frozen.items()):
+            if isinstance(value, types.FunctionType) and value.__globals__ is self.namespace:
+                frozen[name] = rebind(value)
+        for number, f in self.run:
+            self.handles[number] = rebind(f)
+        self.run = []
+
+    # -- calls ----------------------------------------------------------
+    def call(self, request):
+        target = self.handles[request["target"]]
+        args = [self.decode(a) for a in request["args"]]
+        kwargs = {k: self.decode(v) for k, v in request["kwargs"].items()}
+        np.random.seed(SEED)
+        random.seed(SEED)
+        _alarm(request["timeout"])
+        try:
+            if request["op"] == "attr":
+                result = getattr(target, request["name"])
+            elif request.get("grad") is not None:
+                result = autograd.grad(target, request["grad"])(*args, **kwargs)
+            else:
+                result = target(*args, **kwargs)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        changed = {}
+        for key, value in [*enumerate(args), *kwargs.items()]:
+            before = request["args"][key] if isinstance(key, int) else request["kwargs"][key]
+            after = self.encode(value)
+            if json.dumps(after, separators=(",", ":")) != json.dumps(before, separators=(",", ":")):
+                changed[str(key)] = after
+        return {"ok": "value", "value": self.encode(result), "changed": changed}
+
+    def serve(self):
+        while True:
+            try:
+                request = self.channel.receive()
+            except EOFError:
+                os._exit(0)
+            op = request.get("op")
+            try:
+                if op == "cell":
+                    reply = self.cell(request)
+                elif op == "end":
+                    self.end_section()
+                    reply = {"ok": "end", "output_chars": self.output.total}
+                else:
+                    reply = self.call(request)
+            except StepTimeout as exc:
+                reply = {"ok": "timeout", "message": str(exc)}
+            except BaseException as exc:  # noqa: BLE001 - the student's, reported as such
+                reply = {"ok": "raised", "type": type(exc).__name__[:100], "message": str(exc)[:2000]}
+            self.channel.send(reply)
+
+
+def _source(value, cell_source):
+    """The text of the ``def``/``class`` that made ``value``, from its cell (bounded)."""
+    line = getattr(getattr(value, "__code__", None), "co_firstlineno", None)
+    try:
+        for node in ast.walk(ast.parse(cell_source)):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == value.__name__ \
+                    and (line is None or node.lineno <= line <= (node.end_lineno or line)):
+                return (ast.get_source_segment(cell_source, node) or "")[:protocol.MAX_STRING]
+    except (SyntaxError, ValueError, AttributeError, TypeError):
+        pass
+    return ""
+
+
+def _names(value):
+    """The global names a function's code refers to (nested functions included)."""
+    names, stack = set(), [getattr(value, "__code__", None)]
+    if isinstance(value, type):
+        stack = [getattr(v, "__code__", None) for v in vars(value).values()]
+    while stack:
+        code = stack.pop()
+        if isinstance(code, types.CodeType):
+            names.update(code.co_names)
+            stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return sorted(n for n in names if n.isidentifier())[:500]
+
+
+def main():
+    read_fd, write_fd = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    channel = protocol.Channel(read_fd, write_fd)
+    start = channel.receive()
+    agent = Agent(channel, start)
+    sys.stdin = open(os.devnull)
+    sys.stdout = sys.stderr = agent.output
+    warnings.simplefilter("ignore")
+    np.seterr(all="ignore")
+    _set_limits(start["limits"])
+    channel.send({"ok": "ready"})
+    agent.serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,247 @@
+"""The supervisor: one sandbox per submission, every reply validated, deadlines it cannot move.
+
+:class:`Session` is one running sandbox (:mod:`.sandbox` starts it, the
+agent of :mod:`.agent` answers inside).  Each request waits for its reply
+until the step's own deadline or the submission's absolute deadline,
+whichever comes first; nothing the sandbox sends extends either.  A reply
+that is not exactly the expected message (:func:`_check_reply`, the
+values by :func:`.protocol.decode`) ends the submission as "error"; a
+sandbox that dies or overruns is killed (its namespace with it) and
+:class:`~.student.SandboxLost` is raised.  :func:`run_submission` (in
+:mod:`.grader`'s use) then restarts it, skipping the cell that killed it, to
+grade the remaining exercises.
+"""
+
+import signal
+import subprocess
+import time
+
+from . import builtins as reference
+from .outcomes import StudentRaised
+from .protocol import MAX_STRING, Channel, ProtocolError, decode, encode
+from .student import Remote, SandboxLost, encode_argument, write_back
+
+MAX_FUNCTIONS = 2000  # functions and classes recorded per submission
+KINDS = range(5)  # inspect.Parameter kinds
+
+
+class Malformed(SandboxLost):
+    """The sandbox sent something that is not the expected message."""
+
+    def __init__(self, reason):
+        super().__init__(f"the grading process sent a malformed message ({reason})", "error")
+
+
+def _fields(message, *names):
+    if set(message) != {"ok", *names}:
+        raise ProtocolError(f"a {message.get('ok')!r} reply with the fields {sorted(message)}"[:200])
+    return [message[n] for n in names]
+
+
+def _text(value, limit=MAX_STRING, what="text"):
+    if type(value) is not str or len(value) > limit:
+        raise ProtocolError(f"{what}: expected a string of at most {limit} characters")
+    return value
+
+
+def _name(value):
+    if type(value) is not str or not value.isidentifier() or len(value) > 100:
+        raise ProtocolError("expected an identifier")
+    return value
+
+
+class Session:
+    """One sandbox: start it, send requests, validate replies, kill it."""
+
+    def __init__(self, launcher, limits, deadline, names, path):
+        self.limits, self.deadline, self.names = limits, deadline, names
+        self.lost, self.seen = None, set()
+        self.call_deadline = time.monotonic() + limits.check_timeout
+        argv, fds = launcher.command(path)
+        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, pass_fds=fds,
+                                        start_new_session=True)
+        launcher.started(fds)
+        self.channel = Channel(self.process.stdout.fileno(), self.process.stdin.fileno())
+        start = {"op": "start", "functions": list(names[0]), "variables": list(names[1]),
+                 "limits": {"cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb,
+                            "file_bytes": limits.file_bytes, "processes": limits.processes,
+                            "max_handles": limits.max_handles}}
+        if self.request(start, limits.startup_timeout, "starting the sandbox") != {"ok": "ready"}:
+            self._lose(Malformed("not the expected greeting"))
+
+    # -- transport --------------------------------------------------------
+    def request(self, message, timeout, doing):
+        if self.lost:
+            raise SandboxLost(self.lost.reason, self.lost.status)
+        until = min(time.monotonic() + timeout, self.deadline)
+        try:
+            self.channel.send(message)
+            reply = self.channel.receive(until)
+            if type(reply.get("ok")) is not str:
+                raise ProtocolError("a reply without its kind")
+            return reply
+        except TimeoutError:
+            if until >= self.deadline:
+                self._lose(SandboxLost(f"the submission's time limit of {self.limits.submission_timeout:g} s "
+                                       f"ran out while {doing}", "timeout"))
+            self._lose(SandboxLost(f"timeout: took longer than {timeout:g} s (stopped by the grader)",
+                                   "timeout"))
+        except ProtocolError as error:
+            self._lose(Malformed(str(error)[:200]))
+        except (EOFError, OSError):
+            self.kill()
+            self._lose(SandboxLost(_describe_exit(self.process.returncode)))
+
+    def _lose(self, lost):
+        self.kill()
+        self.lost = lost
+        raise lost
+
+    def kill(self):
+        """End the sandbox and everything in it (its pid namespace dies with it)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        for pipe in (self.process.stdin, self.process.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+    def close(self):
+        self.kill()
+
+    # -- values ---------------------------------------------------------------
+    def decode(self, value):
+        def tagged(obj):
+            if obj["$"] == "builtin":
+                if set(obj) != {"$", "name"} or obj["name"] not in reference.NAMES:
+                    raise ProtocolError("an unknown reference function")
+                return getattr(reference, obj["name"])
+            if set(obj) != {"$", "id", "type", "callable"} or type(obj["id"]) is not int \
+                    or not 0 < obj["id"] <= self.limits.max_handles or type(obj["callable"]) is not bool:
+                raise ProtocolError("an invalid handle")
+            return Remote(self, obj["id"], {"type": _text(obj["type"], 100, "a type name")})
+        return decode(value, tagged)
+
+    def _encode(self, value):
+        return encode(value, lambda obj: encode_argument(obj, self))
+
+    # -- requests ---------------------------------------------------------------
+    def cell(self, index, cell, timeout):
+        reply = self.request({"op": "cell", "index": index, "label": cell.label, "source": cell.source,
+                              "section": getattr(cell, "section", None), "timeout": timeout},
+                             timeout + self.limits.grace, f"running {cell.label}")
+        try:
+            kind = reply["ok"]
+            if kind == "timeout":
+                _text(_fields(reply, "message")[0], 200)
+                return f"timeout: took longer than {timeout:g} s", [], {}
+            got, error, functions, state = _fields(reply, "index", "error", "functions", "state")
+            if got != index or (error is not None and type(error) is not str):
+                raise ProtocolError("a cell reply for another cell")
+            if type(functions) is not list or type(state) is not dict:
+                raise ProtocolError("a cell reply without its lists")
+            records = [self._record(r, index) for r in functions]
+            values = {}
+            for name, value in state.items():
+                if name not in self.names[1]:
+                    raise ProtocolError(f"an unknown variable {name[:40]!r}")
+                values[name] = self.decode(value)
+            return (error[:300] if error else None), records, values
+        except ProtocolError as problem:
+            self._lose(Malformed(str(problem)[:200]))
+
+    def _record(self, record, index):
+        if type(record) is not dict or set(record) != {"id", "name", "cell", "kind", "signature",
+                                                         "source", "names"}:
+            raise ProtocolError("an invalid function record")
+        number = record["id"]
+        if type(number) is not int or not 0 < number <= self.limits.max_handles or number in self.seen:
+            raise ProtocolError("a function record with an invalid handle")
+        if len(self.seen) >= MAX_FUNCTIONS:
+            raise ProtocolError(f"more than {MAX_FUNCTIONS} functions")
+        self.seen.add(number)
+        if record["cell"] != index or record["kind"] not in ("function", "class"):
+            raise ProtocolError("an invalid function record")
+        names = record["names"]
+        if type(names) is not list or len(names) > 500:
+            raise ProtocolError("an invalid list of names")
+        signature = record["signature"]
+        if signature is not None:
+            if type(signature) is not list or len(signature) > 64:
+                raise ProtocolError("an invalid signature")
+            signature = [self._parameter(p) for p in signature]
+        return {"id": number, "name": _name(record["name"]), "cell": index, "kind": record["kind"],
+                "signature": signature, "source": _text(record["source"]),
+                "names": [_name(n) for n in names]}
+
+    def _parameter(self, p):
+        if type(p) is not dict or not {"name", "kind"} <= set(p) <= {"name", "kind", "default"} \
+                or p["kind"] not in KINDS or type(p["kind"]) is not int:
+            raise ProtocolError("an invalid parameter")
+        out = {"name": _name(p["name"]), "kind": p["kind"]}
+        if "default" in p:
+            out["default"] = self.decode(p["default"])
+        return out
+
+    def end(self):
+        reply = self.request({"op": "end"}, self.limits.cell_timeout, "finishing the cells")
+        try:
+            (chars,) = _fields(reply, "output_chars")
+            if type(chars) is not int or chars < 0:
+                raise ProtocolError("an invalid output count")
+            return chars
+        except ProtocolError as problem:
+            self._lose(Malformed(str(problem)[:200]))
+
+    def call(self, target, args, kwargs, grad=None, op="call", name=None):
+        timeout = max(self.call_deadline - time.monotonic(), 0.001)
+        message = {"op": op, "target": target, "args": [self._encode(a) for a in args],
+                   "kwargs": {str(k): self._encode(v) for k, v in kwargs.items()},
+                   "timeout": timeout, "grad": grad, "name": name}
+        reply = self.request(message, timeout + self.limits.grace, "checking this exercise")
+        try:
+            kind = reply["ok"]
+            if kind == "value":
+                value, changed = _fields(reply, "value", "changed")
+                if type(changed) is not dict:
+                    raise ProtocolError("an invalid list of changed arguments")
+                result = self.decode(value)
+                for key, new in changed.items():
+                    original = args[int(key)] if key.isdigit() and int(key) < len(args) else kwargs.get(key)
+                    if original is None and key not in kwargs:
+                        raise ProtocolError("a changed argument that was not passed")
+                    write_back(original, self.decode(new))
+                return result
+            if kind == "raised":
+                type_name, text = _fields(reply, "type", "message")
+                raise StudentRaised(_text(type_name, 100), _text(text, 2000))
+            if kind == "timeout":
+                _text(_fields(reply, "message")[0], 200)
+                raise SandboxLost("timeout: the check took longer than "
+                                  f"{self.limits.check_timeout:g} s; is there an endless loop?", "timeout")
+            raise ProtocolError(f"an unknown reply {kind[:40]!r}")
+        except ProtocolError as problem:
+            self._lose(Malformed(str(problem)[:200]))
+
+    def attribute(self, target, name):
+        return self.call(target, (), {}, op="attr", name=name)
+
+
+def _describe_exit(code):
+    if code is None:
+        return "the grading process stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if name == "SIGXCPU":
+            return "the process ran out of CPU time"
+        return f"the process was killed by {name}"
+    return f"the process ended with exit code {code} (os._exit, exit, a crash or running out of memory)"
