@@ -67,6 +67,12 @@ def softmax(z):
     return e_z / np.sum(e_z, axis=-1, keepdims=True)
 
 
+def softmax_columns(z):
+    """Over the first axis: for a student whose samples are columns."""
+    e_z = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e_z / np.sum(e_z, axis=0, keepdims=True)
+
+
 def softmax_vec(z):
     """One vector: e^z / Σ e^z."""
     e_z = np.exp(z - np.max(z))
@@ -95,5 +101,6 @@ def cross_entropy_der(predict, target):
 
 
 NAMES = ("identity", "identity_der", "ones_der", "relu", "relu_der", "leaky_relu",
-         "leaky_relu_der", "sigmoid", "sigmoid_der", "tanh", "tanh_der", "softmax", "softmax_vec",
+         "leaky_relu_der", "sigmoid", "sigmoid_der", "tanh", "tanh_der", "softmax", "softmax_columns",
+         "softmax_vec",
          "mse", "mse_der", "cross_entropy", "cross_entropy_der")
