@@ -1,0 +1,189 @@
+"""The cells that answer one exercise, and the student's answers found in them.
+
+A notebook follows the handout's headings, so each cell knows the exercise
+it answers (``Cell.section``: ``"w41-3b"``, or ``"w41-3"`` under a heading
+without letters).  An exercise is judged on the cells of its section: its
+variables are read from the snapshots taken after those cells, its
+functions are the versions defined up to its last cell.  A submission
+without headings is judged on all its cells.
+
+Code the handout supplies earns nothing: functions from handout cells are
+not answers, and a function or assignment that still holds the handout's
+``...`` is "not implemented".
+"""
+
+import ast
+import re
+
+import numpy as np
+
+from ..outcomes import Fail, Missing, StudentError
+
+TEMPLATE = "not implemented (the cell still holds the handout's `...`)"
+
+
+def parent(exercise_id):
+    """``"w41-3"`` for ``"w41-3b"``: the heading above the lettered questions."""
+    return re.sub(r"[a-z]$", "", exercise_id)
+
+
+_VARIANT = r"(_?(v?\d+|new|fixed|final|correct|own|manual|mine|custom|ownbp|my))?"
+
+
+def variant_of(name):
+    """Whether a function's name is ``name`` with a student's suffix (``_v2``, ``_new``...)."""
+    pattern = re.compile(re.escape(name) + _VARIANT + "$", re.I)
+    return lambda func: bool(pattern.match(getattr(func, "name", "") or ""))
+
+
+def is_template(source):
+    """True when a function's (or class's) source is still the handout's skeleton.
+
+    A skeleton holds a bare ``...`` as a value (``z = ...``, ``W -= ...``,
+    ``return ...``), or only ``pass`` and docstrings in every function.
+    """
+    if not source:
+        return False
+    try:
+        tree = ast.parse(_dedent(source))
+    except SyntaxError:
+        return False
+    subscripts = {id(n) for s in ast.walk(tree) if isinstance(s, ast.Subscript) for n in ast.walk(s.slice)}
+    if any(isinstance(n, ast.Constant) and n.value is Ellipsis and id(n) not in subscripts
+           for n in ast.walk(tree)):
+        return True
+    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return bool(functions) and all(all(_trivial(s) for s in f.body) for f in functions)
+
+
+def _trivial(statement):
+    return isinstance(statement, ast.Pass) or (
+        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+
+
+def _dedent(source):
+    lines = [line for line in source.splitlines() if line.strip()]
+    indent = min((len(line) - len(line.lstrip()) for line in lines), default=0)
+    return "\n".join(line[indent:] for line in source.splitlines())
+
+
+class Scope:
+    """What answers exercise ``exercise_id`` in the context ``ctx``."""
+
+    def __init__(self, ctx, exercise_id):
+        self.ctx, self.id = ctx, exercise_id
+        cells = list(getattr(ctx, "cells", None) or [])
+        present = {getattr(c, "section", None) for c in cells}
+        present |= {s.get("__section__") for s in ctx.states}
+        self.sections = next(({s} for s in (exercise_id, parent(exercise_id)) if s in present), set())
+        indices = [i for i, c in enumerate(cells) if getattr(c, "section", None) in self.sections]
+        indices += [s["__cell__"] for s in ctx.states
+                    if s.get("__section__") in self.sections and "__cell__" in s]
+        self.last_cell = max(indices, default=None)
+        self.cells = [c for c in cells if getattr(c, "section", None) in self.sections] or cells
+        mine = [s for s in ctx.states if s.get("__section__") in self.sections]
+        self.states = mine or list(ctx.states)
+
+    # -- variables --------------------------------------------------------
+    def state(self, description, changed=None, **shapes):
+        """The snapshot holding every name in ``shapes`` with that shape.
+
+        Among the snapshots of this exercise's cells first (all snapshots
+        when none matches): with ``changed``, the one right after the cell
+        that last assigned that variable, else the newest.
+        """
+        for states in (self.states, self.ctx.states):
+            found = _pick(states, self.ctx.states, changed, shapes)
+            if found is not None:
+                return found
+        for name in shapes:
+            self.not_template(name)
+        raise Missing(f"no {description} found")
+
+    def value(self, name):
+        """The newest value of ``name`` in this exercise's snapshots (all when none)."""
+        for states in (self.states, self.ctx.states):
+            for state in reversed(states):
+                if name in state:
+                    return state[name]
+        self.not_template(name)
+        raise Missing(f"`{name}` is not defined")
+
+    def need(self, state, name, hint=""):
+        if name not in state:
+            self.not_template(name)
+            raise Missing(f"`{name}` is not defined{hint}")
+        return state[name]
+
+    def not_template(self, name):
+        pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*\.\.\.\s*(#.*)?$", re.M)
+        if any(pattern.search(getattr(c, "source", "")) for c in self.cells):
+            raise Missing(f"`{name}` is {TEMPLATE}")
+
+    # -- functions --------------------------------------------------------
+    def functions(self, names, fits=None, later=False, handout=False):
+        """The student's functions that may answer: by name first, then by what they do.
+
+        ``names`` are tried in order (newest version first), then every other
+        recorded function for which ``fits(func)`` is true.  Only versions
+        defined up to this exercise's last cell count (with ``later``, any);
+        handout code (unless ``handout``: a helper the exercise uses) and
+        untouched templates are left out, and
+        :class:`Missing` says why when nothing is left.
+        """
+        limit = None if later else self.last_cell
+        found = []
+        for name in names:
+            found += [f for f in self.ctx.versions(name) if _before(f, limit)]
+        if fits is not None:
+            others = [f for f in reversed(self.ctx.functions())
+                      if getattr(f, "name", None) not in names and _before(f, limit)]
+            found += [f for f in others if fits(f)]
+        answers = [f for f in found if (handout or not getattr(f, "handout", False))
+                   and not is_template(getattr(f, "source", None))]
+        if answers:
+            return answers
+        if any(is_template(getattr(f, "source", None)) for f in found):
+            raise Missing(f"`{names[0]}` is {TEMPLATE}")
+        if found:
+            raise Missing(f"only the handout's own `{found[0].name}` found, which earns no point: "
+                          "write the exercise's code in its cell")
+        raise Missing(f"no function `{names[0]}` found: define it with this name")
+
+    def first_passing(self, candidates, attempt):
+        """``attempt(f)`` for each candidate until one passes; else the newest one's failure."""
+        first = None
+        for func in candidates:
+            try:
+                return attempt(func)
+            except (Fail, StudentError) as outcome:
+                first = first or outcome
+        raise first
+
+
+def _before(func, limit):
+    cell = getattr(func, "cell", None)
+    return limit is None or cell is None or cell <= limit
+
+
+def _pick(states, every, changed, shapes):
+    def matches(state):
+        return all(n in state and np.shape(state[n]) == s for n, s in shapes.items())
+
+    if changed is not None:
+        position = {id(s): i for i, s in enumerate(every)}
+        for state in reversed(states):
+            if changed not in state or not matches(state):
+                continue
+            i = position.get(id(state), 0)
+            before = every[i - 1] if i else {}
+            if changed not in before or not _same(before[changed], state[changed]):
+                return state
+    return next((s for s in reversed(states) if matches(s)), None)
+
+
+def _same(a, b):
+    try:
+        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b))
+    except (TypeError, ValueError):
+        return False

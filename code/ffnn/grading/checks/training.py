@@ -1,0 +1,145 @@
+"""Training functions: week 41's with autograd (7c), week 42's with backpropagation (7a, 7b).
+
+A training function passes when it lowers the cross-entropy of a small
+classification problem (60 samples, 4 features, 3 classes, network 4 -> 8
+sigmoid -> 3 softmax) in 40 epochs with learning rate 0.01, in one of the
+layouts of :mod:`.layouts`.  Students name these functions in many ways
+(``train_network``, ``train_network_manual``, ``train_network_ownbp``...):
+any function whose name starts with ``train`` is a candidate, the
+exercise's own name first.  Only what training uses counts: a wrong
+``cross_entropy`` the training never calls costs nothing here.
+"""
+
+import numpy as np
+
+from ffnn import activations as _act
+from ffnn import losses as _loss
+from ffnn import network as _net
+
+from ..outcomes import Fail, Missing, StudentError
+from .common import REF, as_layers, bind_call, close, has_parameter, rng_for, uses
+from .layouts import LAYOUTS, convention
+from .registry import exercise
+from .scope import Scope
+
+EPOCHS, LEARNING_RATE = 40, 0.01
+HINT = " (the grader tried samples in rows and in columns)"
+
+
+def _problem(exercise_id, n=60):
+    rng = rng_for(exercise_id)
+    X = rng.standard_normal((n, 4))
+    Y = np.eye(3)[np.argmax(X @ rng.standard_normal((4, 3)), axis=1)]
+    return X, Y, _net.create_layers_batch(4, [8, 3], rng)
+
+
+def _cost(X, Y, layers):
+    return float(_loss.cross_entropy(_net.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y))
+
+
+def _trained(result, passed, n_layers, name):
+    if result is None:
+        result = passed  # updated in place
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], list):
+        result = result[0]  # (layers, history)
+    if isinstance(result, list) and len(result) > n_layers and len(result) % n_layers == 0:
+        raise Fail(f"{name} returned {len(result)} (W, b) pairs for a {n_layers}-layer network: the "
+                   "list grows every epoch (append inside the loop); return one (W, b) per layer")
+    return as_layers(result, n_layers, name)
+
+
+def train(f, exercise_id, layout, **extra):
+    """The layers ``f`` returns, in the reference layout (W (n_in, n_out), b (n_out,))."""
+    X, Y, layers = _problem(exercise_id)
+    passed = layout.layers(layers)
+    values = dict(X=layout.data(X), layers=passed, Y=layout.data(Y),
+                  funcs=[REF.sigmoid, layout.softmax()], ders=[REF.sigmoid_der, REF.ones_der],
+                  lr=LEARNING_RATE, epochs=EPOCHS, momentum=0.9, batch_size=10,
+                  cost_der=REF.cross_entropy_der, cost=REF.cross_entropy)
+    values.update(extra)
+    result = bind_call(f"{f.name}(inputs, layers, ...)", f, values,
+                       order=("X", "layers", "funcs", "Y"), hint=HINT)
+    trained = _trained(result, passed, len(layers), f.name)
+    out = []
+    for (W, b), (W0, b0) in zip(trained, layers):
+        W = W.T if layout.out_in and W.ndim == 2 else W
+        if W.shape != W0.shape or b.size != b0.size:
+            raise Fail(f"{f.name} returned layers of shapes {[t[0].shape for t in trained]}")
+        out.append((W, b.reshape(b0.shape)))
+    return out
+
+
+def check_training(f, exercise_id):
+    """The convention note when ``f`` lowers the cost in some layout, else the failure."""
+    X, Y, layers = _problem(exercise_id)
+    before = _cost(X, Y, layers)
+    ran, error = None, None
+    for layout in LAYOUTS:
+        try:
+            after = _cost(X, Y, train(f, exercise_id, layout))
+        except (Fail, StudentError) as outcome:
+            error = error or outcome
+            continue
+        if np.isfinite(after) and after < before - 1e-9:
+            return convention(layout)
+        ran = ran or Fail(
+            f"training with {f.name} diverged (the cost became NaN or infinite)" if not np.isfinite(after)
+            else f"{f.name} did not lower the cross-entropy ({before:.4g} before, {after:.4g} after "
+                 f"{EPOCHS} epochs with learning rate {LEARNING_RATE}): step against the gradient, "
+                 "W -= η dC/dW")
+    raise ran or error
+
+
+def _trains(f):
+    return (getattr(f, "name", "") or "").lower().startswith("train")
+
+
+def _calls_backprop(f):
+    return any("backprop" in name or "compute_gradient" in name for name in uses(f))
+
+
+@exercise("w41-7c")
+def _w41_7c(ctx):
+    scope = Scope(ctx, "w41-7c")
+    found = scope.functions(["train_network"], fits=_trains)
+    # Week 42 may redefine train_network with its own backpropagation: week 41's uses autograd.
+    found = [f for f in found if not any("backprop" in name for name in uses(f))] or found
+    return scope.first_passing(found, lambda f: check_training(f, "w41-7c"))
+
+
+@exercise("w42-7a")
+def _w42_7a(ctx):
+    scope = Scope(ctx, "w42-7a")
+    found = scope.functions(["train_network"], fits=_trains, later=True)
+    own = [f for f in found if _calls_backprop(f)]
+    if not own:
+        raise Fail("no training function calls your backpropagation: week 42 trains with your own "
+                   "backpropagation_batch, not autograd's gradient_func")
+    return scope.first_passing(own, lambda f: check_training(f, "w42-7a"))
+
+
+def _momentum(f):
+    return (has_parameter(f, "momentum") or "momentum" in f.name.lower()
+            or "velocit" in (getattr(f, "source", None) or ""))
+
+
+@exercise("w42-7b")
+def _w42_7b(ctx):
+    scope = Scope(ctx, "w42-7b")
+    found = [f for f in scope.functions(["train_network_momentum"], fits=_trains, later=True)
+             if _momentum(f)]
+    if not found:
+        raise Missing("no training function with momentum found (train_network_momentum)")
+
+    def attempt(f):
+        note = check_training(f, "w42-7b")
+        if has_parameter(f, "momentum"):
+            layout = next(l for l in LAYOUTS if convention(l) == note)
+            plain = train(f, "w42-7b", layout, momentum=0.0)
+            if all(close(W, W0) and close(b, b0) for (W, b), (W0, b0)
+                   in zip(train(f, "w42-7b", layout), plain)):
+                raise Fail(f"{f.name} trains the same with momentum 0.9 as with 0: the velocity "
+                           "v = γ v - η dC/dθ must carry over to the next step, θ += v")
+        return note
+
+    return scope.first_passing(found, attempt)

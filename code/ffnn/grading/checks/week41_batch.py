@@ -1,0 +1,198 @@
+"""Week 41, exercises 5-6: batches, softmax, and the iris network.
+
+A batched function is tried in every layout of :mod:`.layouts` (samples in
+rows or columns, W of shape (n_in, n_out) or (n_out, n_in)) and passes in
+the first that reproduces the reference; the pass names the convention.
+
+The handout's setup cell defines ``softmax`` with ``np.max(z, axis=0)``:
+each entry of a row is shifted by its column's maximum, so the rows are not
+softmax(z).  A student who kept it is graded with a correct softmax in its
+place, and told why.
+"""
+
+import numpy as np
+
+from ffnn import activations as _act
+from ffnn import network as _net
+
+from ..outcomes import Fail, Missing, StudentError
+from .common import REF, as_array, call, close, rng_for
+from .layouts import LAYOUTS, convention
+from .registry import exercise
+from .scope import Scope, variant_of
+from .week41 import check_create_layers
+
+relu, sigmoid, identity = _act.relu, _act.sigmoid, _act.identity
+
+BATCH_HINT = " (the grader tried samples in rows and in columns, W of shape (n_in, n_out) and (n_out, n_in))"
+HANDOUT_SOFTMAX = ("note: the handout's softmax subtracts np.max(z, axis=0), each column's maximum, "
+                   "so the entries of a row are shifted by different amounts and its rows are not "
+                   "softmax(z); subtract the row maximum, np.max(z, axis=1, keepdims=True). Your "
+                   "network was graded with a correct softmax in its place")
+
+
+def handout_softmax(z):
+    e_z = np.exp(z - np.max(z, axis=0))
+    return e_z / np.sum(e_z, axis=1)[:, np.newaxis]
+
+
+@exercise("w41-5a")
+def _w41_5a(ctx):
+    check_create_layers(Scope(ctx, "w41-5a"), batch=True)
+
+
+def batch_forward(scope, names, X, layers, funcs, expected, layouts=LAYOUTS):
+    """The layout in which the student's batched forward pass gives ``expected``.
+
+    ``funcs(layout)`` gives the activations to pass in that layout.  A
+    failure is the one of the first layout in which the code ran; when it
+    ran in none, the error of the default layout, with the layouts tried.
+    """
+    def attempt(f):
+        ran, error = None, None
+        for layout in layouts:
+            label = f"{f.name}(X, layers, activation_funcs)"
+            try:
+                got = layout.back(as_array(call(label, f, layout.data(X), layout.layers(layers),
+                                                funcs(layout)), f"{f.name}'s output"))
+            except (Fail, StudentError) as outcome:
+                error = error or outcome
+                continue
+            if close(got, expected):
+                return layout
+            where = "" if layout.default else f" (with {layout.name})"
+            shape = "" if got.shape == expected.shape else f", shape {got.shape} instead of {expected.shape}"
+            ran = ran or Fail(f"{f.name}'s output differs from f(A @ W + b) layer after layer{where}{shape}")
+        if ran:
+            raise ran
+        raise StudentError(str(error) + BATCH_HINT) if isinstance(error, StudentError) else error
+
+    return scope.first_passing(scope.functions(names, fits=variant_of(names[0])), attempt)
+
+
+@exercise("w41-5b")
+def _w41_5b(ctx):
+    rng = rng_for("w41-5b")
+    layers, X = _net.create_layers_batch(3, [4, 5, 2], rng), rng.standard_normal((7, 3))
+    expected = _net.feed_forward_batch(X, layers, [relu, sigmoid, identity])
+    layout = batch_forward(Scope(ctx, "w41-5b"), ["feed_forward_batch"], X, layers,
+                           lambda _: [REF.relu, REF.sigmoid, REF.identity], expected)
+    return convention(layout)
+
+
+def softmax_kind(softmax):
+    """("rows" | "columns" | "handout", the function to use) or :class:`Fail`."""
+    Z = 3 * rng_for("softmax").standard_normal((6, 3))
+    S = as_array(call("softmax(Z)", softmax, Z.copy()), "softmax's output")
+    if close(S, _act.softmax(Z)):
+        return "rows"
+    if close(S, handout_softmax(Z)):
+        return "handout"
+    if close(S, _act.softmax(Z.T).T):
+        return "columns"
+    if np.shape(S) == Z.shape and np.allclose(S.sum(axis=1), 1.0):
+        raise Fail("softmax's rows sum to 1 but are not exp(z) / Σ exp(z) over the row")
+    raise Fail(f"softmax(Z) for Z of shape {Z.shape} is not exp(z) / Σ exp(z) over each row (or column)")
+
+
+@exercise("w41-5c")
+def _w41_5c(ctx):
+    scope = Scope(ctx, "w41-5c")
+    rng = rng_for("w41-5c")
+    layers, X = _net.create_layers_batch(4, [12, 10, 3], rng), rng.standard_normal((10, 4))
+    expected = _net.feed_forward_batch(X, layers, [relu, relu, _act.softmax])
+    sizes = batch_sizes_of(scope, 4)
+    if sizes is not None and sizes != [12, 10, 3]:
+        raise Fail(f"the network has layers {sizes}, the exercise asks for [12, 10, 3] (4 inputs)")
+
+    def network(funcs, layouts):
+        return batch_forward(scope, ["feed_forward_batch"], X, layers, funcs, expected, layouts)
+
+    def attempt(softmax):
+        kind = softmax_kind(softmax)
+        if kind == "handout":
+            layout = network(lambda l: [REF.relu, REF.relu, l.softmax()], LAYOUTS)
+            return "; ".join(filter(None, [HANDOUT_SOFTMAX, convention(layout)]))
+        mine = [l for l in LAYOUTS if l.columns == (kind == "columns")]
+        try:
+            return convention(network(lambda l: [REF.relu, REF.relu, softmax], mine))
+        except (Fail, StudentError) as outcome:
+            try:
+                network(lambda l: [REF.relu, REF.relu, l.softmax()], [l for l in LAYOUTS if l not in mine])
+            except (Fail, StudentError):
+                raise outcome from None
+        if kind == "columns":
+            raise Fail("softmax normalises over the wrong axis: rows do not sum to 1 (its columns do); "
+                       "with rows as samples sum over axis=1 with keepdims=True")
+        raise Fail("softmax normalises each row, but your network has samples in columns: "
+                   "normalise over axis=0")
+
+    return scope.first_passing(scope.functions(["softmax"], fits=variant_of("softmax"), handout=True),
+                               attempt)
+
+
+def batch_sizes(layers, n_in):
+    """The output sizes of batch layers taking ``n_in`` inputs, in either W orientation, or None."""
+    try:
+        shapes = [np.shape(W) for W, _ in layers]
+    except (TypeError, ValueError):
+        return None
+    if not shapes or any(len(s) != 2 for s in shapes):
+        return None
+    for out_in in (False, True):
+        inputs, sizes = n_in, []
+        for s in shapes:
+            n_i, n_o = (s[1], s[0]) if out_in else s
+            if n_i != inputs:
+                break
+            sizes.append(n_o)
+            inputs = n_o
+        else:
+            return sizes
+    return None
+
+
+def batch_sizes_of(scope, n_in):
+    """The sizes of the student's ``layers`` in this exercise's cells, or None."""
+    for state in reversed(scope.states if scope.sections else []):
+        if isinstance(state.get("layers"), (list, tuple)):
+            sizes = batch_sizes(state["layers"], n_in)
+            if sizes is not None:
+                return sizes
+    return None
+
+
+@exercise("w41-6b")
+def _w41_6b(ctx):
+    scope = Scope(ctx, "w41-6b")
+    sizes = batch_sizes_of(scope, 4)
+    if sizes is None:
+        for state in reversed(ctx.states):
+            sizes = batch_sizes(state.get("layers") or [], 4)
+            if sizes is not None:
+                break
+    if sizes is None:
+        scope.not_template("layers")
+        raise Missing("no `layers` for iris found (4 inputs): create_layers_batch(4, [8, 3])")
+    if sizes != [8, 3]:
+        raise Fail(f"the iris network has layers {sizes}, the exercise asks for [8, 3]")
+
+
+@exercise("w41-6c")
+def _w41_6c(ctx):
+    scope = Scope(ctx, "w41-6c")
+    seen = None
+    for state in reversed(scope.states):
+        P = state.get("predictions")
+        if P is None or np.ndim(P) != 2:
+            continue
+        P = np.asarray(P, dtype=float)
+        if P.shape in ((150, 3), (3, 150)):
+            axis = 1 if P.shape == (150, 3) else 0
+            if np.allclose(P.sum(axis=axis), 1.0) and np.all(P >= 0):
+                return "" if axis else "graded in your convention: samples in columns"
+            seen = seen or f"the {'rows' if axis else 'columns'} of `predictions` do not sum to 1: the output layer is softmax"
+    if seen:
+        raise Fail(seen)
+    scope.not_template("predictions")
+    raise Missing("no `predictions` of shape (150, 3) for the iris data found")

@@ -1,0 +1,222 @@
+"""Week 42, exercises 6 and 8: batched backpropagation and the NeuralNetwork class.
+
+The batched code is tried in every layout of :mod:`.layouts`; the
+gradient is compared, in the student's layout, with autograd's gradient of
+the mean squared error over every entry, or with the gradient of the
+student's own batched cost.  A gradient off by a constant factor names the
+factor and its likely cause in that layout.  Students keep batched
+backpropagation under the name ``backpropagation`` too: any function of
+exercise 6 whose name holds ``backprop`` is a candidate.
+"""
+
+import autograd
+import numpy as np
+
+from ffnn import activations as _act
+from ffnn import losses as _loss
+from ffnn import network as _net
+
+from ..outcomes import Fail, Missing, StudentError
+from .common import (REF, accepts, as_array, as_layers, as_number, attr, call, close, fresh, grad_mismatch,
+                     rng_for, signature_of)
+from .layouts import LAYOUTS, convention
+from .registry import exercise
+from .scope import Scope
+
+N, SIZES = 8, [4, 5, 3]
+FUNCS = [_act.sigmoid, _act.tanh, _act.identity]
+HINT = " (the grader tried samples in rows and in columns, W of shape (n_in, n_out) and (n_out, n_in))"
+
+
+def factors(layout, n, k):
+    """Constant factors a batched gradient is typically off by, and why, in ``layout``."""
+    rows = "len(predict) or predict.shape[0], the number of outputs when samples are in columns, "
+    return [
+        (n, f"{n} is the batch size: with a mean cost the 1/n belongs in the cost derivative or in "
+            "dC/dW = A^T Δ / n" + (f"; {rows}does not divide by it" if layout.columns else "")),
+        (1 / n, "the 1/n of the mean is already in the cost derivative, do not divide by the batch size again"),
+        (k, f"{k} is the number of outputs: mse takes the mean over all n × n_out entries, so its "
+            "derivative divides by predict.size" + ("" if layout.columns else
+                                                    ", not by len(predict) or predict.shape[0]")),
+        (n * k, "mse_der does not divide by predict.size = n × n_out (mse takes the mean)"),
+        (2, "the cost derivative has a factor 2 too many"),
+        (0.5, "a factor 2 is missing in the cost derivative: d/dp (p - t)^2 = 2 (p - t)"),
+    ]
+
+
+def expected_in(layout, grads):
+    """Reference gradients (rows, W (n_in, n_out)) in ``layout``."""
+    return [(np.asarray(dW.T if layout.out_in else dW), np.ravel(db)) for dW, db in grads]
+
+
+def _own_cost_gradient(scope, layout, X, layers, funcs, Y):
+    """The central-difference gradient of the student's own scalar batched cost, or None."""
+    try:
+        costs = scope.functions(["cost_batch", "cost"], handout=True)
+    except Missing:
+        return None
+    for f in costs:
+        args = (layout.data(X), funcs, layout.data(Y))
+        for order in ((1, 0, 2, 3), (0, 1, 2, 3)):
+            def cost(L, f=f, order=order):
+                values = (L, *args)
+                return as_number(call("cost", f, *(values[i] for i in order)), "the cost")
+            try:
+                base = layout.layers(layers)
+                cost(base)
+                return _central_differences(cost, base)
+            except (Fail, StudentError):
+                continue
+    return None
+
+
+def _central_differences(cost, layers, h=1e-6):
+    grads = []
+    for i, (W, b) in enumerate(layers):
+        pair = []
+        for j, P in enumerate((W, b)):
+            G = np.zeros_like(P)
+            for index in np.ndindex(P.shape):
+                shifted = []
+                for step in (h, -h):
+                    L = fresh(layers)
+                    L[i][j][index] += step
+                    shifted.append(cost(L))
+                G[index] = (shifted[0] - shifted[1]) / (2 * h)
+            pair.append(G)
+        grads.append((pair[0], np.ravel(pair[1])))
+    return grads
+
+
+def _check_saver(scope, layout, X, layers, funcs):
+    ref_inputs, ref_zs, ref_out = _net.feed_forward_saver_batch(X, layers, FUNCS)
+    for saver in scope.functions(["feed_forward_saver_batch"])[:1]:
+        out = call("feed_forward_saver_batch(X, layers, activation_funcs)", saver, layout.data(X),
+                   layout.layers(layers), funcs, hint=HINT)
+        if not isinstance(out, (list, tuple)) or len(out) != 3:
+            raise Fail("feed_forward_saver_batch should return (layer_inputs, zs, a)")
+        inputs, zs, a = out
+        if not close(layout.back(as_array(a, "its output a")), ref_out):
+            raise Fail("feed_forward_saver_batch's final activation differs from the batched forward pass")
+        for what, got, want in (("layer_inputs", inputs, ref_inputs), ("zs", zs, ref_zs)):
+            if not isinstance(got, (list, tuple)) or len(got) != len(want) or not all(
+                    close(layout.back(as_array(g, what)), w) for g, w in zip(got, want)):
+                raise Fail(f"feed_forward_saver_batch's {what} differ: layer l's input is A^(l-1), "
+                           "its z is A^(l-1) @ W + b")
+
+
+@exercise("w42-6")
+def _w42_6(ctx):
+    scope = Scope(ctx, "w42-6")
+    rng = rng_for("w42-6")
+    layers = _net.create_layers_batch(3, SIZES, rng)
+    X, Y = rng.standard_normal((N, 3)), rng.random((N, SIZES[-1]))
+    funcs, ders = [REF.sigmoid, REF.tanh, REF.identity], [REF.sigmoid_der, REF.tanh_der, REF.identity_der]
+    reference = autograd.grad(lambda L: _loss.mse(_net.feed_forward_batch(X, L, FUNCS), Y))(layers)
+    try:
+        mse_ders = scope.functions(["mse_der"], handout=True)
+    except Missing:
+        mse_ders = []
+
+    def attempt(f):
+        kwargs = {}
+        signature = signature_of(f)
+        parameter = signature.parameters.get("cost_der") if signature else None
+        if parameter is not None and parameter.default is parameter.empty:
+            kwargs["cost_der"] = mse_ders[0] if mse_ders else REF.mse_der
+        ran, error = None, None
+        for layout in LAYOUTS:
+            try:
+                got = call(f"{f.name}(X, layers, activation_funcs, Y, activation_ders)", f,
+                           layout.data(X), layout.layers(layers), funcs, layout.data(Y), ders, **kwargs)
+                got = as_layers(got, len(SIZES), f.name)
+            except (Fail, StudentError) as outcome:
+                error = error or outcome
+                continue
+            reason = grad_mismatch(got, expected_in(layout, reference), f.name,
+                                   factors(layout, N, SIZES[-1]))
+            if reason:
+                own = _own_cost_gradient(scope, layout, X, layers, funcs, Y)
+                if own is not None and grad_mismatch(got, own, f.name) is None:
+                    reason = None
+            if reason is None:
+                _check_saver(scope, layout, X, layers, funcs)
+                return convention(layout)
+            ran = ran or Fail(reason + ("" if layout.default else f" (with {layout.name})"))
+        if ran:
+            raise ran
+        raise StudentError(str(error) + HINT) if isinstance(error, StudentError) else error
+
+    return scope.first_passing(
+        scope.functions(["backpropagation_batch"], fits=lambda f: "backprop" in f.name.lower()), attempt)
+
+
+def _is_network_class(f):
+    return (getattr(f, "source", None) or "").lstrip().startswith("class") and "network" in f.name.lower()
+
+
+@exercise("w42-8a")
+def _w42_8a(ctx):
+    scope = Scope(ctx, "w42-8a")
+    rng = rng_for("w42-8a")
+    X, Y = rng.standard_normal((10, 3)), rng.random((10, 2))
+    funcs = [_act.sigmoid, _act.identity]
+
+    def attempt(cls):
+        label = "NeuralNetwork(3, [5, 2], [sigmoid, identity], [sigmoid_der, identity_der], mse, mse_der)"
+        net = call(label, cls, 3, [5, 2], [REF.sigmoid, REF.identity], [REF.sigmoid_der, REF.identity_der],
+                   REF.mse, REF.mse_der)
+        predict = attr(net, "predict", "the network")
+        for columns in (False, True):
+            data, targets = (X.T, Y.T) if columns else (X, Y)
+            try:
+                P = as_array(call("predict(X)", predict, data.copy()), "predict's output")
+            except StudentError:
+                if columns:
+                    raise
+                continue
+            if P.shape == targets.shape:
+                break
+        else:
+            raise Fail(f"predict(X) for X of shape (10, 3) has shape {P.shape}, expected (10, 2)")
+        layout = _layout_of(net, columns)
+        if layout is not None:
+            layers = [(W.T if layout.out_in else W, np.ravel(b)) for W, b in
+                      as_layers(attr(net, "layers", "the network"), 2, "self.layers")]
+            if not close(layout.back(P), _net.feed_forward_batch(X, layers, funcs)):
+                raise Fail("predict(X) differs from the batched forward pass through self.layers")
+        c = as_number(call("cost(X, Y)", attr(net, "cost", "the network"), data.copy(), targets.copy()),
+                      "cost(X, Y)")
+        if not np.isclose(c, _loss.mse(P, targets), rtol=1e-6):
+            raise Fail("cost(X, Y) is not cost_fun(predict(X), Y)")
+        g = as_layers(call("compute_gradient(X, Y)", attr(net, "compute_gradient", "the network"),
+                           data.copy(), targets.copy()), 2, "compute_gradient")
+        if layout is not None:
+            expected = expected_in(layout, autograd.grad(
+                lambda L: _loss.mse(_net.feed_forward_batch(X, L, funcs), Y))(layers))
+        else:
+            expected = as_layers(call("autograd_gradient(X, Y)", attr(net, "autograd_gradient", "the network"),
+                                      data.copy(), targets.copy()), 2, "autograd_gradient")
+        reason = grad_mismatch(g, expected, "compute_gradient", factors(layout or LAYOUTS[0], 10, 2))
+        if reason:
+            raise Fail(reason)
+        update = attr(net, "update_weights", "the network")
+        call("update_weights(layer_grads)", update, g,
+             **({"learning_rate": 0.01} if accepts(update, "learning_rate") else {}))
+        if close(as_array(call("predict(X)", predict, data.copy()), "predict's output"), P, rtol=0, atol=0):
+            raise Fail("update_weights(layer_grads) does not change the network's predictions")
+        return convention(layout) if layout is not None else ""
+
+    return scope.first_passing(scope.functions(["NeuralNetwork"], fits=_is_network_class), attempt)
+
+
+def _layout_of(net, columns):
+    """The layout of the network's ``layers`` attribute (3 inputs, 5 then 2 nodes), or None."""
+    try:
+        layers = as_layers(attr(net, "layers", "the network"), 2, "self.layers")
+    except (Fail, StudentError):
+        return None
+    shape = layers[0][0].shape
+    if shape not in ((3, 5), (5, 3)):
+        return None
+    return next(l for l in LAYOUTS if l.columns == columns and l.out_in == (shape == (5, 3)))
