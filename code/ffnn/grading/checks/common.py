@@ -206,8 +206,8 @@ def grad_mismatch(got, expected, what, factors=()):
 
     ``got`` and ``expected`` are lists of (dW, db) float arrays in the same
     layout; b-gradients with the right number of entries are reshaped like
-    b.  ``factors`` lists ``(k, explanation)``: a gradient ``k`` times the
-    expected one is reported with that explanation.
+    b.  ``factors`` lists ``(k, what k is or "", explanation)``: a gradient
+    ``k`` times the expected one is reported with that explanation.
     """
     for i, ((gW, gb), (eW, eb)) in enumerate(zip(got, expected)):
         if gW.shape != eW.shape:
@@ -227,9 +227,10 @@ def grad_mismatch(got, expected, what, factors=()):
     denominator = float(flat_e @ flat_e)
     k = float(flat_g @ flat_e) / denominator if denominator > 0 else 0.0
     if k != 0 and close(flat_g, k * flat_e, rtol=1e-5, atol=1e-9):
-        for factor, explanation in factors:
+        for factor, name, explanation in factors:
             if abs(k - factor) < 1e-6 * abs(factor):
-                return f"{what}: the gradient is {_factor(factor)} times autograd's: {explanation}"
+                name = f" ({name})" if name else ""
+                return f"{what}: the gradient is {_factor(factor)}{name} times autograd's: {explanation}"
         return f"{what}: the gradient is {k:.4g} times autograd's (a constant factor is wrong)"
     for i in reversed(range(len(got))):
         for part, g, e in (("dC/dW", got[i][0], expected[i][0]), ("dC/db", got[i][1], expected[i][1])):

@@ -10,6 +10,7 @@ small student sources with :meth:`LocalContext.from_cells`, and the
 in-process runner builds a :class:`LocalContext` from what it recorded.
 """
 
+import ast
 import inspect
 import random
 import types
@@ -58,6 +59,7 @@ class LocalRemote:
         self.name = name or getattr(target, "__name__", type(target).__name__)
         self.section, self.cell, self.source, self.handout = section, cell, source, handout
         self.names = frozenset(_names(target))
+        self.kind = "class" if isinstance(target, type) else "function"
 
     @property
     def __signature__(self):
@@ -137,8 +139,10 @@ class LocalContext:
                 pass
             for name, value in list(namespace.items()):
                 if _defined_here(value, index) and not any(r._target is value for r in history.get(name, [])):
-                    remote = LocalRemote(value, name, cell.section, index, cell.source,
-                                         bool(getattr(cell, "handout", False)))
+                    names = getattr(cell, "handout_names", None)
+                    handout = name in names if names is not None else bool(getattr(cell, "handout", False))
+                    remote = LocalRemote(value, name, cell.section, index,
+                                         _definition(cell.source, name), handout)
                     history.setdefault(name, []).append(remote)
                     pending.append(remote)
             state = {n: plain(namespace[n]) for n in variables if n in namespace}
@@ -148,6 +152,16 @@ class LocalContext:
                 _bind(pending, namespace)
                 pending = []
         return cls(namespace, history, states, cells)
+
+
+def _definition(source, name):
+    """The text of the ``def``/``class`` of ``name`` in a cell, like the sandbox reports it."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    found = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name]
+    return ast.get_source_segment(source, found[-1]) if found else source
 
 
 def _names(value):

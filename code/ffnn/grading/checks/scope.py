@@ -19,7 +19,7 @@ import numpy as np
 
 from ..outcomes import Fail, Missing, StudentError
 
-TEMPLATE = "not implemented (the cell still holds the handout's `...`)"
+TEMPLATE = "not implemented (the cell still holds the handout's `{}`)"
 
 
 def parent(exercise_id):
@@ -37,23 +37,26 @@ def variant_of(name):
 
 
 def is_template(source):
-    """True when a function's (or class's) source is still the handout's skeleton.
+    """``"..."`` or ``"pass"`` when a function's (or class's) source is still the handout's skeleton.
 
     A skeleton holds a bare ``...`` as a value (``z = ...``, ``W -= ...``,
     ``return ...``), or only ``pass`` and docstrings in every function.
+    Otherwise None.
     """
     if not source:
-        return False
+        return None
     try:
         tree = ast.parse(_dedent(source))
     except SyntaxError:
-        return False
+        return None
     subscripts = {id(n) for s in ast.walk(tree) if isinstance(s, ast.Subscript) for n in ast.walk(s.slice)}
     if any(isinstance(n, ast.Constant) and n.value is Ellipsis and id(n) not in subscripts
            for n in ast.walk(tree)):
-        return True
+        return "..."
     functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    return bool(functions) and all(all(_trivial(s) for s in f.body) for f in functions)
+    if functions and all(all(_trivial(s) for s in f.body) for f in functions):
+        return "pass"
+    return None
 
 
 def _trivial(statement):
@@ -118,7 +121,7 @@ class Scope:
     def not_template(self, name):
         pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*\.\.\.\s*(#.*)?$", re.M)
         if any(pattern.search(getattr(c, "source", "")) for c in self.cells):
-            raise Missing(f"`{name}` is {TEMPLATE}")
+            raise Missing(f"`{name}` is {TEMPLATE.format('...')}")
 
     # -- functions --------------------------------------------------------
     def functions(self, names, fits=None, later=False, handout=False):
@@ -143,8 +146,9 @@ class Scope:
                    and not is_template(getattr(f, "source", None))]
         if answers:
             return answers
-        if any(is_template(getattr(f, "source", None)) for f in found):
-            raise Missing(f"`{names[0]}` is {TEMPLATE}")
+        markers = [m for m in (is_template(getattr(f, "source", None)) for f in found) if m]
+        if markers:
+            raise Missing(f"`{names[0]}` is {TEMPLATE.format(markers[0])}")
         if found:
             raise Missing(f"only the handout's own `{found[0].name}` found, which earns no point: "
                           "write the exercise's code in its cell")

@@ -130,17 +130,20 @@ def vector_sizes(layers):
     return shapes[0][1], [s[0] for s in shapes]
 
 
-def network_layers(scope, n_in, sizes):
-    """The layers of the exercise's network: the student's own, or made by ``create``.
+def network_layers(scope, n_in, sizes, fixed=True):
+    """The layers of the exercise's network: the student's own, or made by create_layers.
 
     The student's ``layers`` of this exercise's cells are used when there
-    are any; a network of other sizes is a wrong answer, named as such.
+    are any; a network of other sizes (with ``fixed``; else of another
+    number of layers) is a wrong answer, named as such.
     """
     for state in reversed(scope.states if scope.sections else []):
         found = vector_sizes(state.get("layers") or [])
         if found is None:
             continue
-        if found != (n_in, sizes):
+        if not fixed and len(found[1]) != len(sizes):
+            raise Fail(f"the network has {len(found[1])} layers, the exercise asks for {len(sizes)}")
+        if fixed and found != (n_in, sizes):
             raise Fail(f"the network has layers {found[1]} for {found[0]} inputs, the exercise "
                        f"asks for {sizes} for {n_in} inputs")
         return fresh(state["layers"])
@@ -201,8 +204,8 @@ def _w41_4a(ctx):
 @exercise("w41-4b")
 def _w41_4b(ctx):
     scope = Scope(ctx, "w41-4b")
-    layers = network_layers(scope, 8, [5, 8, 2])
-    x = rng_for("w41-4b").standard_normal(8)
+    layers = network_layers(scope, 8, [5, 8, 2], fixed=False)  # the text fixes no sizes
+    x = rng_for("w41-4b").standard_normal(vector_sizes(layers)[0])
     check_forward(scope, ["feed_forward"], layers, x, [REF.relu, REF.relu, REF.sigmoid],
                   _net.feed_forward(x, layers, [relu, relu, sigmoid]),
                   "sigmoid(W3 ReLU(W2 ReLU(W1 x + b1) + b2) + b3)")

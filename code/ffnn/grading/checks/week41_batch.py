@@ -101,9 +101,9 @@ def _w41_5c(ctx):
     rng = rng_for("w41-5c")
     layers, X = _net.create_layers_batch(4, [12, 10, 3], rng), rng.standard_normal((10, 4))
     expected = _net.feed_forward_batch(X, layers, [relu, relu, _act.softmax])
-    sizes = batch_sizes_of(scope, 4)
-    if sizes is not None and sizes != [12, 10, 3]:
-        raise Fail(f"the network has layers {sizes}, the exercise asks for [12, 10, 3] (4 inputs)")
+    found = batch_layers_of(scope, 4)
+    if found is not None and found[1] != [12, 10, 3]:
+        raise Fail(f"the network has layers {found[1]}, the exercise asks for [12, 10, 3] (4 inputs)")
 
     def network(funcs, layouts):
         return batch_forward(scope, ["feed_forward_batch"], X, layers, funcs, expected, layouts)
@@ -127,12 +127,11 @@ def _w41_5c(ctx):
         raise Fail("softmax normalises each row, but your network has samples in columns: "
                    "normalise over axis=0")
 
-    return scope.first_passing(scope.functions(["softmax"], fits=variant_of("softmax"), handout=True),
-                               attempt)
+    return attempt(scope.functions(["softmax"], handout=True)[0])  # the one the network uses
 
 
 def batch_sizes(layers, n_in):
-    """The output sizes of batch layers taking ``n_in`` inputs, in either W orientation, or None."""
+    """(output sizes, W is (n_out, n_in)) of batch layers taking ``n_in`` inputs, or None."""
     try:
         shapes = [np.shape(W) for W, _ in layers]
     except (TypeError, ValueError):
@@ -148,34 +147,50 @@ def batch_sizes(layers, n_in):
             sizes.append(n_o)
             inputs = n_o
         else:
-            return sizes
+            return sizes, out_in
     return None
 
 
-def batch_sizes_of(scope, n_in):
-    """The sizes of the student's ``layers`` in this exercise's cells, or None."""
-    for state in reversed(scope.states if scope.sections else []):
-        if isinstance(state.get("layers"), (list, tuple)):
-            sizes = batch_sizes(state["layers"], n_in)
-            if sizes is not None:
-                return sizes
+def batch_layers_of(scope, n_in, everywhere=False):
+    """(layers, sizes, out_in) of the student's ``layers`` taking ``n_in`` inputs, or None.
+
+    From this exercise's cells (with ``everywhere``, from any cell when none is there).
+    """
+    groups = [scope.states if scope.sections else []] + ([scope.ctx.states] if everywhere else [])
+    for states in groups:
+        for state in reversed(states):
+            layers = state.get("layers")
+            found = batch_sizes(layers, n_in) if isinstance(layers, (list, tuple)) else None
+            if found is not None:
+                return (layers, *found)
     return None
 
 
 @exercise("w41-6b")
 def _w41_6b(ctx):
     scope = Scope(ctx, "w41-6b")
-    sizes = batch_sizes_of(scope, 4)
-    if sizes is None:
-        for state in reversed(ctx.states):
-            sizes = batch_sizes(state.get("layers") or [], 4)
-            if sizes is not None:
-                break
-    if sizes is None:
+    found = batch_layers_of(scope, 4, everywhere=True)
+    if found is None:
         scope.not_template("layers")
         raise Missing("no `layers` for iris found (4 inputs): create_layers_batch(4, [8, 3])")
+    layers, sizes, out_in = found
     if sizes != [8, 3]:
         raise Fail(f"the iris network has layers {sizes}, the exercise asks for [8, 3]")
+    if not out_in:
+        return None
+    X = rng_for("w41-6b").random((150, 4))
+    for layout in (l for l in LAYOUTS if l.out_in):
+        try:
+            for f in scope.functions(["feed_forward_batch"], fits=variant_of("feed_forward_batch"),
+                                     later=True):
+                out = as_array(call("feed_forward_batch", f, layout.data(X), layers,
+                                    [REF.sigmoid, layout.softmax()]), "the output")
+                if layout.back(out).shape == (150, 3):
+                    return convention(layout)
+        except (Fail, StudentError, Missing):
+            continue
+    raise Fail("the iris network's weights have shapes (8, 4) and (3, 8), which your "
+               "feed_forward_batch cannot use: for batches W has shape (n_in, n_out), (4, 8) and (8, 3)")
 
 
 @exercise("w41-6c")
@@ -191,7 +206,11 @@ def _w41_6c(ctx):
             axis = 1 if P.shape == (150, 3) else 0
             if np.allclose(P.sum(axis=axis), 1.0) and np.all(P >= 0):
                 return "" if axis else "graded in your convention: samples in columns"
-            seen = seen or f"the {'rows' if axis else 'columns'} of `predictions` do not sum to 1: the output layer is softmax"
+            seen = seen or (f"the {'rows' if axis else 'columns'} of `predictions` do not sum to 1: "
+                            "the output layer is softmax")
+        elif 3 in P.shape and scope.sections:
+            seen = seen or (f"`predictions` has shape {P.shape}: evaluate the network on the whole "
+                            "data set, 150 samples")
     if seen:
         raise Fail(seen)
     scope.not_template("predictions")

@@ -60,7 +60,8 @@ def _w42_3b(ctx):
                 continue
             if close(got, expected * n):
                 raise Fail(f"mse_der is {n} times autograd's gradient for a predict of {n} entries: "
-                           "mse takes the mean, so divide 2 (predict - target) by the number of entries")
+                           "mse takes the mean, so divide 2 (predict - target) by predict.size "
+                           "(len(predict) is the same for one vector)")
             if close(got, expected / 2):
                 raise Fail("mse_der is half of autograd's gradient: d/dp (p - t)^2 = 2 (p - t)")
             raise Fail(f"mse_der differs from autograd's gradient of mse for a predict of {n} entries")
@@ -167,9 +168,9 @@ def _w42_5a(ctx):
                              t.copy(), [REF.sigmoid_der, REF.relu_der, REF.sigmoid_der], **kwargs),
                         3, f.name)
         reason = grad_mismatch(got, expected, f.name, factors=[
-            (3, "the cost derivative does not divide by the 3 outputs: mse takes their mean"),
-            (2, "the cost derivative has a factor 2 too many"),
-            (0.5, "a factor 2 is missing in the cost derivative: d/dp (p - t)^2 = 2 (p - t)")])
+            (3, "the number of outputs", "the cost derivative does not divide by it: mse takes the mean"),
+            (2, "", "the cost derivative has a factor 2 too many"),
+            (0.5, "", "a factor 2 is missing in the cost derivative: d/dp (p - t)^2 = 2 (p - t)")])
         if reason:
             raise Fail(reason)
 

@@ -30,17 +30,19 @@ HINT = " (the grader tried samples in rows and in columns, W of shape (n_in, n_o
 
 def factors(layout, n, k):
     """Constant factors a batched gradient is typically off by, and why, in ``layout``."""
-    rows = "len(predict) or predict.shape[0], the number of outputs when samples are in columns, "
+    counts = ("len(predict) and predict.shape[0] count the outputs when samples are in columns"
+              if layout.columns else "len(predict) and predict.shape[0] count the samples only")
     return [
-        (n, f"{n} is the batch size: with a mean cost the 1/n belongs in the cost derivative or in "
-            "dC/dW = A^T Δ / n" + (f"; {rows}does not divide by it" if layout.columns else "")),
-        (1 / n, "the 1/n of the mean is already in the cost derivative, do not divide by the batch size again"),
-        (k, f"{k} is the number of outputs: mse takes the mean over all n × n_out entries, so its "
-            "derivative divides by predict.size" + ("" if layout.columns else
-                                                    ", not by len(predict) or predict.shape[0]")),
-        (n * k, "mse_der does not divide by predict.size = n × n_out (mse takes the mean)"),
-        (2, "the cost derivative has a factor 2 too many"),
-        (0.5, "a factor 2 is missing in the cost derivative: d/dp (p - t)^2 = 2 (p - t)"),
+        (n, "the batch size", "with a mean cost dC/dW = A^T Δ where Δ carries the 1/n of the cost "
+            "derivative; divide by the batch size or put 1/n in the cost derivative"
+            + (f" ({counts})" if layout.columns else "")),
+        (1 / n, "", "the 1/n of the mean is already in the cost derivative, do not divide by the "
+                    "batch size again"),
+        (k, "the number of outputs", "mse takes the mean over all n × n_out entries, so its "
+            f"derivative divides by predict.size ({counts})"),
+        (n * k, "n × n_out", "mse_der does not divide by predict.size (mse takes the mean)"),
+        (2, "", "the cost derivative has a factor 2 too many"),
+        (0.5, "", "a factor 2 is missing in the cost derivative: d/dp (p - t)^2 = 2 (p - t)"),
     ]
 
 
@@ -152,7 +154,8 @@ def _w42_6(ctx):
 
 
 def _is_network_class(f):
-    return (getattr(f, "source", None) or "").lstrip().startswith("class") and "network" in f.name.lower()
+    is_class = getattr(f, "kind", None) == "class" or (f.source or "").lstrip().startswith("class")
+    return is_class and "network" in f.name.lower()
 
 
 @exercise("w42-8a")
