@@ -92,7 +92,11 @@ def _central_differences(cost, layers, h=1e-6):
 
 def _check_saver(scope, layout, X, layers, funcs):
     ref_inputs, ref_zs, ref_out = _net.feed_forward_saver_batch(X, layers, FUNCS)
-    for saver in scope.functions(["feed_forward_saver_batch"])[:1]:
+    try:
+        savers = scope.functions(["feed_forward_saver_batch"])[:1]
+    except Missing:  # exercise 6 may keep the saver inside backpropagation
+        savers = []
+    for saver in savers:
         out = call("feed_forward_saver_batch(X, layers, activation_funcs)", saver, layout.data(X),
                    layout.layers(layers), funcs, hint=HINT)
         if not isinstance(out, (list, tuple)) or len(out) != 3:

@@ -1,0 +1,272 @@
+"""The week-42 checks on small student sources, run in this process.
+
+Cells follow the handout's headings; the handout's own cells are marked as
+such.  Patterns a teacher gives the point for pass; the typical mistakes
+fail with a reason that names the mistake (and, for a gradient off by a
+factor, the factor and its likely cause in the student's convention).
+"""
+
+import textwrap
+
+import pytest
+
+from ffnn.grading.checks import VARIABLE_NAMES, run_check
+from ffnn.grading.checks.local import LocalContext
+from ffnn.grading.submission import Cell
+
+SETUP = """
+import autograd.numpy as np
+from autograd import grad
+
+def ReLU(z):
+    return np.where(z > 0, z, 0)
+
+def ReLU_der(z):
+    return np.where(z > 0, 1, 0)
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+def mse(predict, target):
+    return np.mean((predict - target) ** 2)
+"""
+GIVEN_5 = """
+def feed_forward_saver(input, layers, activation_funcs):
+    layer_inputs, zs, a = [], [], input
+    for (W, b), f in zip(layers, activation_funcs):
+        layer_inputs.append(a)
+        z = W @ a + b
+        zs.append(z)
+        a = f(z)
+    return layer_inputs, zs, a
+"""
+EXERCISE_3 = """
+def mse_der(predict, target):
+    return 2 * (predict - target) / len(predict)
+
+def sigmoid_der(z):
+    return sigmoid(z) * (1 - sigmoid(z))
+"""
+BACKPROP_5 = """
+def backpropagation(input, layers, activation_funcs, target, activation_ders, cost_der=mse_der):
+    layer_inputs, zs, predict = feed_forward_saver(input, layers, activation_funcs)
+    grads = [None] * len(layers)
+    for i in reversed(range(len(layers))):
+        if i == len(layers) - 1:
+            dC_da = cost_der(predict, target)
+        else:
+            dC_da = dC_dz @ layers[i + 1][0]
+        dC_dz = dC_da * activation_ders[i](zs[i])
+        grads[i] = (np.outer(dC_dz, layer_inputs[i]), dC_dz)
+    return grads
+"""
+# Exercise 6 as students write it: the helpers redefined for batches, rows as samples.
+BATCH_6 = """
+def mse_der_batch(predict, target):
+    return 2 * (predict - target) / predict.size
+
+def feed_forward_saver(inputs, layers, activation_funcs):
+    layer_inputs, zs, a = [], [], inputs
+    for (W, b), f in zip(layers, activation_funcs):
+        layer_inputs.append(a)
+        z = a @ W + b
+        zs.append(z)
+        a = f(z)
+    return layer_inputs, zs, a
+
+def NAME(inputs, layers, activation_funcs, target, activation_ders, cost_der=mse_der_batch):
+    layer_inputs, zs, predict = feed_forward_saver(inputs, layers, activation_funcs)
+    grads = [None] * len(layers)
+    for i in reversed(range(len(layers))):
+        if i == len(layers) - 1:
+            dC_da = cost_der(predict, target)
+        else:
+            dC_da = dC_dz @ layers[i + 1][0].T
+        dC_dz = dC_da * activation_ders[i](zs[i])
+        grads[i] = (layer_inputs[i].T @ dC_dz, np.sum(dC_dz, axis=0))
+    return grads
+"""
+
+
+def context(*cells):
+    made = [Cell("cell 0", textwrap.dedent(SETUP), handout_names=frozenset({"ReLU", "ReLU_der", "sigmoid", "mse"}),
+                 handout=True)]
+    for i, (section, source) in enumerate(cells):
+        given = frozenset({"feed_forward_saver"}) if source is GIVEN_5 else frozenset()
+        made.append(Cell(f"cell {i + 1}", textwrap.dedent(source), section=section, handout_names=given,
+                         handout=bool(given)))
+    return LocalContext.from_cells(made, VARIABLE_NAMES)
+
+
+def check(exercise, *cells):
+    return run_check(exercise, context(*cells))
+
+
+BASE = [("w42-3b", EXERCISE_3), ("w42-5", GIVEN_5), ("w42-5a", BACKPROP_5)]
+
+
+def test_mse_der_with_len_is_right_for_the_one_vector_of_exercise_3():
+    assert check("w42-3b", ("w42-3b", EXERCISE_3)) == ("pass", "")
+    status, reason = check("w42-3b", ("w42-3b", EXERCISE_3.replace(" / len(predict)", "")))
+    assert status == "fail" and "divide 2 (predict - target) by predict.size" in reason
+
+
+def test_batched_backpropagation_kept_under_the_name_backpropagation():
+    cells = BASE + [("w42-6", BATCH_6.replace("NAME", "backpropagation"))]
+    # 5a is graded on exercise 5's version, with exercise 5's feed_forward_saver
+    assert check("w42-5a", *cells) == ("pass", "")
+    assert check("w42-6", *cells) == ("pass", "")
+
+
+def test_a_wrong_one_vector_backpropagation_fails_though_the_batched_one_is_right():
+    wrong = BACKPROP_5.replace("np.outer(dC_dz, layer_inputs[i])", "np.outer(layer_inputs[i], dC_dz).T * 2")
+    cells = BASE[:2] + [("w42-5a", wrong), ("w42-6", BATCH_6.replace("NAME", "backpropagation"))]
+    status, reason = check("w42-5a", *cells)
+    assert status == "fail" and "dC/dW of layer" in reason
+    assert check("w42-6", *cells)[0] == "pass"
+
+
+@pytest.mark.parametrize("change, phrase", [
+    # the exercise-3 mse_der (len(predict): the samples) reused for the batch
+    (("cost_der=mse_der_batch", "cost_der=mse_der"), "(the number of outputs) times autograd's"),
+    (("layer_inputs[i].T @ dC_dz, np.sum(dC_dz, axis=0)",
+      "layer_inputs[i].T @ dC_dz / len(inputs), np.mean(dC_dz, axis=0)"), "do not divide by the batch size again"),
+    (("layer_inputs[i].T @ dC_dz,", "np.outer(layer_inputs[i], dC_dz),"), "backpropagation_batch"),
+])
+def test_a_batched_gradient_that_is_wrong_fails_naming_the_mistake(change, phrase):
+    source = BATCH_6.replace("NAME", "backpropagation_batch").replace(*change)
+    status, reason = check("w42-6", *BASE, ("w42-6", source))
+    assert status != "pass" and phrase in reason, reason
+
+
+def test_samples_in_columns_and_weights_n_out_n_in_are_conventions_that_pass():
+    columns = (BATCH_6.replace("NAME", "backpropagation_batch").replace("z = a @ W + b", "z = W.T @ a + b")
+               .replace("dC_dz @ layers[i + 1][0].T", "layers[i + 1][0] @ dC_dz")
+               .replace("layer_inputs[i].T @ dC_dz, np.sum(dC_dz, axis=0)",
+                        "layer_inputs[i] @ dC_dz.T, np.sum(dC_dz, axis=1, keepdims=True)"))
+    status, reason = check("w42-6", *BASE, ("w42-6", columns))
+    assert status == "pass" and "samples in columns" in reason and "W of shape (n_in, n_out)" in reason
+    transposed = (BATCH_6.replace("NAME", "backpropagation_batch").replace("z = a @ W + b", "z = a @ W.T + b")
+                  .replace("dC_dz @ layers[i + 1][0].T", "dC_dz @ layers[i + 1][0]")
+                  .replace("layer_inputs[i].T @ dC_dz,", "dC_dz.T @ layer_inputs[i],"))
+    assert check("w42-6", *BASE, ("w42-6", transposed)) == (
+        "pass", "graded in your convention: samples in rows, W of shape (n_out, n_in)")
+
+
+TRAIN = """
+def cross_entropy(predict, target):
+    return np.mean(np.log(predict))  # wrong, and never used by the training
+
+def cross_entropy_der(predict, target):
+    return (predict - target) / predict.shape[0]
+
+def train_network_manual(inputs, layers, activation_funcs, activation_ders, targets,
+                         learning_rate=0.1, momentum=0.9, epochs=100):
+    velocities = [(0 * W, 0 * b) for W, b in layers]
+    for _ in range(epochs):
+        grads = backpropagation_batch(inputs, layers, activation_funcs, targets, activation_ders,
+                                      cross_entropy_der)
+        new = []
+        for (W, b), (dW, db), (vW, vb) in zip(layers, grads, velocities):
+            new.append((momentum * vW - learning_rate * dW, momentum * vb - learning_rate * db))
+        velocities = new
+        layers = [(W + vW, b + vb) for (W, b), (vW, vb) in zip(layers, velocities)]
+    return layers
+"""
+
+
+def test_a_training_function_of_another_name_with_momentum_passes_7a_and_7b():
+    cells = BASE + [("w42-6", BATCH_6.replace("NAME", "backpropagation_batch")), ("w42-7b", TRAIN)]
+    assert check("w42-7a", *cells) == ("pass", "")
+    assert check("w42-7b", *cells) == ("pass", "")
+
+
+def test_a_momentum_that_changes_nothing_fails_7b():
+    unused = TRAIN.replace("momentum * vW - learning_rate * dW", "-learning_rate * dW").replace(
+        "momentum * vb - learning_rate * db", "-learning_rate * db")
+    cells = BASE + [("w42-6", BATCH_6.replace("NAME", "backpropagation_batch")), ("w42-7b", unused)]
+    status, reason = check("w42-7b", *cells)
+    assert status == "fail" and "trains the same with momentum 0.9 as with 0" in reason
+    assert check("w42-7a", *cells)[0] == "pass"
+
+
+def test_training_with_autograd_instead_of_ones_own_backpropagation_fails_7a():
+    autograd_training = """
+    def train_network(inputs, layers, activation_funcs, targets, learning_rate=0.1, epochs=100):
+        g = grad(lambda L: np.sum((inputs @ L[0][0] - targets) ** 2))
+        return layers
+    """
+    status, reason = check("w42-7a", *BASE, ("w42-7a", autograd_training))
+    assert status == "fail" and "calls your backpropagation" in reason
+
+
+SKELETON = """
+class NeuralNetwork:
+    def __init__(self, network_input_size, layer_output_sizes, activation_funcs, activation_ders,
+                 cost_fun, cost_der):
+        pass
+
+    def predict(self, inputs):
+        # Simple feed forward pass
+        pass
+
+    def compute_gradient(self, inputs, targets):
+        pass
+"""
+
+
+def test_the_untouched_class_skeleton_is_not_implemented():
+    assert check("w42-8a", ("w42-8a", SKELETON)) == (
+        "missing", "`NeuralNetwork` is not implemented (the cell still holds the handout's `pass`)")
+
+
+def test_a_network_class_in_the_students_own_layout_passes():
+    network = BATCH_6.replace("NAME", "backpropagation_batch") + """
+class NeuralNetwork:
+    def __init__(self, network_input_size, layer_output_sizes, activation_funcs, activation_ders,
+                 cost_fun, cost_der):
+        self.funcs, self.ders, self.cost_fun, self.cost_der = activation_funcs, activation_ders, cost_fun, cost_der
+        self.layers, n = [], network_input_size
+        for m in layer_output_sizes:
+            self.layers.append((np.random.randn(n, m), np.zeros(m)))
+            n = m
+
+    def predict(self, inputs):
+        return feed_forward_saver(inputs, self.layers, self.funcs)[2]
+
+    def cost(self, inputs, targets):
+        return self.cost_fun(self.predict(inputs), targets)
+
+    def compute_gradient(self, inputs, targets):
+        return backpropagation_batch(inputs, self.layers, self.funcs, targets, self.ders, self.cost_der)
+
+    def update_weights(self, layer_grads, learning_rate=0.1):
+        self.layers = [(W - learning_rate * dW, b - learning_rate * db)
+                       for (W, b), (dW, db) in zip(self.layers, layer_grads)]
+"""
+    assert check("w42-8a", ("w42-8a", network)) == ("pass", "")
+    frozen = network.replace("self.layers = [(W - learning_rate", "layers = [(W - learning_rate")
+    assert check("w42-8a", ("w42-8a", frozen)) == (
+        "fail", "update_weights(layer_grads) does not change the network's predictions")
+
+
+def test_hand_computed_gradients_are_read_from_their_own_cells():
+    one_layer = """
+    x = np.random.rand(2)
+    target = np.random.rand(3)
+    W = np.random.randn(3, 2)
+    b = np.random.randn(3)
+    """
+    by_hand = """
+    z = W @ x + b
+    dC_dz = mse_der(sigmoid(z), target) * sigmoid_der(z)
+    dC_dW = np.outer(dC_dz, x)
+    dC_db = dC_dz
+    """
+    later = "x = np.random.rand(2)\ntarget = np.random.rand(3)\nz = np.zeros(3)\ndC_dz = np.ones(3)\n"
+    cells = [("w42-2b", one_layer), ("w42-3b", EXERCISE_3), ("w42-3d", by_hand), ("w42-4", later)]
+    assert check("w42-3d", *cells) == ("pass", "")
+    assert check("w42-3f", *cells) == ("pass", "")
+    transposed = by_hand.replace("np.outer(dC_dz, x)", "np.outer(x, dC_dz)")
+    status, reason = check("w42-3f", *cells[:2], ("w42-3f", transposed))
+    assert status == "fail" and "the transpose of W's (3, 2)" in reason
