@@ -1,8 +1,7 @@
 """What runs inside the sandbox: the student's cells, and calls the grader asks for.
 
-Started as ``python -I -S agent.py SITE_DIR...`` with the request pipe on
-stdin and the reply pipe on stdout.  It keeps both as private descriptors,
-points 0, 1 and 2 at ``/dev/null`` (the student's ``print`` goes to a
+Forked by the zygote (:mod:`.zygote`) with one socket to the grader.  It
+points descriptors 0, 1 and 2 at ``/dev/null``, closes every other one (the student's ``print`` goes to a
 counting buffer), lowers its limits (soft = hard) and then answers one
 request at a time (the formats are in :mod:`.protocol`, the requests in
 :mod:`.supervisor`):
@@ -17,8 +16,9 @@ request at a time (the formats are in :mod:`.protocol`, the requests in
   the arguments the call modified in place.
 
 Nothing here decides a mark: the grader holds the checks and the expected
-values, and validates every reply.  This file and its two neighbours
-(``protocol.py``, ``builtins.py``) are loaded as standalone files; the
+values, and validates every reply.  This file and its neighbours
+(``protocol.py``, ``builtins.py``, ``zygote.py``, ``confine.py``,
+``seccomp.py``) are bound into the sandbox as standalone files; the
 sandbox has no ``ffnn``.
 """
 
@@ -27,11 +27,12 @@ import sys
 
 os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                   MPLBACKEND="Agg")
-sys.path[:] = [p for p in sys.path if "python3" in p] + sys.argv[1:]
+sys.path += [p for p in sys.argv[1:] if p.startswith("/")]  # the site-packages directories
 
 import ast  # noqa: E402
 import builtins  # noqa: E402
 import importlib.util  # noqa: E402
+import inspect  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
@@ -45,7 +46,7 @@ import autograd  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def _load(name):
+def load(name):
     spec = importlib.util.spec_from_file_location(
         f"_grader_{name}", os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
@@ -53,7 +54,7 @@ def _load(name):
     return module
 
 
-protocol, reference = _load("protocol"), _load("builtins")
+protocol, reference = load("protocol"), load("builtins")
 SEED = 0  # numpy.random and random are seeded with it before every cell and every call
 
 
@@ -230,7 +231,6 @@ class Agent:
         return records
 
     def signature(self, value):
-        import inspect
         try:
             parameters = inspect.signature(value).parameters.values()
         except (TypeError, ValueError):
@@ -335,11 +335,15 @@ def _names(value):
     return sorted(n for n in names if n.isidentifier())[:500]
 
 
-def main():
-    read_fd, write_fd = os.dup(0), os.dup(1)
+def main(fd=None, confine=None):
+    """Serve requests on ``fd`` (default: stdin and stdout); ``confine()`` drops privileges."""
+    read_fd, write_fd = (os.dup(0), os.dup(1)) if fd is None else (fd, fd)
     null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
+    for target in (0, 1, 2):
+        os.dup2(null, target)
+    keep = sorted({0, 1, 2, read_fd, write_fd})
+    for low, high in zip(keep, keep[1:] + [2**16]):
+        os.closerange(low + 1, high)  # nothing of the zygote's stays open
     channel = protocol.Channel(read_fd, write_fd)
     start = channel.receive()
     agent = Agent(channel, start)
@@ -348,8 +352,11 @@ def main():
     warnings.simplefilter("ignore")
     np.seterr(all="ignore")
     _set_limits(start["limits"])
+    if confine is not None:
+        confine()
     channel.send({"ok": "ready"})
     agent.serve()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -1,31 +1,38 @@
-"""Where the student's code runs: a bubblewrap sandbox, one per submission.
+"""Where the student's code runs: a bubblewrap sandbox, and in it one process tree per submission.
 
-:class:`Bubblewrap` starts the agent (:mod:`.agent`) under ``bwrap`` with
-new user, pid, network, ipc, uts and cgroup namespaces, no capabilities,
-``--die-with-parent`` and ``--new-session``, a cleared environment, and a
-file system made of read-only binds of what Python needs (the interpreter,
-its standard library, the installed packages with :mod:`ffnn` masked) and
-the submission alone, with size-limited tmpfs for ``/tmp`` and the home
-directory.  The agent then lowers its limits (soft = hard: CPU seconds,
-address space, file size, processes) before any student code runs, and a
-seccomp filter (:mod:`.seccomp`) refuses to create processes.  Killing
-``bwrap`` kills the pid namespace and everything the submission started.
+:class:`Bubblewrap` starts the zygote (:mod:`.zygote`) under ``bwrap``:
+new user, pid, network, ipc, uts and cgroup namespaces, ``--die-with-parent``,
+``--new-session``, a cleared environment, and a read-only file system made
+of what Python needs (the interpreter, its standard library, the installed
+packages with :mod:`ffnn` masked) and the grader's agent files.  The zygote
+imports numpy, autograd, matplotlib and scikit-learn once; for each
+submission it forks a child that gets namespaces of its own (mount, pid,
+network, ipc, uts: :mod:`.confine`), fresh size-limited tmpfs for ``/tmp``
+and the home directory, a ``/proc`` showing only its own processes, limits
+with soft = hard (CPU seconds, address space, file size, processes), no
+capability and a seccomp filter against new processes (:mod:`.seccomp`).
+Killing that child kills its pid namespace and everything the submission
+started; killing ``bwrap`` kills them all.
 
-:class:`Unsandboxed` (``--no-sandbox``) runs the same agent as a plain
-child process: for trusted submissions only.  :func:`launcher` picks one.
+:class:`Unsandboxed` (``--no-sandbox``) runs the same zygote and agent as
+plain processes: for trusted submissions only.  :func:`launcher` picks one.
 """
 
+import atexit
+import json
 import os
+import select
 import shutil
+import socket
+import subprocess
 import sys
 import sysconfig
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import seccomp
-
 HERE = Path(__file__).resolve().parent
-AGENT_FILES = ("agent.py", "protocol.py", "builtins.py")
+AGENT_FILES = ("zygote.py", "agent.py", "protocol.py", "builtins.py", "confine.py", "seccomp.py")
 INSIDE = "/grader"  # where the agent's files are in the sandbox
 HOME = "/home/student"
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf "
@@ -38,15 +45,15 @@ class Limits:
     check_timeout: float = 10.0  # seconds per exercise check
     submission_timeout: float = 900.0  # seconds per submission, absolute, restarts included
     memory_mb: int = 1024  # address space the submission may add
-    cpu_seconds: int = 600  # CPU seconds of one sandbox
+    cpu_seconds: int = 600  # CPU seconds of one submission process
     output_cap: int = 100_000  # characters of print output before a note says so
     file_bytes: int = 64 * 2**20  # largest file the submission may write
     tmpfs_mb: int = 128  # size of each of /tmp and the home directory
     processes: int = 64  # RLIMIT_NPROC inside
     max_handles: int = 100_000  # objects the sandbox may hand out
     grace: float = 3.0  # wall-clock slack over a step's own timer
-    startup_timeout: float = 60.0  # the sandbox imports numpy and autograd
-    max_children: int = 12  # sandboxes per submission, crashes included
+    startup_timeout: float = 120.0  # the zygote imports numpy, matplotlib, scikit-learn
+    max_children: int = 12  # submission processes per submission, crashes included
 
 
 class SandboxUnavailable(RuntimeError):
@@ -63,30 +70,106 @@ def _python():
     return os.path.realpath(sys.executable)
 
 
-class Unsandboxed:
-    """The agent as a plain child process: no isolation at all."""
+class Child:
+    """One submission's process (tree) in the zygote: its socket, and how to end it."""
+
+    def __init__(self, zygote, number, sock):
+        self.zygote, self.number, self.sock, self.ended = zygote, number, sock, None
+
+    @property
+    def fd(self):
+        return self.sock.fileno()
+
+    def kill(self):
+        """End it; return ``(signal, exit code)`` of its process 1 (either may be None)."""
+        if self.ended is None:
+            self.sock.close()
+            try:
+                reply = self.zygote.request({"op": "kill", "id": self.number})
+                self.ended = (reply.get("signal"), reply.get("code"))
+            except OSError:
+                self.ended = (None, None)
+        return self.ended
+
+
+class Zygote:
+    """The process that forks a child per submission; restarted when it is gone."""
+
+    kind, description = "", ""
+
+    def __init__(self, limits):
+        self.limits, self.process, self.control, self.count = limits, None, None, 0
+
+    def _start(self):
+        parent, child = socket.socketpair()
+        self.process = subprocess.Popen(self.command(), stdin=child, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        child.close()
+        self.control, self.buffer = parent, b""
+        if self._reply(time.monotonic() + self.limits.startup_timeout) != {"ok": "ready"}:
+            raise OSError("the sandbox did not start")
+
+    def _reply(self, deadline):
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.control], [], [], left)[0]:
+                self.close()
+                raise OSError("the sandbox's zygote did not answer")
+            chunk = self.control.recv(65536)
+            if not chunk:
+                self.close()
+                raise OSError("the sandbox's zygote ended")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def request(self, message, fds=()):
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+        socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
+        return self._reply(time.monotonic() + 30)
+
+    def spawn(self):
+        self.count += 1
+        mine, theirs = socket.socketpair()
+        try:
+            reply = self.request({"op": "spawn", "id": self.count}, [theirs.fileno()])
+        finally:
+            theirs.close()
+        if reply != {"ok": "spawned", "id": self.count}:
+            raise OSError("the sandbox refused a submission")
+        return Child(self, self.count, mine)
+
+    def close(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.control is not None:
+            self.control.close()
+        self.process = self.control = None
+
+
+class Unsandboxed(Zygote):
+    """The zygote and the agent as plain child processes: no isolation at all."""
 
     kind = "none"
     description = "NO SANDBOX (--no-sandbox): the submissions ran with the grader's rights"
 
-    def command(self, submission):
-        return [_python(), "-I", "-S", str(HERE / "agent.py"), *_site_dirs()], ()
-
-    def started(self, fds):
-        pass
+    def command(self):
+        return [_python(), "-I", "-S", str(HERE / "zygote.py"), "plain", "0", *_site_dirs()]
 
 
-class Bubblewrap:
+class Bubblewrap(Zygote):
     kind = "bwrap"
 
     def __init__(self, limits, bwrap=None):
-        self.limits = limits
+        super().__init__(limits)
         self.bwrap = bwrap or shutil.which("bwrap")
         if not self.bwrap:
             raise SandboxUnavailable("the grader runs students' code only in a sandbox, and bwrap "
                                      f"(bubblewrap) is not installed: {INSTALL_HINT}")
-        self.filter = seccomp.no_new_processes()
-        self.description = "sandbox: bubblewrap" + ("" if self.filter else " (no seccomp filter on this CPU)")
+        version = subprocess.run([self.bwrap, "--version"], capture_output=True, text=True).stdout
+        self.description = f"sandbox: {version.strip() or 'bubblewrap'}"
 
     def _binds(self):
         prefix = os.path.realpath(sys.base_prefix)
@@ -112,36 +195,39 @@ class Bubblewrap:
                     binds += ["--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
         return binds
 
-    def command(self, submission):
-        size = str(self.limits.tmpfs_mb * 2**20)
-        argv = [self.bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
-                "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-                "--hostname", "sandbox",
-                "--clearenv", "--setenv", "HOME", HOME, "--setenv", "PATH", "/usr/bin:/bin",
-                "--setenv", "LANG", "C.UTF-8", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
-                "--setenv", "PYTHONHASHSEED", "0",
-                "--proc", "/proc", "--dev", "/dev",
-                "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", HOME,
-                *self._binds()]
+    def command(self):
+        size = self.limits.tmpfs_mb * 2**20
+        argv = [self.bwrap, "--unshare-all", "--unshare-user", "--uid", "0", "--gid", "0",
+                "--cap-add", "ALL", "--die-with-parent", "--new-session",
+                "--hostname", "sandbox", "--clearenv", "--setenv", "HOME", HOME,
+                "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
+                "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "PYTHONHASHSEED", "0",
+                "--proc", "/proc", "--dev", "/dev", "--size", str(size), "--tmpfs", "/tmp",
+                "--dir", HOME, *self._binds()]
         for name in AGENT_FILES:
             argv += ["--ro-bind", str(HERE / name), f"{INSIDE}/{name}"]
-        if submission is not None:
-            argv += ["--ro-bind", str(Path(submission).resolve()), f"{HOME}/submission{Path(submission).suffix}"]
-        fds = ()
-        if self.filter:
-            read, write = os.pipe()
-            os.write(write, self.filter)
-            os.close(write)
-            argv += ["--seccomp", str(read)]
-            fds = (read,)
-        argv += ["--chdir", HOME, _python(), "-I", "-S", f"{INSIDE}/agent.py", *_site_dirs()]
-        return argv, fds
+        argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", HOME,
+                 _python(), "-I", "-S", f"{INSIDE}/zygote.py", "isolate", str(size), *_site_dirs()]
+        return argv
 
-    def started(self, fds):
-        for fd in fds:
-            os.close(fd)
+
+_SHARED = {}
 
 
 def launcher(limits, sandbox=True):
-    """The bubblewrap launcher (or :class:`SandboxUnavailable`), or :class:`Unsandboxed`."""
-    return Bubblewrap(limits) if sandbox else Unsandboxed()
+    """The bubblewrap launcher (or :class:`SandboxUnavailable`), or :class:`Unsandboxed`.
+
+    One per kind and tmpfs size for the whole process (its zygote is started
+    on first use and killed at exit), so grading file after file forks
+    children of one warm zygote.
+    """
+    key = (sandbox, limits.tmpfs_mb)
+    if key not in _SHARED:
+        _SHARED[key] = Bubblewrap(limits) if sandbox else Unsandboxed(limits)
+    return _SHARED[key]
+
+
+@atexit.register
+def _close_all():
+    for zygote in _SHARED.values():
+        zygote.close()

@@ -2,7 +2,8 @@
 
 bubblewrap loads it (``--seccomp FD``) just before it starts the agent.  It
 answers ``fork``, ``vfork`` and a ``clone`` without ``CLONE_THREAD`` with
-``EAGAIN``, and ``clone3`` with ``ENOSYS`` (the C library then falls back
+``EAGAIN``, ``unshare`` and ``setns`` with ``EPERM``, and ``clone3`` with
+``ENOSYS`` (the C library then falls back
 to ``clone``, so threads still start): a submission cannot start a shell,
 a daemon or a fork bomb, whatever user id the grader runs as.  (The process
 limit alone does not hold for a grader running as root: the kernel exempts
@@ -21,10 +22,10 @@ import struct
 _LD, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 _ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
 CLONE_THREAD = 0x00010000
-# machine -> (AUDIT_ARCH_*, fork, vfork, clone, clone3); None: no such call
+# machine -> (AUDIT_ARCH_*, fork, vfork, clone, clone3, unshare, setns); None: no such call
 _ARCH = {
-    "x86_64": (0xC000003E, 57, 58, 56, 435),
-    "aarch64": (0xC00000B7, None, None, 220, 435),
+    "x86_64": (0xC000003E, 57, 58, 56, 435, 272, 308),
+    "aarch64": (0xC00000B7, None, None, 220, 435, 97, 268),
 }
 
 
@@ -37,7 +38,7 @@ def no_new_processes(machine=None):
     spec = _ARCH.get(machine or platform.machine())
     if spec is None:
         return None
-    arch, fork, vfork, clone, clone3 = spec
+    arch, fork, vfork, clone, clone3, unshare, setns = spec
     refuse = _op(_RET, _ERRNO | errno.EAGAIN)
     program = [
         _op(_LD, 4), _op(_JEQ, arch, 1, 0), _op(_RET, _ERRNO | errno.EPERM),  # foreign ABI
@@ -47,6 +48,8 @@ def no_new_processes(machine=None):
     for number in (fork, vfork):
         if number is not None:
             program += [_op(_JEQ, number, 0, 1), refuse]
+    for number in (unshare, setns):  # no namespace of its own making
+        program += [_op(_JEQ, number, 0, 1), _op(_RET, _ERRNO | errno.EPERM)]
     program += [
         _op(_JEQ, clone3, 0, 1), _op(_RET, _ERRNO | errno.ENOSYS),
         _op(_JEQ, clone, 0, 4),

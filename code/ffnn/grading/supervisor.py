@@ -13,7 +13,6 @@ grade the remaining exercises.
 """
 
 import signal
-import subprocess
 import time
 
 from . import builtins as reference
@@ -57,12 +56,11 @@ class Session:
         self.limits, self.deadline, self.names = limits, deadline, names
         self.lost, self.seen = None, set()
         self.call_deadline = time.monotonic() + limits.check_timeout
-        argv, fds = launcher.command(path)
-        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, pass_fds=fds,
-                                        start_new_session=True)
-        launcher.started(fds)
-        self.channel = Channel(self.process.stdout.fileno(), self.process.stdin.fileno())
+        try:
+            self.child = launcher.spawn()
+        except OSError as error:
+            raise SandboxLost(f"the sandbox could not start ({error})") from None
+        self.channel = Channel(self.child.fd, self.child.fd)
         start = {"op": "start", "functions": list(names[0]), "variables": list(names[1]),
                  "limits": {"cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb,
                             "file_bytes": limits.file_bytes, "processes": limits.processes,
@@ -90,8 +88,7 @@ class Session:
         except ProtocolError as error:
             self._lose(Malformed(str(error)[:200]))
         except (EOFError, OSError):
-            self.kill()
-            self._lose(SandboxLost(_describe_exit(self.process.returncode)))
+            self._lose(SandboxLost(_describe_exit(*self.child.kill())))
 
     def _lose(self, lost):
         self.kill()
@@ -99,18 +96,8 @@ class Session:
         raise lost
 
     def kill(self):
-        """End the sandbox and everything in it (its pid namespace dies with it)."""
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        for pipe in (self.process.stdin, self.process.stdout):
-            try:
-                pipe.close()
-            except OSError:
-                pass
+        """End the submission's processes (its pid namespace dies with its process 1)."""
+        self.child.kill()
 
     def close(self):
         self.kill()
@@ -233,15 +220,17 @@ class Session:
         return self.call(target, (), {}, op="attr", name=name)
 
 
-def _describe_exit(code):
-    if code is None:
-        return "the grading process stopped answering"
-    if code < 0:
+def _describe_exit(signal_number, code):
+    if signal_number is None and code is not None and code > 128:
+        signal_number, code = code - 128, None  # the submission's process 1 was killed
+    if signal_number is not None:
         try:
-            name = signal.Signals(-code).name
+            name = signal.Signals(signal_number).name
         except ValueError:
-            name = f"signal {-code}"
+            name = f"signal {signal_number}"
         if name == "SIGXCPU":
             return "the process ran out of CPU time"
         return f"the process was killed by {name}"
+    if code is None:
+        return "the grading process stopped answering"
     return f"the process ended with exit code {code} (os._exit, exit, a crash or running out of memory)"
