@@ -18,9 +18,10 @@ from ffnn.grade import main
 from ffnn.grading import grade_path
 from ffnn.grading.exercises import EXERCISES, TO_READ
 from ffnn.grading.sandbox import Limits
-from ffnn.grading.submission import notebook_cells, script_cells, strip_ipython
+from ffnn.grading.submission import load_submission, notebook_cells, script_cells, strip_ipython
 
 FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
+NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 CORRECT = (FIXTURES / "correct.py").read_text()
 LIMITS = Limits(cell_timeout=10, check_timeout=10, grace=1)
 HOSTILE_LIMITS = Limits(cell_timeout=1, check_timeout=1, grace=0.5, memory_mb=512)
@@ -78,11 +79,6 @@ MISTAKES = {
         {"w41-5c": "softmax normalises over the wrong axis: rows do not sum to 1",
          "w41-6c": "do not sum to 1"},
     ),
-    "softmax shifted by the column maximum (the week-41 handout)": (
-        "    e_z = np.exp(z - np.max(z, axis=1, keepdims=True))\n",
-        "    e_z = np.exp(z - np.max(z, axis=0))\n",
-        {"w41-5c": "subtract the row maximum"},
-    ),
     "training loop returns a list growing every epoch": (
         "        layers = [(W - learning_rate * W_g, b - learning_rate * b_g)\n"
         "                  for (W, b), (W_g, b_g) in zip(layers, layers_grad)]\n"
@@ -136,6 +132,21 @@ def test_a_typical_mistake_loses_exactly_its_exercises(tmp_path, mistake):
         assert phrase in results[exercise]["reason"], results[exercise]
         assert results[exercise]["points"] == 0
     assert result["total"] == len(EXERCISES) - len(expected)
+
+
+def test_the_handouts_own_softmax_costs_nothing_and_the_reason_says_why(tmp_path):
+    # The week-41 handout's setup cell (which students must not change) shifts
+    # by the column maximum: the student's feed_forward_batch is graded with a
+    # correct softmax in its place.
+    text = CORRECT.replace(
+        "    e_z = np.exp(z - np.max(z, axis=1, keepdims=True))\n"
+        "    return e_z / np.sum(e_z, axis=1, keepdims=True)\n",
+        "    e_z = np.exp(z - np.max(z, axis=0))\n"
+        "    return e_z / np.sum(e_z, axis=1)[:, np.newaxis]\n")
+    assert text != CORRECT
+    result = grade_text(tmp_path, text)
+    assert lost(result) == set()
+    assert "handout's softmax" in by_id(result)["w41-5c"]["reason"]
 
 
 def test_a_cell_that_raises_does_not_stop_the_others(tmp_path):
@@ -223,6 +234,67 @@ def test_notebooks_give_their_code_cells_in_order():
     ]})
     assert [(c.label, c.source) for c in notebook_cells(text)] == [
         ("cell 1", "a = 1\nb = 2\n"), ("cell 3", "c = 3\n")]
+
+
+def notebook(tmp_path, *cells):
+    """A notebook of ("md", text) and ("code", text) cells."""
+    path = tmp_path / "notebook.ipynb"
+    path.write_text(json.dumps({"cells": [
+        {"cell_type": "markdown" if kind == "md" else "code", "source": text} for kind, text in cells]}))
+    return path
+
+
+def test_the_handouts_headings_give_each_cell_its_section(tmp_path):
+    path = notebook(
+        tmp_path, ("code", "import numpy as np"), ("md", "# Exercise 2\n\n**a)** What?\n\n**b)** Define W2."),
+        ("code", "W2 = 1"), ("md", "**c)** Compute z2."), ("code", "z2 = 2"),
+        ("md", "# Exercise 4 - Custom activation for each layer"), ("code", "c = 3"),
+        ("md", "**a)** Complete `feed_forward`."), ("code", "def feed_forward_all_relu(): pass"))
+    submission = load_submission(path)
+    assert submission.weeks == (41,)  # the title of exercise 4 and feed_forward_all_relu
+    assert [c.section for c in submission.cells] == [None, "w41-2b", "w41-2c", "w41-4", "w41-4a"]
+    script = tmp_path / "script.py"
+    script.write_text("# Exercise 3b\nmse_der = 1\nx = 2\n# c) the derivative\ny = 3\n")
+    cells = load_submission(script).cells
+    assert [(c.label, c.section) for c in cells] == [("lines 2-3", "w42-3b"), ("lines 5-5", "w42-3c")]
+
+
+def test_the_week_comes_from_the_content_not_from_the_title():
+    # 2024's titles: "Exercises week 42" on the week-41 set, "week 43" on week 42's
+    assert load_submission(NOTEBOOKS / "w41_handout_softmax.ipynb").weeks == (41,)
+    assert load_submission(NOTEBOOKS / "w42_conventions.ipynb").weeks == (42,)
+    assert load_submission(NOTEBOOKS / "w42_partial.py").weeks == (42,)
+    both = load_submission(NOTEBOOKS / "both_weeks.ipynb")
+    assert both.weeks == both.detected == (41, 42)
+    sections = [c.section for c in both.cells if c.section]
+    assert sections[0] == "w41-1" and sections[-1] == "w42-7b"
+    assert {s[:3] for s in sections} == {"w41", "w42"}
+    for name in ("correct.py", "correct.ipynb", "typical_mistakes.py"):
+        assert load_submission(FIXTURES / name).weeks == (41, 42)
+
+
+def test_the_week_option_overrides_only_what_is_graded(tmp_path):
+    both = load_submission(NOTEBOOKS / "both_weeks.ipynb", week=42)
+    assert both.weeks == (42,) and both.detected == (41, 42)
+    assert both.cells[2].section == "w41-1b"  # the week-41 part stays week 41
+    path = notebook(tmp_path, ("md", "# Exercise 1"), ("code", "b1 = 0"))  # nothing tells the week
+    assert load_submission(path).detected == ()
+    assert load_submission(path).weeks == (41, 42)
+    assert load_submission(path, week=41).cells[0].section == "w41-1"
+    with pytest.raises(ValueError, match="week: expected one of \\(41, 42\\), got 43"):
+        load_submission(path, week=43)
+
+
+def test_code_the_handout_supplies_is_flagged():
+    cells = load_submission(NOTEBOOKS / "both_weeks.ipynb").cells
+    given = [c for c in cells if c.section == "w42-5"]
+    assert given and all(c.handout for c in given)  # create_layers, feed_forward, cost, feed_forward_saver
+    assert {"create_layers", "feed_forward"} <= given[0].handout_names
+    (one_layer,) = [c for c in cells if c.section == "w42-2b"]
+    assert one_layer.handout_names == {"cost_one_layer"} and not one_layer.handout
+    assert cells[0].handout and cells[0].section is None  # the setup cell
+    student = [c for c in cells if c.section in ("w41-5a", "w42-5a", "w42-6")]
+    assert student and not any(c.handout or c.handout_names for c in student)
 
 
 # ---------------------------------------------------------------------------

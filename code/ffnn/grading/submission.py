@@ -8,8 +8,10 @@ whose body is plain Python and runs.
 
 A script is split at ``# %%`` markers when it has them (the VS Code /
 Jupytext cell convention), otherwise into its top-level statements, so that
-one failing statement does not stop the rest from being graded; a heading
-comment (``# Exercise 3``, ``# b) ...``) also starts a new cell.
+one failing statement does not stop the rest from being graded.  A heading
+comment (``# Exercise 3``, ``# b) ...``) starts a new cell; in a script
+with headings and no markers, the statements between two headings form one
+cell, as the code under a heading does in a notebook.
 
 Each cell knows the exercise it answers and the names in it that the
 handout itself supplies; the submission knows the weeks it holds
@@ -151,13 +153,24 @@ def script_items(text):
             if "\n".join(lines[first:b]).strip():
                 cells.append((first, b))
     else:
-        cells = _statements(text, lines)
+        cells = _grouped(_statements(text, lines), headings)
     items = [(i, ("text", lines[i])) for i in headings]
     for first, last in cells:
         # pad with blank lines so tracebacks give the file's line numbers
         chunk = "\n" * first + "\n".join(lines[first:last]) + "\n"
         items.append((first, ("code", f"lines {first + 1}-{last}", chunk)))
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+
+
+def _grouped(spans, headings):
+    """Statements between two headings form one cell, as in a notebook."""
+    cells = []
+    for first, last in spans:
+        if cells and not any(cells[-1][1] <= h < first for h in headings) and headings:
+            cells[-1] = (cells[-1][0], last)
+        else:
+            cells.append((first, last))
+    return cells
 
 
 def _statements(text, lines):
