@@ -170,3 +170,47 @@ def test_the_network_of_4b_may_have_any_sizes_but_three_layers():
     forward_relu = cells[1][1].replace("a = f(W @ a + b)", "a = ReLU(W @ a + b)")
     status, reason = check("w41-4a", cells[0], ("w41-4a", forward_relu))
     assert status == "fail" and "applies ReLU in every layer" in reason
+
+
+TRAINING = """
+from autograd import grad
+
+def cross_entropy(predict, target):
+    return np.sum(-target * np.log(predict))
+
+def cost(input, layers, activation_funcs, target):
+    return cross_entropy(feed_forward_batch(input, layers, activation_funcs), target)
+
+gradient_func = grad(cost, 1)
+
+def train_network(inputs, layers, activation_funcs, targets, learning_rate=0.001, epochs=100):
+    for i in range(epochs):
+        layers_grad = gradient_func(inputs, layers, activation_funcs, targets)
+        layers = [(W - learning_rate * W_g, b - learning_rate * b_g)
+                  for (W, b), (W_g, b_g) in zip(layers, layers_grad)]
+    return layers
+"""
+
+
+@pytest.mark.parametrize("change, outcome", [
+    (None, ("pass", "")),
+    # the handout's template left as it is
+    (("        layers = [(W - learning_rate * W_g, b - learning_rate * b_g)\n"
+      "                  for (W, b), (W_g, b_g) in zip(layers, layers_grad)]\n",
+      "        for (W, b), (W_g, b_g) in zip(layers, layers_grad):\n            W -= ...\n            b -= ...\n"),
+     ("missing", "`train_network` is not implemented (the cell still holds the handout's `...`)")),
+    # the pairs zipped once, outside the epoch loop: only the first epoch steps
+    (("    for i in range(epochs):\n        layers_grad = gradient_func(inputs, layers, activation_funcs, targets)\n"
+      "        layers = [(W - learning_rate * W_g, b - learning_rate * b_g)\n"
+      "                  for (W, b), (W_g, b_g) in zip(layers, layers_grad)]\n",
+      "    steps = zip(layers, gradient_func(inputs, layers, activation_funcs, targets))\n"
+      "    for i in range(epochs):\n        for (W, b), (W_g, b_g) in steps:\n"
+      "            W -= learning_rate * W_g\n            b -= learning_rate * b_g\n"),
+     ("fail", "only the first epoch changes the layers")),
+    ((" - learning_rate * W_g", " + learning_rate * W_g"), ("fail", "did not lower the cross-entropy")),
+])
+def test_training_with_autograd(change, outcome):
+    source = TRAINING if change is None else TRAINING.replace(*change)
+    assert change is None or source != TRAINING
+    status, reason = check("w41-7c", ("w41-5b", FORWARD_BATCH), ("w41-7c", source))
+    assert status == outcome[0] and outcome[1] in reason, reason

@@ -118,6 +118,11 @@ def test_batched_backpropagation_kept_under_the_name_backpropagation():
     assert check("w42-6", *cells) == ("pass", "")
 
 
+def test_batched_backpropagation_found_by_what_it_takes():
+    cells = BASE + [("w42-6", BATCH_6.replace("NAME", "compute_gradients"))]
+    assert check("w42-6", *cells) == ("pass", "")
+
+
 def test_a_wrong_one_vector_backpropagation_fails_though_the_batched_one_is_right():
     wrong = BACKPROP_5.replace("np.outer(dC_dz, layer_inputs[i])", "np.outer(layer_inputs[i], dC_dz).T * 2")
     cells = BASE[:2] + [("w42-5a", wrong), ("w42-6", BATCH_6.replace("NAME", "backpropagation"))]

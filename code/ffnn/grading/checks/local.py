@@ -5,9 +5,9 @@ proxies it hands out (``Remote`` in the sandbox, :class:`LocalRemote` here):
 calling one returns plain data (numbers, numeric arrays, lists, tuples,
 dicts) or another proxy, and a student exception arrives as
 :class:`~ffnn.grading.outcomes.StudentRaised`.  This module implements that
-API for code running in the same process: the unit tests of the checks run
-small student sources with :meth:`LocalContext.from_cells`, and the
-in-process runner builds a :class:`LocalContext` from what it recorded.
+API for code running in the same process, trusted code only (the grader
+itself uses the sandbox's :mod:`ffnn.grading.student`): the unit tests of
+the checks run small student sources with :meth:`LocalContext.from_cells`.
 """
 
 import ast
@@ -91,17 +91,15 @@ class LocalRemote:
 class LocalContext:
     """Every function and class the submission bound, and the variables after each cell.
 
-    ``history`` maps a name to its successive values (oldest first, raw or
-    :class:`LocalRemote`); ``states`` holds one dict per cell with the
+    ``history`` maps a name to its successive :class:`LocalRemote`\ s
+    (oldest first); ``states`` holds one dict per cell with the
     exercise variables and the keys ``__cell__`` and ``__section__``;
     ``cells`` are the submission's cells (``.source``, ``.section``, and
     ``.handout`` for code the handout supplies).
     """
 
     def __init__(self, namespace, history, states, cells=()):
-        self.namespace, self.states, self.cells = namespace, states, list(cells)
-        self.history = {name: [v if isinstance(v, LocalRemote) else LocalRemote(v, name) for v in values]
-                        for name, values in history.items()}
+        self.namespace, self.history, self.states, self.cells = namespace, history, states, list(cells)
 
     def versions(self, name, section=None):
         """Every callable once bound to ``name``, newest first (up to ``section``'s last cell)."""

@@ -69,19 +69,24 @@ def train(f, exercise_id, layout, **extra):
     return out
 
 
-def check_training(f, exercise_id):
-    """The convention note when ``f`` lowers the cost in some layout, else the failure."""
+def training_layout(f, exercise_id):
+    """The layout in which ``f`` lowers the cost, and keeps lowering it past the first epoch."""
     X, Y, layers = _problem(exercise_id)
     before = _cost(X, Y, layers)
     ran, error = None, None
     for layout in LAYOUTS:
         try:
-            after = _cost(X, Y, train(f, exercise_id, layout))
+            trained = train(f, exercise_id, layout)
         except (Fail, StudentError) as outcome:
             error = error or outcome
             continue
+        after = _cost(X, Y, trained)
         if np.isfinite(after) and after < before - 1e-9:
-            return convention(layout)
+            if has_parameter(f, "epochs") and _same(trained, train(f, exercise_id, layout, epochs=1)):
+                raise Fail(f"{f.name} trains {EPOCHS} epochs no better than 1: only the first epoch "
+                           "changes the layers (is an iterator such as zip(layers, grads) made once, "
+                           "outside the epoch loop, or are the gradients computed only once?)")
+            return layout
         ran = ran or Fail(
             f"training with {f.name} diverged (the cost became NaN or infinite)" if not np.isfinite(after)
             else f"{f.name} did not lower the cross-entropy ({before:.4g} before, {after:.4g} after "
@@ -90,8 +95,15 @@ def check_training(f, exercise_id):
     raise ran or error
 
 
+def _same(layers, others):
+    return all(close(W, W0) and close(b, b0) for (W, b), (W0, b0) in zip(layers, others))
+
+
 def _trains(f):
-    return (getattr(f, "name", "") or "").lower().startswith("train")
+    """A training function: named train..., or taking inputs, layers, targets and a step or epochs."""
+    return (getattr(f, "name", "") or "").lower().startswith("train") or (
+        all(has_parameter(f, k) for k in ("X", "layers", "Y"))
+        and (has_parameter(f, "lr") or has_parameter(f, "epochs")))
 
 
 def _calls_backprop(f):
@@ -104,7 +116,7 @@ def _w41_7c(ctx):
     found = scope.functions(["train_network"], fits=_trains)
     # Week 42 may redefine train_network with its own backpropagation: week 41's uses autograd.
     found = [f for f in found if not any("backprop" in name for name in uses(f))] or found
-    return scope.first_passing(found, lambda f: check_training(f, "w41-7c"))
+    return scope.first_passing(found, lambda f: convention(training_layout(f, "w41-7c")))
 
 
 @exercise("w42-7a")
@@ -115,7 +127,7 @@ def _w42_7a(ctx):
     if not own:
         raise Fail("no training function calls your backpropagation: week 42 trains with your own "
                    "backpropagation_batch, not autograd's gradient_func")
-    return scope.first_passing(own, lambda f: check_training(f, "w42-7a"))
+    return scope.first_passing(own, lambda f: convention(training_layout(f, "w42-7a")))
 
 
 def _momentum(f):
@@ -132,14 +144,11 @@ def _w42_7b(ctx):
         raise Missing("no training function with momentum found (train_network_momentum)")
 
     def attempt(f):
-        note = check_training(f, "w42-7b")
-        if has_parameter(f, "momentum"):
-            layout = next(l for l in LAYOUTS if convention(l) == note)
-            plain = train(f, "w42-7b", layout, momentum=0.0)
-            if all(close(W, W0) and close(b, b0) for (W, b), (W0, b0)
-                   in zip(train(f, "w42-7b", layout), plain)):
-                raise Fail(f"{f.name} trains the same with momentum 0.9 as with 0: the velocity "
-                           "v = γ v - η dC/dθ must carry over to the next step, θ += v")
-        return note
+        layout = training_layout(f, "w42-7b")
+        if has_parameter(f, "momentum") and _same(train(f, "w42-7b", layout),
+                                                  train(f, "w42-7b", layout, momentum=0.0)):
+            raise Fail(f"{f.name} trains the same with momentum 0.9 as with 0: the velocity "
+                       "v = γ v - η dC/dθ must carry over to the next step, θ += v")
+        return convention(layout)
 
     return scope.first_passing(found, attempt)

@@ -18,7 +18,7 @@ from ffnn import network as _net
 
 from ..outcomes import Fail, Missing, StudentError
 from .common import (REF, accepts, as_array, as_layers, as_number, attr, call, close, fresh, grad_mismatch,
-                     rng_for, signature_of)
+                     has_parameter, rng_for, signature_of)
 from .layouts import LAYOUTS, convention
 from .registry import exercise
 from .scope import Scope
@@ -153,8 +153,14 @@ def _w42_6(ctx):
             raise ran
         raise StudentError(str(error) + HINT) if isinstance(error, StudentError) else error
 
-    return scope.first_passing(
-        scope.functions(["backpropagation_batch"], fits=lambda f: "backprop" in f.name.lower()), attempt)
+    return scope.first_passing(scope.functions(["backpropagation_batch"], fits=_backpropagates), attempt)
+
+
+def _backpropagates(f):
+    """Named backprop..., or taking what backpropagation takes (and no step or epochs)."""
+    return "backprop" in f.name.lower() or (
+        all(has_parameter(f, k) for k in ("X", "layers", "funcs", "Y", "ders"))
+        and not has_parameter(f, "lr") and not has_parameter(f, "epochs"))
 
 
 def _is_network_class(f):
