@@ -2,29 +2,32 @@
 
 from pathlib import Path
 
-from .exercises import EXERCISES, TO_READ, max_points
+from .exercises import for_weeks, max_points, to_read_for
 from .runner import run_submission
 from .sandbox import Limits, launcher
-from .submission import SUFFIXES, SubmissionError, load_cells
+from .submission import SUFFIXES, SubmissionError, load_submission
 
 
 class GradeError(Exception):
     """Grading could not run: a path is missing or unreadable."""
 
 
-def grade_path(path, limits=None, exercises=None, sandbox=None):
+def grade_path(path, limits=None, exercises=None, sandbox=None, week=None):
     """Grade one file; return its dict (see :mod:`.report` for the layout).
 
-    ``sandbox`` is a launcher of :mod:`.sandbox` (default: bubblewrap,
-    :class:`~.sandbox.SandboxUnavailable` when it is missing).
+    The file is marked out of the exercises of the weeks it holds (or of
+    ``week``), or of ``exercises`` when given.  ``sandbox`` is a launcher of
+    :mod:`.sandbox` (default: bubblewrap, :class:`~.sandbox.SandboxUnavailable`
+    when it is missing).
     """
     path = Path(path)
     limits = limits or Limits()
     try:
-        cells = load_cells(path)
+        submission = load_submission(path, week)
     except SubmissionError as error:
         raise GradeError(str(error)) from error
-    ids = list(exercises or EXERCISES)
+    cells = submission.cells
+    ids = list(exercises or for_weeks(submission.weeks))
     outcome = run_submission(cells, ids, limits, sandbox or launcher(limits), path)
     results = []
     for exercise in ids:
@@ -44,7 +47,8 @@ def grade_path(path, limits=None, exercises=None, sandbox=None):
         "total": sum(r["points"] for r in results),
         "max_total": sum(r["max_points"] for r in results),
         "results": results,
-        "to_read": sorted(TO_READ),
+        "weeks": list(submission.weeks),
+        "to_read": to_read_for(submission.weeks),
         "notes": notes,
     }
 
@@ -66,7 +70,7 @@ def expand(paths):
     return files
 
 
-def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None):
+def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None, week=None):
     """Grade every submission under ``paths``; return ``(graded, errors)``.
 
     ``errors`` lists the files that could not be read (one message each);
@@ -76,7 +80,7 @@ def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None
     sandbox = sandbox or launcher(limits or Limits())
     for path in expand(paths):
         try:
-            result = grade_path(path, limits, exercises, sandbox)
+            result = grade_path(path, limits, exercises, sandbox, week)
         except GradeError as error:
             errors.append(str(error))
             continue

@@ -153,7 +153,7 @@ class Unsandboxed(Zygote):
     """The zygote and the agent as plain child processes: no isolation at all."""
 
     kind = "none"
-    description = "NO SANDBOX (--no-sandbox): the submissions ran with the grader's rights"
+    description = "none: --no-sandbox, the submissions ran with the grader's rights"
 
     def command(self):
         return [_python(), "-I", "-S", str(HERE / "zygote.py"), "plain", "0", *_site_dirs()]
@@ -169,7 +169,7 @@ class Bubblewrap(Zygote):
             raise SandboxUnavailable("the grader runs students' code only in a sandbox, and bwrap "
                                      f"(bubblewrap) is not installed: {INSTALL_HINT}")
         version = subprocess.run([self.bwrap, "--version"], capture_output=True, text=True).stdout
-        self.description = f"sandbox: {version.strip() or 'bubblewrap'}"
+        self.description = version.strip() or "bubblewrap"
 
     def _binds(self):
         prefix = os.path.realpath(sys.base_prefix)
