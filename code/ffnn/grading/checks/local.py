@@ -91,8 +91,8 @@ class LocalRemote:
 class LocalContext:
     """Every function and class the submission bound, and the variables after each cell.
 
-    ``history`` maps a name to its successive :class:`LocalRemote`\ s
-    (oldest first); ``states`` holds one dict per cell with the
+    ``history`` maps a name to the proxies (:class:`LocalRemote`) of its
+    successive values, oldest first; ``states`` holds one dict per cell with the
     exercise variables and the keys ``__cell__`` and ``__section__``;
     ``cells`` are the submission's cells (``.source``, ``.section``, and
     ``.handout`` for code the handout supplies).
