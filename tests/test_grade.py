@@ -259,6 +259,17 @@ def test_the_handouts_headings_give_each_cell_its_section(tmp_path):
     assert [(c.label, c.section) for c in cells] == [("lines 2-3", "w42-3b"), ("lines 5-5", "w42-3c")]
 
 
+def test_exercise_numbers_starting_again_open_the_next_weeks_part(tmp_path):
+    path = notebook(tmp_path, ("md", "# Exercise 7"), ("code", "def feed_forward_all_relu(): pass"),
+                    ("md", "# Exercise 2\n\n**b)** The layer."), ("code", "def feed_forward_one_layer(): pass"))
+    submission = load_submission(path)
+    assert submission.weeks == (41, 42)
+    assert [c.section for c in submission.cells] == ["w41-7", "w42-2b"]
+    script = tmp_path / "converted.py"  # as nbconvert writes a notebook's markdown
+    script.write_text("# # Exercise 6 - Batched inputs\n# **a)** Batches.\ndef backpropagation_batch(): pass\n")
+    assert [c.section for c in load_submission(script).cells] == ["w42-6a"]
+
+
 def test_the_week_comes_from_the_content_not_from_the_title():
     # 2024's titles: "Exercises week 42" on the week-41 set, "week 43" on week 42's
     assert load_submission(NOTEBOOKS / "w41_handout_softmax.ipynb").weeks == (41,)
