@@ -29,11 +29,11 @@ _EXERCISE = re.compile(r"^(?i:exercise)\s+(\d+)(?:\s*\(?([a-h])\)|([a-h])\b)?")
 _DEFINITION = re.compile(r"^(?:def|class)\s+(\w+)|^(\w+)\s*=", re.M)
 _LETTER = re.compile(r"^\(?([a-h])\)(?=\W|$)")
 
-# Words of the handouts' exercise titles ("Exercise 5 - Processing multiple inputs at once").
+# The handouts' exercise titles ("Exercise 5 - Processing multiple inputs at once").
 _TITLES = {
-    41: ("custom activation", "multiple inputs", "predicting on real data", "training on real data"),
-    42: ("understand the feed forward", "gradient with", "backpropagation by hand",
-         "batched inputs", "object orientation"),
+    41: re.compile(r"custom activation|multiple inputs|predicting on real data|training on real data"),
+    42: re.compile(r"understand the feed forward|gradient with|backpropagation by hand|batched inputs"
+                   r"|object orientation|^training$"),
 }
 # Names a week's code defines, and how strongly each points to that week.
 _NAMES = {
@@ -102,13 +102,48 @@ def _headings(text):
 
 
 def _score(part):
-    scores = {}
-    for week in WEEKS:
-        titles = sum(any(word in title for word in _TITLES[week]) for title in part.titles)
-        if week == 42:
-            titles += sum(title == "training" for title in part.titles)
-        scores[week] = _TITLE_WEIGHT * titles + sum(_NAMES[week].get(n, 0) for n in part.names)
-    return scores
+    return {week: _TITLE_WEIGHT * sum(bool(_TITLES[week].search(t)) for t in part.titles)
+            + sum(_NAMES[week].get(n, 0) for n in part.names) for week in WEEKS}
+
+
+def _parts(items):
+    """Split ``items`` into parts; return the parts and, per code item, where it stands."""
+    parts, places = [_Part()], []
+    number = letter = None
+    for item in items:
+        if item[0] == "code":
+            names = defined_names(item[2])
+            places.append((item[1], item[2], names, parts[-1], number, letter))
+            parts[-1].names |= names
+            continue
+        for kind, value in _headings(item[1]):
+            if kind == "week" and parts[-1].has_exercise:
+                parts.append(_Part())
+                number = letter = None
+            elif kind == "exercise":
+                n, letter, title = value
+                if parts[-1].has_exercise and n < number:
+                    parts.append(_Part())
+                number, parts[-1].has_exercise = n, True
+                parts[-1].titles.append(title)
+            elif kind == "letter" and number is not None:
+                letter = value
+    return parts, places
+
+
+def _detect(parts):
+    """Set each part's week where its content decides it; return every week seen."""
+    detected = set()
+    for part in parts:
+        scores = _score(part)
+        if part.has_exercise:
+            best = max(WEEKS, key=scores.get)
+            if scores[best] > 0 and list(scores.values()).count(scores[best]) == 1:
+                part.week = best
+                detected.add(best)
+        else:  # no headings: every week the names show
+            detected.update(w for w in WEEKS if scores[w] >= _STRONG)
+    return detected
 
 
 def annotate(items, week=None):
@@ -118,57 +153,21 @@ def annotate(items, week=None):
     Returns ``(code, weeks, detected)``: ``code`` lists ``(key, source,
     section, handout_names)`` per code item; ``detected`` the weeks the
     content shows; ``weeks`` those to grade (``week`` when given, else the
-    detected ones, else both).
+    detected ones, else both).  A part whose week the content does not
+    decide takes ``week``.
     """
-    parts, places = [_Part()], []
-    number = letter = None
-    for item in items:
-        if item[0] == "code":
-            places.append((item[1], item[2], len(parts) - 1, number, letter))
-            parts[-1].names |= defined_names(item[2])
-            continue
-        for kind, value in _headings(item[1]):
-            if kind == "week" and parts[-1].has_exercise:
-                parts.append(_Part())
-                number = letter = None
-            elif kind == "exercise":
-                n, letter, title = value
-                if parts[-1].has_exercise and number is not None and n < number:
-                    parts.append(_Part())
-                number, parts[-1].has_exercise = n, True
-                parts[-1].titles.append(title)
-            elif kind == "letter" and number is not None:
-                letter = value
-    detected = set()
-    for part in parts:
-        scores = _score(part)
-        if part.has_exercise:
-            best = max(WEEKS, key=scores.get)
-            if scores[best] > 0 and list(scores.values()).count(scores[best]) == 1:
-                part.week = best
-                detected.add(best)
-        else:
-            detected.update(w for w in WEEKS if scores[w] >= _STRONG)
     if week is not None and week not in WEEKS:
         raise ValueError(f"week: expected one of {WEEKS}, got {week!r}")
+    parts, places = _parts(items)
+    detected = _detect(parts)
     code = []
-    for key, source, index, n, l in places:
-        part = parts[index]
+    for key, source, names, part, number, letter in places:
         part_week = part.week or (week if part.has_exercise else None)
-        section = None
-        if part_week is not None and n is not None:
-            section = f"w{part_week}-{n}{l or ''}"
-        code.append((key, source, section, _handout_names(source, section, part, n)))
+        section = None if part_week is None or number is None else f"w{part_week}-{number}{letter or ''}"
+        if number is None and part.has_exercise:
+            supplied = _SETUP
+        else:
+            supplied = HANDOUT_NAMES.get(section, set()) if section else set()
+        code.append((key, source, section, frozenset(names & supplied)))
     weeks = (week,) if week is not None else tuple(sorted(detected)) or WEEKS
     return code, weeks, tuple(sorted(detected))
-
-
-def _handout_names(source, section, part, number):
-    names = defined_names(source)
-    if number is None and part.has_exercise:
-        supplied = _SETUP
-    elif section is None:
-        return frozenset()
-    else:
-        supplied = HANDOUT_NAMES.get(section, set())
-    return frozenset(names & supplied)
