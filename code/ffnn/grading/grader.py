@@ -8,6 +8,9 @@ from .sandbox import Limits, launcher
 from .submission import SUFFIXES, SubmissionError, load_submission
 
 
+MAX_NOTES, MAX_REASON = 40, 1000  # what a submission can make the grader print
+
+
 class GradeError(Exception):
     """Grading could not run: a path is missing or unreadable."""
 
@@ -38,10 +41,12 @@ def grade_path(path, limits=None, exercises=None, sandbox=None, week=None):
             "status": status,
             "points": top if status == "pass" else 0,
             "max_points": top,
-            "reason": reason,
+            "reason": reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 3] + "...",
         })
     notes = [f"{cells[i].label}: {message}" for i, message in sorted(outcome.cell_errors.items())]
     notes += outcome.notes
+    if len(notes) > MAX_NOTES:
+        notes = notes[:MAX_NOTES] + [f"... and {len(notes) - MAX_NOTES} more notes"]
     return {
         "path": str(path),
         "total": sum(r["points"] for r in results),
