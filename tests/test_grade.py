@@ -1,9 +1,9 @@
 """The grader: full marks for a correct solution, exactly the affected
-exercises lost for typical mistakes, hostile submissions contained.
+exercises lost for typical mistakes, submissions read into cells, sections
+and weeks.  (Hostile submissions: tests/test_sandbox*.py.)
 
-Submissions are graded in-process through :func:`ffnn.grading.grade_path`
-(its children come from one fork server, started once for the session);
-one test runs the real command line.
+Submissions are graded through :func:`ffnn.grading.grade_path`, in the real
+sandbox; a few tests run the command line.
 """
 
 import json
@@ -24,7 +24,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 CORRECT = (FIXTURES / "correct.py").read_text()
 LIMITS = Limits(cell_timeout=10, check_timeout=10, grace=1)
-HOSTILE_LIMITS = Limits(cell_timeout=1, check_timeout=1, grace=0.5, memory_mb=512)
 ENTRY_KEYS = {"exercise", "status", "points", "max_points", "reason"}
 
 
@@ -67,9 +66,12 @@ MISTAKES = {
         "        W = np.random.randn(i_size, layer_output_size)\n",
         "        W = np.random.randn(layer_output_size, i_size)\n",
         # the class builds its layers with create_layers_batch; the iris cells
-        # crash on the shapes, so there are no predictions
-        {"w41-5a": "is the transpose, shape (3, 4)", "w41-6b": "(4, 8) and (8, 3)",
-         "w41-6c": "no `predictions`", "w42-8a": "predict(X) raised"},
+        # crash on the shapes, so there are no predictions, and exercise 7's
+        # cell crashes before it defines train_network (week 42's training,
+        # with its own backpropagation, does not answer week 41's exercise)
+        {"w41-5a": "the transpose, shape (3, 4)", "w41-6b": "(4, 8) and (8, 3)",
+         "w41-6c": "no `predictions`", "w41-7c": "no function `train_network` found",
+         "w42-8a": "predict(X) raised"},
     ),
     "softmax over the wrong axis": (
         "    e_z = np.exp(z - np.max(z, axis=1, keepdims=True))\n"
@@ -170,28 +172,8 @@ def test_a_cell_that_raises_does_not_stop_the_others(tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# Hostile submissions are contained
+# A looping function
 # ---------------------------------------------------------------------------
-def test_a_hostile_submission_is_contained(tmp_path):
-    result = grade_path(FIXTURES / "hostile.py", HOSTILE_LIMITS)
-    results = by_id(result)
-    status = {e: r["status"] for e, r in results.items()}
-    assert status["w42-3c"] == status["w42-3b"] == "pass"  # defined before and after the trouble
-    assert status["w41-3a"] == "timeout"  # create_layers loops
-    assert status["w41-4a"] == "error" and "exit code 1" in results["w41-4a"]["reason"]
-    assert status["w41-5a"] == "error" and "memory" in results["w41-5a"]["reason"]
-    assert status["w41-5b"] == "timeout" and "stopped by the grader" in results["w41-5b"]["reason"]
-    assert status["w41-3b"] == "missing"
-    notes = "\n".join(result["notes"])
-    assert "lines 16-18: timeout" in notes  # the plain endless loop
-    assert "lines 20-26: timeout" in notes and "stopped by the grader" in notes  # swallows the timer
-    assert "exit code 3" in notes  # os._exit at the top level
-    assert "lines 37-38: MemoryError" in notes
-    assert "RuntimeError: this cell is broken" in notes
-    assert "printed 10010000 characters" in notes
-    assert result["total"] == 2
-
-
 def test_a_looping_function_costs_only_its_exercises(tmp_path):
     text = CORRECT.replace(
         "def sigmoid_der(z):\n    return sigmoid(z) * (1 - sigmoid(z))\n",
