@@ -152,12 +152,22 @@ def test_an_untouched_template_is_not_implemented():
 
 
 def test_code_the_handout_supplies_earns_nothing():
+    template = "def create_layers(network_input_size, layer_output_sizes):\n    W = ...\n"
     given = CREATE_BATCH.replace("create_layers_batch", "create_layers").replace("(i_size, n)", "(n, i_size)")
-    made = [Cell("cell 0", textwrap.dedent(SETUP), handout_names=HANDOUT_NAMES, handout=True),
-            Cell("cell 1", textwrap.dedent(given), section="w42-5", handout_names=frozenset({"create_layers"}),
-                 handout=True)]
-    status, reason = run_check("w41-3a", LocalContext.from_cells(made, VARIABLE_NAMES))
-    assert status == "missing" and "only the handout's own `create_layers`" in reason
+
+    def status(*cells):
+        made = [Cell("cell 0", textwrap.dedent(SETUP), handout_names=HANDOUT_NAMES, handout=True)]
+        made += [Cell(f"cell {i + 1}", textwrap.dedent(source), section=section,
+                      handout_names=frozenset(names), handout=bool(names))
+                 for i, (section, source, names) in enumerate(cells)]
+        return run_check("w41-3a", LocalContext.from_cells(made, VARIABLE_NAMES))
+
+    # week 42's handout repeats create_layers: it does not answer week 41's exercise
+    assert status(("w41-3a", template, ()), ("w42-5", given, {"create_layers"})) == (
+        "missing", "`create_layers` is not implemented (the cell still holds the handout's `...`)")
+    status_, reason = status((None, given, {"create_layers"}))
+    assert status_ == "missing" and "only the handout's own `create_layers`" in reason
+    assert status((None, given, ()))[0] == "pass"
 
 
 def test_the_network_of_4b_may_have_any_sizes_but_three_layers():
@@ -214,3 +224,8 @@ def test_training_with_autograd(change, outcome):
     assert change is None or source != TRAINING
     status, reason = check("w41-7c", ("w41-5b", FORWARD_BATCH), ("w41-7c", source))
     assert status == outcome[0] and outcome[1] in reason, reason
+
+
+def test_an_iris_network_built_in_a_later_exercise_does_not_answer_6b():
+    cells = [("w41-5a", CREATE_BATCH), ("w41-6a", "n_inputs = 4\n"), ("w42-7", "layers = create_layers_batch(4, [8, 3])\n")]
+    assert check("w41-6b", *cells)[0] == "missing"

@@ -202,7 +202,7 @@ def test_training_with_autograd_instead_of_ones_own_backpropagation_fails_7a():
         return layers
     """
     status, reason = check("w42-7a", *BASE, ("w42-7a", autograd_training))
-    assert status == "fail" and "calls your backpropagation" in reason
+    assert status == "fail" and "train_network does not call your backpropagation" in reason
 
 
 SKELETON = """
@@ -225,8 +225,7 @@ def test_the_untouched_class_skeleton_is_not_implemented():
         "missing", "`NeuralNetwork` is not implemented (the cell still holds the handout's `pass`)")
 
 
-def test_a_network_class_in_the_students_own_layout_passes():
-    network = BATCH_6.replace("NAME", "backpropagation_batch") + """
+NETWORK = BATCH_6.replace("NAME", "backpropagation_batch") + """
 class NeuralNetwork:
     def __init__(self, network_input_size, layer_output_sizes, activation_funcs, activation_ders,
                  cost_fun, cost_der):
@@ -249,8 +248,11 @@ class NeuralNetwork:
         self.layers = [(W - learning_rate * dW, b - learning_rate * db)
                        for (W, b), (dW, db) in zip(self.layers, layer_grads)]
 """
-    assert check("w42-8a", ("w42-8a", network)) == ("pass", "")
-    frozen = network.replace("self.layers = [(W - learning_rate", "layers = [(W - learning_rate")
+
+
+def test_a_network_class_in_the_students_own_layout_passes():
+    assert check("w42-8a", ("w42-8a", NETWORK)) == ("pass", "")
+    frozen = NETWORK.replace("self.layers = [(W - learning_rate", "layers = [(W - learning_rate")
     assert check("w42-8a", ("w42-8a", frozen)) == (
         "fail", "update_weights(layer_grads) does not change the network's predictions")
 
@@ -275,3 +277,43 @@ def test_hand_computed_gradients_are_read_from_their_own_cells():
     transposed = by_hand.replace("np.outer(dC_dz, x)", "np.outer(x, dC_dz)")
     status, reason = check("w42-3f", *cells[:2], ("w42-3f", transposed))
     assert status == "fail" and "the transpose of W's (3, 2)" in reason
+
+
+def test_a_wrong_attempt_whose_cell_raises_is_reported_as_raised_not_missing():
+    two_layers = """
+    x = np.random.rand(2)
+    target = np.random.rand(4)
+    W1, b1 = np.random.rand(3, 2), np.random.rand(3)
+    W2, b2 = np.random.rand(4, 3), np.random.rand(4)
+    z1 = W1 @ x + b1
+    a1 = sigmoid(z1)
+    z2 = W2 @ a1 + b2
+    a2 = sigmoid(z2)
+    dC_dz2 = mse_der(a2, target) * sigmoid_der(z2)
+    """
+    wrong = "dC_da1 = W2 @ dC_dz2\ndC_dz1 = dC_da1 * sigmoid_der(z1)\ndC_dW1 = np.outer(dC_dz1, x)\ndC_db1 = dC_dz1\n"
+    status, reason = check("w42-4c", ("w42-3b", EXERCISE_3), ("w42-4", two_layers), ("w42-4c", wrong))
+    assert status == "error" and reason.startswith("`dC_dW1` is not defined: its cell raised ValueError")
+    right = wrong.replace("W2 @ dC_dz2", "W2.T @ dC_dz2")
+    assert check("w42-4c", ("w42-3b", EXERCISE_3), ("w42-4", two_layers), ("w42-4c", right)) == ("pass", "")
+
+
+def test_7a_is_judged_on_its_own_cells_when_it_has_a_training_function():
+    autograd_training = """
+    def train_network(inputs, layers, activation_funcs, targets, learning_rate=0.1, epochs=100):
+        gradient_func = grad(lambda L, X, Y: np.sum((X @ L[0][0] - Y[:, :1]) ** 2))
+        for _ in range(epochs):
+            g = gradient_func(layers, inputs, targets)
+        return layers
+    """
+    cells = BASE + [("w42-6", BATCH_6.replace("NAME", "backpropagation_batch")),
+                    ("w42-7a", autograd_training), ("w42-7b", TRAIN)]
+    status, reason = check("w42-7a", *cells)
+    assert status == "fail" and "not autograd's gradient_func" in reason
+    assert check("w42-7b", *cells) == ("pass", "")
+
+
+def test_a_network_class_whose_update_steps_up_the_gradient_fails():
+    up = NETWORK.replace("W - learning_rate * dW, b - learning_rate * db", "W + learning_rate * dW, b + learning_rate * db")
+    status, reason = check("w42-8a", ("w42-8a", up))
+    assert status == "fail" and reason.startswith("update_weights(layer_grads) does not lower the cost")

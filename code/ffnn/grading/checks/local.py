@@ -93,7 +93,8 @@ class LocalContext:
 
     ``history`` maps a name to the proxies (:class:`LocalRemote`) of its
     successive values, oldest first; ``states`` holds one dict per cell with the
-    exercise variables and the keys ``__cell__`` and ``__section__``;
+    exercise variables and the keys ``__cell__``, ``__section__`` and
+    ``__error__`` (what the cell raised, or None);
     ``cells`` are the submission's cells (``.source``, ``.section``, and
     ``.handout`` for code the handout supplies).
     """
@@ -124,17 +125,19 @@ class LocalContext:
     def from_cells(cls, cells, variables):
         """Run ``cells`` here, top to bottom; record what the checks need.
 
-        A cell that raises is skipped.  Each function is bound, like in the
+        A cell that raises stops there (its error is in its snapshot, key
+        ``__error__``) and the next one runs.  Each function is bound, like in the
         sandbox, to the globals as they stood at the end of the section in
         which it was defined.
         """
         namespace = {"__name__": "__main__"}
         history, states, pending = {}, [], []
         for index, cell in enumerate(cells):
+            error = None
             try:
                 exec(compile(cell.source, f"<cell {index}>", "exec"), namespace)
-            except Exception:  # noqa: BLE001 - a broken cell is the student's; go on
-                pass
+            except Exception as raised:  # noqa: BLE001 - a broken cell is the student's; go on
+                error = f"{type(raised).__name__}: {raised}"
             for name, value in list(namespace.items()):
                 if _defined_here(value, index) and not any(r._target is value for r in history.get(name, [])):
                     names = getattr(cell, "handout_names", None)
@@ -145,7 +148,7 @@ class LocalContext:
                     pending.append(remote)
             state = {n: plain(namespace[n]) for n in variables if n in namespace}
             states.append({k: v for k, v in state.items() if not isinstance(v, LocalRemote)}
-                          | {"__cell__": index, "__section__": cell.section})
+                          | {"__cell__": index, "__section__": cell.section, "__error__": error})
             if index + 1 == len(cells) or cells[index + 1].section != cell.section:
                 _bind(pending, namespace)
                 pending = []

@@ -70,32 +70,49 @@ def _dedent(source):
     return "\n".join(line[indent:] for line in source.splitlines())
 
 
+def order(section):
+    """Where a section comes in the exercise sets: ``(41, 6, "b")`` for ``"w41-6b"``; None first."""
+    match = re.fullmatch(r"w(\d+)-(\d+)([a-z]?)", section or "")
+    return (int(match[1]), int(match[2]), match[3]) if match else (0, 0, "")
+
+
 class Scope:
-    """What answers exercise ``exercise_id`` in the context ``ctx``."""
+    """What answers exercise ``exercise_id`` in the context ``ctx``.
+
+    ``states`` are the snapshots after the cells of the exercise's own
+    section, ``exercise`` those of any question of the same exercise
+    (``w41-6``, ``w41-6a``...), ``earlier`` those after every cell of this or
+    an earlier exercise; in a file without headings the last two are all
+    the snapshots.  An answer given in a later exercise's cells does not
+    answer this one.
+    """
 
     def __init__(self, ctx, exercise_id):
         self.ctx, self.id = ctx, exercise_id
         cells = list(getattr(ctx, "cells", None) or [])
-        present = {getattr(c, "section", None) for c in cells}
-        present |= {s.get("__section__") for s in ctx.states}
+        present = {getattr(c, "section", None) for c in cells} | {s.get("__section__") for s in ctx.states}
         self.sections = next(({s} for s in (exercise_id, parent(exercise_id)) if s in present), set())
-        indices = [i for i, c in enumerate(cells) if getattr(c, "section", None) in self.sections]
-        indices += [s["__cell__"] for s in ctx.states
-                    if s.get("__section__") in self.sections and "__cell__" in s]
-        self.last_cell = max(indices, default=None)
-        self.cells = [c for c in cells if getattr(c, "section", None) in self.sections] or cells
-        mine = [s for s in ctx.states if s.get("__section__") in self.sections]
-        self.states = mine or list(ctx.states)
+        self.states = [s for s in ctx.states if s.get("__section__") in self.sections]
+        self.earlier = [s for s in ctx.states if self.visible(s.get("__section__"))]
+        self.exercise = [s for s in ctx.states if parent(s.get("__section__") or "") == parent(exercise_id)]
+        if present <= {None}:
+            self.exercise = list(ctx.states)
+        self.cells = [c for c in cells if getattr(c, "section", None) in self.sections]
+        self.cells = self.cells or [c for c in cells if self.visible(getattr(c, "section", None))]
+
+    def visible(self, section):
+        """Whether code of ``section`` may answer this exercise (this one or an earlier one)."""
+        return order(section) <= order(self.id)
 
     # -- variables --------------------------------------------------------
     def state(self, description, changed=None, **shapes):
         """The snapshot holding every name in ``shapes`` with that shape.
 
-        Among the snapshots of this exercise's cells first (all snapshots
-        when none matches): with ``changed``, the one right after the cell
-        that last assigned that variable, else the newest.
+        Among the snapshots of this exercise's cells first, then the earlier
+        ones: with ``changed``, the one right after the cell that last
+        assigned that variable, else the newest.
         """
-        for states in (self.states, self.ctx.states):
+        for states in (self.states, self.earlier):
             found = _pick(states, self.ctx.states, changed, shapes)
             if found is not None:
                 return found
@@ -104,8 +121,8 @@ class Scope:
         raise Missing(f"no {description} found")
 
     def value(self, name):
-        """The newest value of ``name`` in this exercise's snapshots (all when none)."""
-        for states in (self.states, self.ctx.states):
+        """The newest value of ``name`` in this exercise's snapshots, else in the earlier ones."""
+        for states in (self.states, self.earlier):
             for state in reversed(states):
                 if name in state:
                     return state[name]
@@ -119,9 +136,17 @@ class Scope:
         return state[name]
 
     def not_template(self, name):
+        """:class:`Missing` when the cells still assign the handout's ``...`` to ``name``;
+        :class:`StudentError` when the cell that assigns ``name`` raised first."""
         pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*\.\.\.\s*(#.*)?$", re.M)
         if any(pattern.search(getattr(c, "source", "")) for c in self.cells):
             raise Missing(f"`{name}` is {TEMPLATE.format('...')}")
+        assigns = re.compile(rf"^\s*{re.escape(name)}\s*=[^=]", re.M)
+        cells = list(getattr(self.ctx, "cells", None) or [])
+        for state in self.states:
+            index, error = state.get("__cell__"), state.get("__error__")
+            if error and index is not None and index < len(cells) and assigns.search(cells[index].source):
+                raise StudentError(f"`{name}` is not defined: its cell raised {error}")
 
     # -- functions --------------------------------------------------------
     def functions(self, names, fits=None, later=False, handout=False):
@@ -129,18 +154,20 @@ class Scope:
 
         ``names`` are tried in order (newest version first), then every other
         recorded function for which ``fits(func)`` is true.  Only versions
-        defined up to this exercise's last cell count (with ``later``, any);
+        defined in this or an earlier exercise count (with ``later``, any);
         handout code (unless ``handout``: a helper the exercise uses) and
         untouched templates are left out, and
         :class:`Missing` says why when nothing is left.
         """
-        limit = None if later else self.last_cell
+        def mine(f):
+            return later or self.visible(getattr(f, "section", None))
+
         found = []
         for name in names:
-            found += [f for f in self.ctx.versions(name) if _before(f, limit)]
+            found += [f for f in self.ctx.versions(name) if mine(f)]
         if fits is not None:
             others = [f for f in reversed(self.ctx.functions())
-                      if getattr(f, "name", None) not in names and _before(f, limit)]
+                      if getattr(f, "name", None) not in names and mine(f)]
             found += [f for f in others if fits(f)]
         answers = [f for f in found if (handout or not getattr(f, "handout", False))
                    and not is_template(getattr(f, "source", None))]
@@ -163,11 +190,6 @@ class Scope:
             except (Fail, StudentError) as outcome:
                 first = first or outcome
         raise first
-
-
-def _before(func, limit):
-    cell = getattr(func, "cell", None)
-    return limit is None or cell is None or cell <= limit
 
 
 def _pick(states, every, changed, shapes):

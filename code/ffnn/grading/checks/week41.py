@@ -137,7 +137,7 @@ def network_layers(scope, n_in, sizes, fixed=True):
     are any; a network of other sizes (with ``fixed``; else of another
     number of layers) is a wrong answer, named as such.
     """
-    for state in reversed(scope.states if scope.sections else []):
+    for state in reversed(scope.states):
         found = vector_sizes(state.get("layers") or [])
         if found is None:
             continue

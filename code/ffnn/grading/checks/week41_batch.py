@@ -151,12 +151,13 @@ def batch_sizes(layers, n_in):
     return None
 
 
-def batch_layers_of(scope, n_in, everywhere=False):
+def batch_layers_of(scope, n_in, wider=False):
     """(layers, sizes, out_in) of the student's ``layers`` taking ``n_in`` inputs, or None.
 
-    From this exercise's cells (with ``everywhere``, from any cell when none is there).
+    From this question's cells (with ``wider``, from the cells of any
+    question of the same exercise when none is there).
     """
-    groups = [scope.states if scope.sections else []] + ([scope.ctx.states] if everywhere else [])
+    groups = [scope.states] + ([scope.exercise] if wider else [])
     for states in groups:
         for state in reversed(states):
             layers = state.get("layers")
@@ -169,7 +170,7 @@ def batch_layers_of(scope, n_in, everywhere=False):
 @exercise("w41-6b")
 def _w41_6b(ctx):
     scope = Scope(ctx, "w41-6b")
-    found = batch_layers_of(scope, 4, everywhere=True)
+    found = batch_layers_of(scope, 4, wider=True)
     if found is None:
         scope.not_template("layers")
         raise Missing("no `layers` for iris found (4 inputs): create_layers_batch(4, [8, 3])")
@@ -197,7 +198,7 @@ def _w41_6b(ctx):
 def _w41_6c(ctx):
     scope = Scope(ctx, "w41-6c")
     seen = None
-    for state in reversed(scope.states):
+    for state in reversed(scope.states or scope.exercise):
         P = state.get("predictions")
         if P is None or np.ndim(P) != 2:
             continue

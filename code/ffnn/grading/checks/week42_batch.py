@@ -218,6 +218,11 @@ def _w42_8a(ctx):
              **({"learning_rate": 0.01} if accepts(update, "learning_rate") else {}))
         if close(as_array(call("predict(X)", predict, data.copy()), "predict's output"), P, rtol=0, atol=0):
             raise Fail("update_weights(layer_grads) does not change the network's predictions")
+        after = as_number(call("cost(X, Y)", attr(net, "cost", "the network"), data.copy(), targets.copy()),
+                          "cost(X, Y)")
+        if not after < c:
+            raise Fail(f"update_weights(layer_grads) does not lower the cost ({c:.4g} before, {after:.4g} "
+                       "after): step against the gradient, W -= η dC/dW")
         return convention(layout) if layout is not None else ""
 
     return scope.first_passing(scope.functions(["NeuralNetwork"], fits=_is_network_class), attempt)
