@@ -25,7 +25,7 @@ EXERCISES = {
     "w41-3b": "feed_forward_all_relu",
     "w41-3c": "a network 8 -> 10, 16, 6, 2 with create_layers and feed_forward_all_relu",
     "w41-4a": "feed_forward with one activation per layer",
-    "w41-4b": "a network 8 -> 5, 8, 2 with ReLU, ReLU, sigmoid",
+    "w41-4b": "a network of three layers with ReLU, ReLU, sigmoid",
     "w41-5a": "create_layers_batch",
     "w41-5b": "feed_forward_batch",
     "w41-5c": "softmax and a batched network with ReLU, ReLU, softmax",
