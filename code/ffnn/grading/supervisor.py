@@ -54,7 +54,7 @@ class Session:
 
     def __init__(self, launcher, limits, deadline, names, path):
         self.limits, self.deadline, self.names = limits, deadline, names
-        self.lost, self.seen = None, set()
+        self.lost, self.records = None, 0
         self.call_deadline = time.monotonic() + limits.check_timeout
         try:
             self.child = launcher.spawn()
@@ -148,11 +148,11 @@ class Session:
                                                          "source", "names"}:
             raise ProtocolError("an invalid function record")
         number = record["id"]
-        if type(number) is not int or not 0 < number <= self.limits.max_handles or number in self.seen:
+        if type(number) is not int or not 0 < number <= self.limits.max_handles:
             raise ProtocolError("a function record with an invalid handle")
-        if len(self.seen) >= MAX_FUNCTIONS:
+        self.records += 1
+        if self.records > MAX_FUNCTIONS:
             raise ProtocolError(f"more than {MAX_FUNCTIONS} functions")
-        self.seen.add(number)
         if record["cell"] != index or record["kind"] not in ("function", "class"):
             raise ProtocolError("an invalid function record")
         names = record["names"]

@@ -54,6 +54,7 @@ def _submission(fd, isolated, tmpfs_bytes):
         confine.die_with_parent()
         confine.private_mounts(tmpfs_bytes)
         os.chdir(confine.HOME)
+    os.setsid()  # a group of its own: kill(0) and killpg reach no one else
     agent.main(fd, (lambda: confine.drop_privileges(FILTER)) if isolated else None)
 
 
