@@ -46,6 +46,11 @@ VERDICTS = {
         "w41-6b": (F, "[8, 10, 3]"),  # a wrong iris network; exercise 7 later builds a right one
         "w41-7c": (F, "did not lower"),  # rebinds W and b inside the loop: nothing is trained
     },
+    # sizes written as (samples, features) tuples; the iris network evaluated
+    # on a random train split (train_test_split without a seed), not the whole
+    # set; a training loop that updates in place, returns nothing and prints
+    # the test accuracy every epoch.
+    "w41_train_split.ipynb": {**ALL41, "w41-6c": (F, "whole data set")},
     # the handout's template left with `...` after exercise 2
     "w41_template.ipynb": {
         **{id: P for id in ("w41-1b", "w41-1c", "w41-1d", "w41-2b", "w41-2c")},
