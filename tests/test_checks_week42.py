@@ -317,3 +317,23 @@ def test_a_network_class_whose_update_steps_up_the_gradient_fails():
     up = NETWORK.replace("W - learning_rate * dW, b - learning_rate * db", "W + learning_rate * dW, b + learning_rate * db")
     status, reason = check("w42-8a", ("w42-8a", up))
     assert status == "fail" and reason.startswith("update_weights(layer_grads) does not lower the cost")
+
+
+def test_training_in_place_that_returns_a_history_passes():
+    in_place = TRAIN.replace('''        layers = [(W + vW, b + vb) for (W, b), (vW, vb) in zip(layers, velocities)]
+    return layers''', '''        for (W, b), (vW, vb) in zip(layers, velocities):
+            W += vW
+            b += vb
+        history.append(float(np.sum(W)))
+    return history''').replace("    velocities = [(0 * W", "    history = []\n    velocities = [(0 * W")
+    assert in_place != TRAIN
+    cells = BASE + [("w42-6", BATCH_6.replace("NAME", "backpropagation_batch")), ("w42-7b", in_place)]
+    assert check("w42-7b", *cells) == ("pass", "")
+
+
+@pytest.mark.parametrize("bug, hinted", [("np.undefined_function(inputs)", False), ("inputs @ np.ones((2, 2))", True)])
+def test_the_layout_hint_comes_only_with_errors_about_shapes(bug, hinted):
+    source = BATCH_6.replace("NAME", "backpropagation_batch").replace(
+        "    layer_inputs, zs, predict = feed", f"    {bug}\n    layer_inputs, zs, predict = feed")
+    status, reason = check("w42-6", *BASE, ("w42-6", source))
+    assert status == "error" and ("the grader tried samples in rows and in columns" in reason) == hinted, reason

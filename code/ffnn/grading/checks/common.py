@@ -9,6 +9,7 @@ code are the sandbox's own reference copies (:data:`REF`); comparisons with
 """
 
 import inspect
+import re
 import zlib
 
 import numpy as np
@@ -57,8 +58,16 @@ def is_remote(value):
     return callable(value) or hasattr(value, "attr")
 
 
+LAYOUT_HINT = (" (the grader tried samples in rows and in columns, W of shape (n_in, n_out) and "
+               "(n_out, n_in))")
+_SHAPES = re.compile(r"shape|dimension|broadcast|align|mismatch|size|index", re.I)
+
+
 def call(label, func, *args, hint="", **kwargs):
-    """Call the student's ``func``; what the student's code raises becomes :class:`StudentError`."""
+    """Call the student's ``func``; what the student's code raises becomes :class:`StudentError`.
+
+    ``hint`` is added to the reason only when the error is about shapes.
+    """
     try:
         return func(*args, **kwargs)
     except StudentRaised as error:
@@ -66,7 +75,8 @@ def call(label, func, *args, hint="", **kwargs):
         message = f"{error.type_name}: {text[0] if text else ''}".rstrip(": ")
         if len(message) > 160:
             message = message[:157] + "..."
-        raise StudentError(f"{label} raised {message}{hint}") from None
+        about_shapes = error.type_name in ("ValueError", "IndexError") and _SHAPES.search(message)
+        raise StudentError(f"{label} raised {message}{hint if about_shapes else ''}") from None
 
 
 def attr(obj, name, label):

@@ -17,13 +17,12 @@ from ffnn import losses as _loss
 from ffnn import network as _net
 
 from ..outcomes import Fail, Missing, StudentError
-from .common import REF, as_layers, bind_call, close, has_parameter, rng_for, uses
+from .common import LAYOUT_HINT, REF, as_layers, bind_call, close, has_parameter, rng_for, uses
 from .layouts import LAYOUTS, convention
 from .registry import exercise
 from .scope import Scope, parent
 
 EPOCHS, LEARNING_RATE = 40, 0.01
-HINT = " (the grader tried samples in rows and in columns)"
 
 
 def _problem(exercise_id, n=60):
@@ -37,12 +36,18 @@ def _cost(X, Y, layers):
     return float(_loss.cross_entropy(_net.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y))
 
 
+def _is_layers(value):
+    return isinstance(value, (list, tuple)) and len(value) > 0 and all(
+        isinstance(pair, (list, tuple)) and len(pair) == 2 for pair in value)
+
+
 def _trained(result, passed, n_layers, name):
-    if result is None:
-        result = passed  # updated in place
-    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], list):
-        result = result[0]  # (layers, history)
-    if isinstance(result, list) and len(result) > n_layers and len(result) % n_layers == 0:
+    """The layers training produced: returned, or (returning None or a history) updated in place."""
+    if isinstance(result, tuple) and len(result) == 2 and not _is_layers(result):
+        result = next((part for part in result if _is_layers(part)), result)  # (layers, history)
+    if not _is_layers(result):
+        return as_layers(passed, n_layers, name)
+    if len(result) > n_layers and len(result) % n_layers == 0:
         raise Fail(f"{name} returned {len(result)} (W, b) pairs for a {n_layers}-layer network: the "
                    "list grows every epoch (append inside the loop); return one (W, b) per layer")
     return as_layers(result, n_layers, name)
@@ -58,7 +63,7 @@ def train(f, exercise_id, layout, **extra):
                   cost_der=REF.cross_entropy_der, cost=REF.cross_entropy)
     values.update(extra)
     result = bind_call(f"{f.name}(inputs, layers, ...)", f, values,
-                       order=("X", "layers", "funcs", "Y"), hint=HINT)
+                       order=("X", "layers", "funcs", "Y"), hint=LAYOUT_HINT)
     trained = _trained(result, passed, len(layers), f.name)
     out = []
     for (W, b), (W0, b0) in zip(trained, layers):
@@ -77,8 +82,11 @@ def training_layout(f, exercise_id):
     for layout in LAYOUTS:
         try:
             trained = train(f, exercise_id, layout)
-        except (Fail, StudentError) as outcome:
+        except StudentError as outcome:  # it did not run in this layout
             error = error or outcome
+            continue
+        except Fail as outcome:  # it ran, and returned something wrong
+            ran = ran or outcome
             continue
         after = _cost(X, Y, trained)
         if np.isfinite(after) and after < before - 1e-9:

@@ -16,7 +16,7 @@ from ffnn import activations as _act
 from ffnn import network as _net
 
 from ..outcomes import Fail, Missing, StudentError
-from .common import REF, as_array, call, close, rng_for
+from .common import LAYOUT_HINT, REF, as_array, call, close, rng_for
 from .layouts import LAYOUTS, convention
 from .registry import exercise
 from .scope import Scope, variant_of
@@ -24,7 +24,6 @@ from .week41 import check_create_layers
 
 relu, sigmoid, identity = _act.relu, _act.sigmoid, _act.identity
 
-BATCH_HINT = " (the grader tried samples in rows and in columns, W of shape (n_in, n_out) and (n_out, n_in))"
 HANDOUT_SOFTMAX = ("note: the handout's softmax subtracts np.max(z, axis=0), each column's maximum, "
                    "so the entries of a row are shifted by different amounts and its rows are not "
                    "softmax(z); subtract the row maximum, np.max(z, axis=1, keepdims=True). Your "
@@ -54,7 +53,7 @@ def batch_forward(scope, names, X, layers, funcs, expected, layouts=LAYOUTS):
             label = f"{f.name}(X, layers, activation_funcs)"
             try:
                 got = layout.back(as_array(call(label, f, layout.data(X), layout.layers(layers),
-                                                funcs(layout)), f"{f.name}'s output"))
+                                                funcs(layout), hint=LAYOUT_HINT), f"{f.name}'s output"))
             except (Fail, StudentError) as outcome:
                 error = error or outcome
                 continue
@@ -65,7 +64,7 @@ def batch_forward(scope, names, X, layers, funcs, expected, layouts=LAYOUTS):
             ran = ran or Fail(f"{f.name}'s output differs from f(A @ W + b) layer after layer{where}{shape}")
         if ran:
             raise ran
-        raise StudentError(str(error) + BATCH_HINT) if isinstance(error, StudentError) else error
+        raise error
 
     return scope.first_passing(scope.functions(names, fits=variant_of(names[0])), attempt)
 
