@@ -80,12 +80,16 @@ class Child:
     def fd(self):
         return self.sock.fileno()
 
-    def kill(self):
-        """End it; return ``(signal, exit code)`` of its process 1 (either may be None)."""
+    def kill(self, ended=False):
+        """End it; return ``(signal, exit code)`` of its process 1 (either may be None).
+
+        ``ended``: it closed its socket, so give it a moment to exit by itself
+        and report how (an exit code, a signal) before it is killed.
+        """
         if self.ended is None:
             self.sock.close()
             try:
-                reply = self.zygote.request({"op": "kill", "id": self.number})
+                reply = self.zygote.request({"op": "kill", "id": self.number, "ended": ended})
                 self.ended = (reply.get("signal"), reply.get("code"))
             except OSError:
                 self.ended = (None, None)

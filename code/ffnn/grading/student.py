@@ -107,10 +107,7 @@ def write_back(original, new):
         np.copyto(original, new, casting="unsafe")
         return original.dtype == new.dtype
     if isinstance(original, (list, tuple)) and type(original) is type(new):
-        if len(original) != len(new):
-            if isinstance(original, list):
-                original[:] = new
-                return True
+        if isinstance(original, tuple) and len(original) != len(new):
             return False
         done = True
         for i, (old, item) in enumerate(zip(original, new)):
@@ -118,7 +115,10 @@ def write_back(original, new):
                 if isinstance(original, list):
                     original[i] = item
                 else:
-                    done = done and _same(old, item)
+                    done = False
+        if isinstance(original, list):
+            del original[len(new):]
+            original.extend(new[len(original):])
         return done
     if isinstance(original, dict) and isinstance(new, dict):
         original.clear()

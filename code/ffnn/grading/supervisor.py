@@ -69,7 +69,8 @@ class Session:
             self._lose(Malformed("not the expected greeting"))
 
     # -- transport --------------------------------------------------------
-    def request(self, message, timeout, doing):
+    def request(self, message, timeout, doing, shown=None):
+        """Send ``message``; its reply within ``timeout`` s (a timeout says ``shown`` s)."""
         if self.lost:
             raise SandboxLost(self.lost.reason, self.lost.status)
         until = min(time.monotonic() + timeout, self.deadline)
@@ -83,12 +84,12 @@ class Session:
             if until >= self.deadline:
                 self._lose(SandboxLost(f"the submission's time limit of {self.limits.submission_timeout:g} s "
                                        f"ran out while {doing}", "timeout"))
-            self._lose(SandboxLost(f"timeout: took longer than {timeout:g} s (stopped by the grader)",
-                                   "timeout"))
+            self._lose(SandboxLost(f"timeout: took longer than {shown or timeout:g} s (stopped by the "
+                                   "grader)", "timeout"))
         except ProtocolError as error:
             self._lose(Malformed(str(error)[:200]))
         except (EOFError, OSError):
-            self._lose(SandboxLost(_describe_exit(*self.child.kill())))
+            self._lose(SandboxLost(_describe_exit(*self.child.kill(ended=True))))
 
     def _lose(self, lost):
         self.kill()
@@ -122,7 +123,7 @@ class Session:
     def cell(self, index, cell, timeout):
         reply = self.request({"op": "cell", "index": index, "label": cell.label, "source": cell.source,
                               "section": getattr(cell, "section", None), "timeout": timeout},
-                             timeout + self.limits.grace, f"running {cell.label}")
+                             timeout + self.limits.grace, f"running {cell.label}", timeout)
         try:
             kind = reply["ok"]
             if kind == "timeout":
@@ -191,7 +192,8 @@ class Session:
         message = {"op": op, "target": target, "args": [self._encode(a) for a in args],
                    "kwargs": {str(k): self._encode(v) for k, v in kwargs.items()},
                    "timeout": timeout, "grad": grad, "name": name}
-        reply = self.request(message, timeout + self.limits.grace, "checking this exercise")
+        reply = self.request(message, timeout + self.limits.grace, "checking this exercise",
+                             self.limits.check_timeout)
         try:
             kind = reply["ok"]
             if kind == "value":

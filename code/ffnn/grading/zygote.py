@@ -17,6 +17,7 @@ import os
 import signal
 import socket
 import sys
+import time
 
 MODE, TMPFS_BYTES = sys.argv[1], int(sys.argv[2])
 sys.argv = sys.argv[:1] + sys.argv[3:]  # the site-packages directories, for the agent
@@ -86,6 +87,11 @@ def main():
         elif request["op"] == "kill" and number in children:
             pid = children.pop(number)
             done, status = os.waitpid(pid, os.WNOHANG)
+            for _ in range(200 if request.get("ended") else 0):  # let it report how it ended
+                if done:
+                    break
+                time.sleep(0.01)
+                done, status = os.waitpid(pid, os.WNOHANG)
             if not done:
                 os.kill(pid, signal.SIGKILL)
                 _, status = os.waitpid(pid, 0)
