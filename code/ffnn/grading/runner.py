@@ -47,7 +47,8 @@ def _cells(session, cells, skip, cell_errors, limits):
                 state.pop(name, None)
             else:
                 state[name] = value
-        states.append({**state, "__cell__": index, "__section__": getattr(cell, "section", None)})
+        states.append({**state, "__cell__": index, "__section__": getattr(cell, "section", None),
+                       "__error__": error})
     return Context(cells, history, states), session.end()
 
 

@@ -131,8 +131,9 @@ class Context:
     """Everything the checks may look at: functions, variables after each cell, cells.
 
     ``states`` holds one dict per executed cell: the exercise variables
-    (plain data) and the keys ``__cell__`` (the cell's index) and
-    ``__section__`` (its exercise, or None).
+    (plain data) and the keys ``__cell__`` (the cell's index),
+    ``__section__`` (its exercise, or None) and ``__error__`` (the one-line
+    error the cell raised, or None).
     """
 
     def __init__(self, cells, history, states, until=None):
