@@ -98,7 +98,8 @@ class Scope:
         if present <= {None}:
             self.exercise = list(ctx.states)
         self.cells = [c for c in cells if getattr(c, "section", None) in self.sections]
-        self.cells = self.cells or [c for c in cells if self.visible(getattr(c, "section", None))]
+        self.before = [c for c in cells if self.visible(getattr(c, "section", None))]
+        self.cells = self.cells or self.before
 
     def visible(self, section):
         """Whether code of ``section`` may answer this exercise (this one or an earlier one)."""
@@ -139,7 +140,7 @@ class Scope:
         """:class:`Missing` when the cells still assign the handout's ``...`` to ``name``;
         :class:`StudentError` when the cell that assigns ``name`` raised first."""
         pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*\.\.\.\s*(#.*)?$", re.M)
-        if any(pattern.search(getattr(c, "source", "")) for c in self.cells):
+        if any(pattern.search(getattr(c, "source", "")) for c in self.cells + self.before):
             raise Missing(f"`{name}` is {TEMPLATE.format('...')}")
         assigns = re.compile(rf"^\s*{re.escape(name)}\s*=[^=]", re.M)
         cells = list(getattr(self.ctx, "cells", None) or [])
