@@ -243,12 +243,14 @@ def test_the_handouts_headings_give_each_cell_its_section(tmp_path):
 
 def test_exercise_numbers_starting_again_open_the_next_weeks_part(tmp_path):
     path = notebook(tmp_path, ("md", "# Exercise 7"), ("code", "def feed_forward_all_relu(): pass"),
-                    ("md", "# Exercise 2\n\n**b)** The layer."), ("code", "def feed_forward_one_layer(): pass"))
+                    ("md", "# Exercise 2\n\n**b)** The layer."),
+                    ("code", "def feed_forward_one_layer(): pass"))
     submission = load_submission(path)
     assert submission.weeks == (41, 42)
     assert [c.section for c in submission.cells] == ["w41-7", "w42-2b"]
     script = tmp_path / "converted.py"  # as nbconvert writes a notebook's markdown
-    script.write_text("# # Exercise 6 - Batched inputs\n# **a)** Batches.\ndef backpropagation_batch(): pass\n")
+    script.write_text("# # Exercise 6 - Batched inputs\n# **a)** Batches.\n"
+                      "def backpropagation_batch(): pass\n")
     assert [c.section for c in load_submission(script).cells] == ["w42-6a"]
 
 

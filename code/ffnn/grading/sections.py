@@ -88,7 +88,7 @@ def defined_names(source):
 
 
 def _headings(text):
-    """(kind, value) for each heading line of a text: ("week", None), ("exercise", (n, letter, title)), ("letter", l)."""
+    """(kind, value) per heading line: ("week", None), ("exercise", (n, letter, title)), ("letter", l)."""
     for line in text.splitlines():
         line = _MARKUP.sub("", line)
         if mark := _WEEK_MARK.match(line):

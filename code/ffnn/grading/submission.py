@@ -30,7 +30,8 @@ SUFFIXES = (".ipynb", ".py")
 _RUNNABLE_CELL_MAGICS = {"time", "timeit", "capture"}
 _MAGIC_LINE = re.compile(r"^(\s*)(%|!)")
 _CELL_MARKER = re.compile(r"^#\s*%%")
-_HEADING_COMMENT = re.compile(r"^#[\s#*%]*(?:\[markdown\])?[\s#*]*(?:(?i:exercise)\s+\d|(?i:week)\s*\d|\(?[a-h]\)(?=\W|$))")
+_HEADING_COMMENT = re.compile(  # "# Exercise 3", "# %% week 42", "# b) ...", "# **b)** ..."
+    r"^#[\s#*%]*(?:\[markdown\])?[\s#*]*(?:(?i:exercise)\s+\d|(?i:week)\s*\d|\(?[a-h]\)(?=\W|$))")
 
 
 class SubmissionError(ValueError):
