@@ -127,6 +127,14 @@ def test_a_file_is_marked_out_of_its_weeks(name):
                                   for v in VERDICTS[name].values())
 
 
+def test_a_one_week_notebook_is_marked_out_of_that_week_whatever_its_title():
+    week41 = graded("w41_handout_softmax.ipynb")  # titled "Exercises week 42" (2024)
+    week42 = graded("w42_conventions.ipynb")  # titled "Exercises week 43" (2024)
+    assert (week41["weeks"], week41["max_total"]) == ([41], 16)
+    assert (week42["weeks"], week42["max_total"]) == ([42], 12)
+    assert graded("both_weeks.ipynb")["max_total"] == 28
+
+
 def test_a_notebook_graded_twice_gives_identical_json():
     # Unseeded randomness: its SGD shuffles with np.random.permutation, and the
     # reason of w42-8a quotes the cost of a network initialised with np.random.
