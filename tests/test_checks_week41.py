@@ -229,3 +229,13 @@ def test_training_with_autograd(change, outcome):
 def test_an_iris_network_built_in_a_later_exercise_does_not_answer_6b():
     cells = [("w41-5a", CREATE_BATCH), ("w41-6a", "n_inputs = 4\n"), ("w42-7", "layers = create_layers_batch(4, [8, 3])\n")]
     assert check("w41-6b", *cells)[0] == "missing"
+
+
+def test_a_cell_that_raises_inside_an_earlier_exercises_function_leaves_the_answer_missing():
+    broken = FORWARD_BATCH.replace("a @ W + b", "a @ W.T + b")  # the layers do not chain
+    cells = [("w41-5a", CREATE_BATCH), ("w41-5b", broken),
+             ("w41-6b", "layers = create_layers_batch(4, [8, 3])\n"),
+             ("w41-6c", "predictions = feed_forward_batch(np.ones((150, 4)), layers, [sigmoid, softmax])\n")]
+    status, reason = check("w41-6c", *cells)
+    assert status == "missing" and reason.startswith("no `predictions` of shape (150, 3)")
+    assert "(its cell raised ValueError" in reason

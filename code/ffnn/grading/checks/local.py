@@ -13,6 +13,7 @@ the checks run small student sources with :meth:`LocalContext.from_cells`.
 import ast
 import inspect
 import random
+import traceback
 import types
 
 import numpy as np
@@ -137,7 +138,9 @@ class LocalContext:
             try:
                 exec(compile(cell.source, f"<cell {index}>", "exec"), namespace)
             except Exception as raised:  # noqa: BLE001 - a broken cell is the student's; go on
-                error = f"{type(raised).__name__}: {raised}"
+                lines = [f.lineno for f in traceback.extract_tb(raised.__traceback__)
+                         if f.filename == f"<cell {index}>"]
+                error = f"{type(raised).__name__}: {raised}" + (f" (line {lines[-1]})" if lines else "")
             for name, value in list(namespace.items()):
                 if _defined_here(value, index) and not any(r._target is value for r in history.get(name, [])):
                     names = getattr(cell, "handout_names", None)

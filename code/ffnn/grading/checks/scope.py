@@ -117,9 +117,8 @@ class Scope:
             found = _pick(states, self.ctx.states, changed, shapes)
             if found is not None:
                 return found
-        for name in shapes:
-            self.not_template(name)
-        raise Missing(f"no {description} found")
+        why = "".join(self.absent(name) for name in shapes)
+        raise Missing(f"no {description} found{why}")
 
     def value(self, name):
         """The newest value of ``name`` in this exercise's snapshots, else in the earlier ones."""
@@ -127,27 +126,37 @@ class Scope:
             for state in reversed(states):
                 if name in state:
                     return state[name]
-        self.not_template(name)
-        raise Missing(f"`{name}` is not defined")
+        raise Missing(f"`{name}` is not defined{self.absent(name)}")
 
     def need(self, state, name, hint=""):
         if name not in state:
-            self.not_template(name)
-            raise Missing(f"`{name}` is not defined{hint}")
+            raise Missing(f"`{name}` is not defined{hint}{self.absent(name)}")
         return state[name]
 
-    def not_template(self, name):
-        """:class:`Missing` when the cells still assign the handout's ``...`` to ``name``;
-        :class:`StudentError` when the cell that assigns ``name`` raised first."""
+    def absent(self, name):
+        """Why ``name`` has no value, as a reason's tail ("" when unknown).
+
+        Raises :class:`Missing` when the cells still assign the handout's
+        ``...`` to it, and :class:`StudentError` when the statement of this
+        exercise's cell that assigns it raised (a wrong attempt, not a missing
+        one); when that statement only calls a function of another exercise,
+        the fault is upstream and the error is only mentioned.
+        """
         pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*\.\.\.\s*(#.*)?$", re.M)
         if any(pattern.search(getattr(c, "source", "")) for c in self.cells + self.before):
             raise Missing(f"`{name}` is {TEMPLATE.format('...')}")
-        assigns = re.compile(rf"^\s*{re.escape(name)}\s*=[^=]", re.M)
         cells = list(getattr(self.ctx, "cells", None) or [])
         for state in self.states:
             index, error = state.get("__cell__"), state.get("__error__")
-            if error and index is not None and index < len(cells) and assigns.search(cells[index].source):
-                raise StudentError(f"`{name}` is not defined: its cell raised {error}")
+            if not error or index is None or index >= len(cells):
+                continue
+            statement = _failing_statement(cells[index].source, error)
+            if statement is None or name not in _assigned(cells[index].source):
+                continue
+            if isinstance(getattr(statement, "value", None), ast.Call):
+                return f" (its cell raised {error})"
+            raise StudentError(f"`{name}` is not defined: its cell raised {error}")
+        return ""
 
     # -- functions --------------------------------------------------------
     def functions(self, names, fits=None, later=False, handout=False):
@@ -191,6 +200,28 @@ class Scope:
             except (Fail, StudentError) as outcome:
                 first = first or outcome
         raise first
+
+
+def _failing_statement(source, error):
+    """The top-level statement of ``source`` at the line the error names, or None."""
+    match = re.search(r"\(line (\d+)\)", error)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    line = int(match[1]) if match else None
+    return next((n for n in tree.body if line is not None and n.lineno <= line <= n.end_lineno), None)
+
+
+def _assigned(source):
+    """The names a cell's top-level statements assign."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+            for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
+            for t in ast.walk(target) if isinstance(t, ast.Name)}
 
 
 def _pick(states, every, changed, shapes):

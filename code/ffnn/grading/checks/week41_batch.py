@@ -171,8 +171,8 @@ def _w41_6b(ctx):
     scope = Scope(ctx, "w41-6b")
     found = batch_layers_of(scope, 4, wider=True)
     if found is None:
-        scope.not_template("layers")
-        raise Missing("no `layers` for iris found (4 inputs): create_layers_batch(4, [8, 3])")
+        why = scope.absent("layers")
+        raise Missing(f"no `layers` for iris found (4 inputs): create_layers_batch(4, [8, 3]){why}")
     layers, sizes, out_in = found
     if sizes != [8, 3]:
         raise Fail(f"the iris network has layers {sizes}, the exercise asks for [8, 3]")
@@ -213,5 +213,5 @@ def _w41_6c(ctx):
                             "data set, 150 samples")
     if seen:
         raise Fail(seen)
-    scope.not_template("predictions")
-    raise Missing("no `predictions` of shape (150, 3) for the iris data found")
+    why = scope.absent("predictions")
+    raise Missing(f"no `predictions` of shape (150, 3) for the iris data found{why}")
