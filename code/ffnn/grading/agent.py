@@ -17,9 +17,9 @@ request at a time (the formats are in :mod:`.protocol`, the requests in
 
 Nothing here decides a mark: the grader holds the checks and the expected
 values, and validates every reply.  This file and its neighbours
-(``protocol.py``, ``builtins.py``, ``zygote.py``, ``confine.py``,
-``seccomp.py``) are bound into the sandbox as standalone files; the
-sandbox has no ``ffnn``.
+(``protocol.py``, ``builtins.py``, ``recording.py``, ``limits.py``,
+``zygote.py``, ``confine.py``, ``seccomp.py``) are bound into the sandbox
+as standalone files; the sandbox has no ``ffnn``.
 """
 
 import os
@@ -29,14 +29,11 @@ os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS
                   MPLBACKEND="Agg")
 sys.path += [p for p in sys.argv[1:] if p.startswith("/")]  # the site-packages directories
 
-import ast  # noqa: E402
 import builtins  # noqa: E402
 import importlib.util  # noqa: E402
-import inspect  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
-import resource  # noqa: E402
 import signal  # noqa: E402
 import traceback  # noqa: E402
 import types  # noqa: E402
@@ -55,6 +52,7 @@ def load(name):
 
 
 protocol, reference = load("protocol"), load("builtins")
+recording, limits = load("recording"), load("limits")
 SEED = 0  # numpy.random and random are seeded with it before every cell and every call
 
 
@@ -84,29 +82,6 @@ def _alarm(seconds):
     signal.setitimer(signal.ITIMER_REAL, max(float(seconds), 0.001))
 
 
-def _vm_bytes():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def _limit(kind, value):
-    soft, hard = resource.getrlimit(kind)
-    value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
-    resource.setrlimit(kind, (value, value))  # soft = hard: the student cannot raise it
-
-
-def _set_limits(limits):
-    _limit(resource.RLIMIT_CPU, limits["cpu_seconds"])
-    _limit(resource.RLIMIT_AS, _vm_bytes() + limits["memory_mb"] * 2**20)
-    _limit(resource.RLIMIT_FSIZE, limits["file_bytes"])
-    _limit(resource.RLIMIT_NPROC, limits["processes"])
-    _limit(resource.RLIMIT_CORE, 0)
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the file cap a write fails instead
-
-
 def _one_line(error, filename=None):
     text = f"{type(error).__name__}: {error}".strip().splitlines()
     line = text[0] if text else type(error).__name__
@@ -116,20 +91,6 @@ def _one_line(error, filename=None):
                 line += f" (line {frame.lineno})"
                 break
     return line if len(line) <= 300 else line[:297] + "..."
-
-
-def _snapshot_value(value, depth=0):
-    """An exercise variable as the checks compare it (float arrays and numbers), or None."""
-    if isinstance(value, np.ndarray):
-        return np.array(value, dtype=float) if value.dtype.kind in "biuf" and value.size <= 10**5 else None
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (list, tuple)) and depth < 3 and len(value) <= 64:
-        items = [_snapshot_value(item, depth + 1) for item in value]
-        if any(item is None for item in items):
-            return None
-        return tuple(items) if isinstance(value, tuple) else items
-    return None
 
 
 class Agent:
@@ -202,7 +163,7 @@ class Agent:
         functions = self.record(request["index"], request["source"])
         state = {}
         for name in self.variables:
-            value = _snapshot_value(self.namespace.get(name))
+            value = recording.snapshot_value(self.namespace.get(name))
             encoded = self.encode(value) if value is not None else None
             text = json.dumps(encoded, separators=(",", ":"))
             if self.sent.get(name) != text:
@@ -226,41 +187,17 @@ class Agent:
                 self.run.append((number, value))
             records.append({"id": number, "name": name, "cell": index,
                             "kind": "class" if isinstance(value, type) else "function",
-                            "signature": self.signature(value), "source": _source(value, source),
-                            "names": _names(value)})
+                            "signature": recording.parameters(value, self.encode),
+                            "source": recording.source_of(value, source, protocol.MAX_STRING),
+                            "names": recording.global_names(value)})
         return records
-
-    def signature(self, value):
-        try:
-            parameters = inspect.signature(value).parameters.values()
-        except (TypeError, ValueError):
-            return None
-        out = []
-        for p in list(parameters)[:64]:
-            entry = {"name": p.name, "kind": int(p.kind)}
-            if p.default is not p.empty:
-                entry["default"] = self.encode(p.default)
-            out.append(entry)
-        return out
 
     def end_section(self):
         """Bind the section's functions to the globals as they stand now."""
-        if not self.run:
-            return
-        frozen = dict(self.namespace)
-
-        def rebind(f):
-            copy = types.FunctionType(f.__code__, frozen, f.__name__, f.__defaults__, f.__closure__)
-            copy.__kwdefaults__, copy.__dict__ = f.__kwdefaults__, dict(f.__dict__)
-            copy.__qualname__, copy.__doc__ = f.__qualname__, f.__doc__
-            return copy
-
-        for name, value in list(frozen.items()):
-            if isinstance(value, types.FunctionType) and value.__globals__ is self.namespace:
-                frozen[name] = rebind(value)
-        for number, f in self.run:
-            self.handles[number] = rebind(f)
-        self.run = []
+        if self.run:
+            for number, copy in recording.bind_to_section_end(self.namespace, self.run).items():
+                self.handles[number] = copy
+            self.run = []
 
     # -- calls ----------------------------------------------------------
     def call(self, request):
@@ -309,32 +246,6 @@ class Agent:
             self.channel.send(reply)
 
 
-def _source(value, cell_source):
-    """The text of the ``def``/``class`` that made ``value``, from its cell (bounded)."""
-    line = getattr(getattr(value, "__code__", None), "co_firstlineno", None)
-    try:
-        for node in ast.walk(ast.parse(cell_source)):
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == value.__name__ \
-                    and (line is None or node.lineno <= line <= (node.end_lineno or line)):
-                return (ast.get_source_segment(cell_source, node) or "")[:protocol.MAX_STRING]
-    except (SyntaxError, ValueError, AttributeError, TypeError):
-        pass
-    return ""
-
-
-def _names(value):
-    """The global names a function's code refers to (nested functions included)."""
-    names, stack = set(), [getattr(value, "__code__", None)]
-    if isinstance(value, type):
-        stack = [getattr(v, "__code__", None) for v in vars(value).values()]
-    while stack:
-        code = stack.pop()
-        if isinstance(code, types.CodeType):
-            names.update(code.co_names)
-            stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-    return sorted(n for n in names if n.isidentifier())[:500]
-
-
 def main(fd=None, confine=None):
     """Serve requests on ``fd`` (default: stdin and stdout); ``confine()`` drops privileges."""
     read_fd, write_fd = (os.dup(0), os.dup(1)) if fd is None else (fd, fd)
@@ -351,7 +262,7 @@ def main(fd=None, confine=None):
     sys.stdout = sys.stderr = agent.output
     warnings.simplefilter("ignore")
     np.seterr(all="ignore")
-    _set_limits(start["limits"])
+    limits.lower(start["limits"])
     if confine is not None:
         confine()
     channel.send({"ok": "ready"})

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AGENT_FILES = ("zygote.py", "agent.py", "protocol.py", "builtins.py", "confine.py", "seccomp.py")
+AGENT_FILES = ("zygote.py", "agent.py", "protocol.py", "builtins.py", "recording.py", "limits.py",
+               "confine.py", "seccomp.py")
 INSIDE = "/grader"  # where the agent's files are in the sandbox
 HOME = "/home/student"
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf "
