@@ -77,6 +77,10 @@ VERDICTS = {
         "w42-7b": (F, "momentum"),  # the momentum parameter is never used
         "w42-8a": (F, "update_weights"),  # steps up the gradient
     },
+    # momentum without mini-batches (every step on the whole data set: not
+    # stochastic); exercise 7 imports plain numpy over autograd's; a working
+    # NeuralNetwork class.
+    "w42_class_full_batch.ipynb": {**ALL42, "w42-7b": (F, "stochastic")},
     # a script stopping at exercise 5's template
     "w42_partial.py": {
         **{id: P for id in ("w42-2b", "w42-3b", "w42-3c", "w42-3d", "w42-3f", "w42-4a", "w42-4c")},
