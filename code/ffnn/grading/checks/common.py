@@ -8,7 +8,6 @@ code are the sandbox's own reference copies (:data:`REF`); comparisons with
 :mod:`ffnn` and autograd happen here, never inside the student's code.
 """
 
-import inspect
 import re
 import zlib
 
@@ -135,84 +134,12 @@ def as_layers(value, n_layers, what):
     return out
 
 
-def uses(func):
-    """The global names the student's function refers to (its ``names``), lower-case."""
-    return {str(n).lower() for n in (getattr(func, "names", None) or ())}
-
-
-def signature_of(func):
-    try:
-        return inspect.signature(func)
-    except (TypeError, ValueError):
-        return None
-
-
-def accepts(func, name):
-    signature = signature_of(func)
-    return signature is not None and (name in signature.parameters or any(
-        p.kind is p.VAR_KEYWORD for p in signature.parameters.values()))
-
-
-ALIASES = {
-    "X": ("inputs", "input", "x", "X", "inputs_train", "X_train", "data", "input_data", "x_train"),
-    "layers": ("layers", "params", "parameters", "network", "weights"),
-    "funcs": ("activation_funcs", "activations", "activation_functions", "funcs", "acts"),
-    "ders": ("activation_ders", "activation_derivatives", "ders", "derivatives", "act_ders",
-             "activation_funcs_der", "activation_der"),
-    "Y": ("targets", "target", "y", "Y", "y_train", "Y_train", "labels", "t"),
-    "lr": ("learning_rate", "lr", "eta", "step_size", "eta0", "learningrate"),
-    "epochs": ("epochs", "n_epochs", "num_epochs", "epoch", "iterations", "n_iter", "num_iter",
-               "n_iterations", "max_iter", "iters", "n_iters"),
-    "momentum": ("momentum", "gamma", "beta", "mom", "momentum_rate", "mu", "alpha"),
-    "batch_size": ("batch_size", "batchsize", "mini_batch_size", "minibatch_size", "M",
-                   "n_batch", "size_batch"),
-    "cost_der": ("cost_der", "cost_derivative", "cost_deriv", "loss_der", "cost_function_der",
-                 "dcost", "cost_grad"),
-    "cost": ("cost_fun", "cost_func", "cost_function", "loss_fun", "loss_func"),
-}
-
-
-def has_parameter(func, key):
-    """Whether ``func`` has a parameter that :data:`ALIASES` ``[key]`` names."""
-    signature = signature_of(func)
-    return signature is not None and any(p in ALIASES[key] for p in signature.parameters)
-
-
-def bind_call(label, func, values, order=("X", "layers", "funcs", "Y"), hint=""):
-    """Call ``func`` filling its parameters by name (``inputs``, ``layers``...).
-
-    Without a readable signature, or when the required parameters have names
-    of the student's own and are exactly as many as ``order``, the arguments
-    go in ``order``; otherwise an unknown required parameter fails.
-    """
-    signature = signature_of(func)
-    if signature is None:
-        return call(label, func, *(values[k] for k in order), hint=hint)
-    args, kwargs, unknown = [], {}, []
-    for p in signature.parameters.values():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        key = next((k for k, names in ALIASES.items() if p.name in names), None)
-        if key is not None and key in values:
-            if p.kind is p.POSITIONAL_ONLY:
-                args.append(values[key])
-            else:
-                kwargs[p.name] = values[key]
-        elif p.default is p.empty:
-            unknown.append(p.name)
-    if unknown:
-        required = [p for p in signature.parameters.values()
-                    if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        if len(required) == len(order):  # names of its own, the exercise's order
-            return call(label, func, *(values[k] for k in order), hint=hint)
-        raise Fail(f"{label}: the grader cannot fill the parameter {unknown[0]!r}; name the "
-                   "parameters as the exercise does (inputs, layers, activation_funcs, "
-                   "activation_ders, targets, learning_rate, epochs...)")
-    return call(label, func, *args, hint=hint, **kwargs)
-
-
 def grad_mismatch(got, expected, what, factors=()):
     """``None`` when the gradients agree, else a reason naming the layer and the mistake.
+
+    A mismatch confined to the earlier layers points at the recursion
+    δ^l = (W^{l+1})^T δ^{l+1} ⊙ f'(z^l) (@eq-delta-recursion), the later
+    layers being right (@eq-grad-single).
 
     ``got`` and ``expected`` are lists of (dW, db) float arrays in the same
     layout; b-gradients with the right number of entries are reshaped like

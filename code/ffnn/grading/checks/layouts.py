@@ -1,7 +1,8 @@
 """The layouts of a batch that students really use, and the conversions to ffnn's.
 
 ffnn (and the week-41 text) puts samples in rows: X of shape (n, n_in),
-W of shape (n_in, n_out), Z = A @ W + b with b of shape (n_out,).  Students
+W of shape (n_in, n_out) holding (W^l)^T, Z = A @ W + b with b of shape
+(n_out,) (@eq-layer-batch).  Students
 also keep W of shape (n_out, n_in) and compute A @ W.T, or put samples in
 columns (X of shape (n_in, n), the week-41 text's "(number of features,
 number of inputs)") with W.T @ A or W @ A and b of shape (n_out, 1).  A

@@ -7,7 +7,8 @@ layouts of :mod:`.layouts`.  Students name these functions in many ways
 (``train_network``, ``train_network_manual``, ``train_network_ownbp``...):
 any function whose name starts with ``train`` is a candidate, the
 exercise's own name first.  Only what training uses counts: a wrong
-``cross_entropy`` the training never calls costs nothing here.
+``cross_entropy`` the training never calls costs nothing here.  With
+momentum (@eq-gd-momentum) the result must change when μ does.
 """
 
 import numpy as np
@@ -17,7 +18,8 @@ from ffnn import losses as _loss
 from ffnn import network as _net
 
 from ..outcomes import Fail, Missing, StudentError
-from .common import LAYOUT_HINT, REF, as_layers, bind_call, close, has_parameter, rng_for, uses
+from .binding import bind_call, has_parameter, uses
+from .common import LAYOUT_HINT, REF, as_layers, close, rng_for
 from .layouts import LAYOUTS, convention
 from .registry import exercise
 from .scope import Scope, parent

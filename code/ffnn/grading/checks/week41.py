@@ -12,7 +12,8 @@ from ffnn import activations as _act
 from ffnn import network as _net
 
 from ..outcomes import Fail
-from .common import REF, as_array, as_layers, bind_call, close, expect_shape, fresh, rng_for
+from .binding import bind_call
+from .common import REF, as_array, as_layers, close, expect_shape, fresh, rng_for
 from .registry import exercise
 from .scope import Scope, variant_of
 

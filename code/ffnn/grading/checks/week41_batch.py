@@ -5,8 +5,8 @@ rows or columns, W of shape (n_in, n_out) or (n_out, n_in)) and passes in
 the first that reproduces the reference; the pass names the convention.
 
 The handout's setup cell defines ``softmax`` with ``np.max(z, axis=0)``:
-each entry of a row is shifted by its column's maximum, so the rows are not
-softmax(z).  A student who kept it is graded with a correct softmax in its
+each entry of a row is shifted by its column's maximum, not by one constant
+m per row as in @eq-softmax-stable, so the rows are not softmax(z).  A student who kept it is graded with a correct softmax in its
 place, and told why.
 """
 

@@ -16,8 +16,9 @@ from ffnn import losses as _loss
 from ffnn import network as _net
 
 from ..outcomes import Fail
-from .common import (REF, accepts, as_array, as_layers, call, close, expect_shape, fresh,
-                     grad_mismatch, largest_difference, rng_for)
+from .binding import accepts
+from .common import (REF, as_array, as_layers, call, close, expect_shape, fresh, grad_mismatch,
+                     largest_difference, rng_for)
 from .registry import exercise
 from .scope import Scope, variant_of
 

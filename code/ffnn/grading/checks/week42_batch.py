@@ -1,9 +1,9 @@
 """Week 42, exercises 6 and 8: batched backpropagation and the NeuralNetwork class.
 
 The batched code is tried in every layout of :mod:`.layouts`; the
-gradient is compared, in the student's layout, with autograd's gradient of
-the mean squared error over every entry, or with the gradient of the
-student's own batched cost.  A gradient off by a constant factor names the
+gradient (@eq-delta-batch, @eq-grad-batch) is compared, in the student's
+layout, with autograd's gradient of the mean squared error over every
+entry (@eq-mse), or with the gradient of the student's own batched cost.  A gradient off by a constant factor names the
 factor and its likely cause in that layout.  Students keep batched
 backpropagation under the name ``backpropagation`` too: any function of
 exercise 6 whose name holds ``backprop`` is a candidate.
@@ -17,8 +17,9 @@ from ffnn import losses as _loss
 from ffnn import network as _net
 
 from ..outcomes import Fail, Missing, StudentError
-from .common import (LAYOUT_HINT, REF, accepts, as_array, as_layers, as_number, attr, call, close,
-                     fresh, grad_mismatch, has_parameter, rng_for, signature_of)
+from .binding import accepts, has_parameter, signature_of
+from .common import (LAYOUT_HINT, REF, as_array, as_layers, as_number, attr, call, close, fresh,
+                     grad_mismatch, rng_for)
 from .layouts import LAYOUTS, convention
 from .registry import exercise
 from .scope import Scope
@@ -28,7 +29,12 @@ FUNCS = [_act.sigmoid, _act.tanh, _act.identity]
 
 
 def factors(layout, n, k):
-    """Constant factors a batched gradient is typically off by, and why, in ``layout``."""
+    """Constant factors a batched gradient is typically off by, and why, in ``layout``.
+
+    The 1/(n n_L) of @eq-mse belongs once in the cost derivative; dividing
+    (A^{l-1})^T Δ^l by n again, or leaving a factor out, scales every
+    gradient by the same constant (@eq-grad-mean).
+    """
     counts = ("len(predict) and predict.shape[0] count the outputs when samples are in columns"
               if layout.columns else "len(predict) and predict.shape[0] count the samples only")
     return [
