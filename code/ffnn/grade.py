@@ -20,7 +20,7 @@ import sys
 from ffnn.grading import GradeError, grade_paths
 from ffnn.grading.exercises import EXERCISES
 from ffnn.grading.report import clean, summary, table, to_json
-from ffnn.grading.sandbox import Limits, SandboxUnavailable, launcher
+from ffnn.grading.sandbox import NAMESPACES_HINT, Limits, SandboxUnavailable, launcher
 
 
 def _positive(text):
@@ -74,6 +74,11 @@ def main(argv=None):
     graded, errors = [], []
     try:
         sandbox = launcher(limits, sandbox=not args.no_sandbox)
+        try:
+            sandbox.start()
+        except OSError as error:
+            raise SandboxUnavailable(f"{error}: {NAMESPACES_HINT}, or pass --no-sandbox to run "
+                                     "trusted submissions without one") from None
     except SandboxUnavailable as error:
         print(f"ffnn-grade: {clean(error)}", file=sys.stderr)
         if args.json:

@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,9 @@ AGENT_FILES = ("zygote.py", "agent.py", "protocol.py", "builtins.py", "recording
                "confine.py", "seccomp.py")
 INSIDE = "/grader"  # where the agent's files are in the sandbox
 HOME = "/home/student"
+NAMESPACES_HINT = ("bubblewrap needs unprivileged user namespaces (Debian: sysctl "
+                   "kernel.unprivileged_userns_clone=1; Ubuntu 24.04: sysctl "
+                   "kernel.apparmor_restrict_unprivileged_userns=0)")
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf "
                 "install bubblewrap), or pass --no-sandbox to run trusted submissions without one")
 
@@ -107,12 +111,27 @@ class Zygote:
 
     def _start(self):
         parent, child = socket.socketpair()
+        log = tempfile.TemporaryFile()  # bwrap's own complaints, for the message below
         self.process = subprocess.Popen(self.command(), stdin=child, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
+                                        stderr=log, start_new_session=True)
         child.close()
         self.control, self.buffer = parent, b""
-        if self._reply(time.monotonic() + self.limits.startup_timeout) != {"ok": "ready"}:
-            raise OSError("the sandbox did not start")
+        try:
+            ready = self._reply(time.monotonic() + self.limits.startup_timeout) == {"ok": "ready"}
+        except OSError:
+            ready = False
+        if not ready:
+            self.close()
+            log.seek(0)
+            said = log.read()[-600:].decode(errors="replace").strip().splitlines()
+            log.close()
+            raise OSError(f"the sandbox did not start ({said[-1] if said else 'no message'})")
+        log.close()
+
+    def start(self):
+        """Start the zygote now (it is started on first use otherwise); OSError if it cannot."""
+        if self.process is None or self.process.poll() is not None:
+            self._start()
 
     def _reply(self, deadline):
         while b"\n" not in self.buffer:
@@ -129,8 +148,7 @@ class Zygote:
         return json.loads(line)
 
     def request(self, message, fds=()):
-        if self.process is None or self.process.poll() is not None:
-            self._start()
+        self.start()
         socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
         return self._reply(time.monotonic() + 30)
 
