@@ -337,3 +337,17 @@ def test_the_layout_hint_comes_only_with_errors_about_shapes(bug, hinted):
         "    layer_inputs, zs, predict = feed", f"    {bug}\n    layer_inputs, zs, predict = feed")
     status, reason = check("w42-6", *BASE, ("w42-6", source))
     assert status == "error" and ("the grader tried samples in rows and in columns" in reason) == hinted, reason
+
+
+def test_a_batched_gradient_consistent_with_the_students_own_batched_cost_passes():
+    own = BATCH_6.replace("NAME", "backpropagation_batch").replace(
+        "2 * (predict - target) / predict.size", "2 * (predict - target) / predict.shape[0]") + """
+def cost_batch(layers, inputs, activation_funcs, targets):
+    predict = feed_forward_saver(inputs, layers, activation_funcs)[2]
+    return np.sum((predict - targets) ** 2) / predict.shape[0]
+"""
+    assert check("w42-6", *BASE, ("w42-6", own)) == ("pass", "")
+    # with a cost that takes the mean over every entry, the same gradient is 3 times too large
+    status, reason = check("w42-6", *BASE, ("w42-6", own.replace(
+        "return np.sum((predict - targets) ** 2) / predict.shape[0]", "return np.mean((predict - targets) ** 2)")))
+    assert status == "fail" and "(the number of outputs)" in reason
