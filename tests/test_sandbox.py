@@ -266,3 +266,15 @@ def test_no_sandbox_is_stated_on_every_run(tmp_path):
     assert run.stdout.startswith("sandbox: none: --no-sandbox")
     assert json.loads(out.read_text())["sandbox"].startswith("none")
     assert json.loads(out.read_text())["submissions"][0]["total"] == 1
+
+
+def test_a_bubblewrap_that_cannot_start_is_refused_with_its_reason(tmp_path):
+    # as on a kernel without unprivileged user namespaces: bwrap is there but fails
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bwrap").write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'bubblewrap 0.8.0' && exit 0\n"
+                                "echo 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n")
+    (fake / "bwrap").chmod(0o755)
+    run = _cli([str(FIXTURES / "correct.py")], tmp_path, path_env=f"{fake}:/usr/bin:/bin")
+    assert run.returncode == 2 and run.stdout == ""
+    assert "No permissions to creating new namespace" in run.stderr and "user namespaces" in run.stderr
