@@ -351,3 +351,12 @@ def cost_batch(layers, inputs, activation_funcs, targets):
     status, reason = check("w42-6", *BASE, ("w42-6", own.replace(
         "return np.sum((predict - targets) ** 2) / predict.shape[0]", "return np.mean((predict - targets) ** 2)")))
     assert status == "fail" and "(the number of outputs)" in reason
+
+
+def test_a_wrong_batched_saver_that_backpropagation_does_not_use_costs_nothing():
+    unused = BATCH_6.replace("NAME", "backpropagation_batch") + (
+        "\ndef feed_forward_saver_batch(inputs, layers, activation_funcs):\n    return [], [], inputs\n")
+    assert check("w42-6", *BASE, ("w42-6", unused)) == ("pass", "")
+    used = unused.replace("layer_inputs, zs, predict = feed_forward_saver(",
+                          "layer_inputs, zs, predict = feed_forward_saver_batch(")
+    assert check("w42-6", *BASE, ("w42-6", used))[0] != "pass"
