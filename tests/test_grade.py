@@ -229,6 +229,7 @@ def notebook(tmp_path, *cells):
 def test_the_handouts_headings_give_each_cell_its_section(tmp_path):
     path = notebook(
         tmp_path, ("code", "import numpy as np"), ("md", "# Exercise 2\n\n**a)** What?\n\n**b)** Define W2."),
+        ("md", "a) The input of layer 2 is a1."),  # the student's answer to a)
         ("code", "W2 = 1"), ("md", "**c)** Compute z2."), ("code", "z2 = 2"),
         ("md", "# Exercise 4 - Custom activation for each layer"), ("code", "c = 3"),
         ("md", "**a)** Complete `feed_forward`."), ("code", "def feed_forward_all_relu(): pass"))

@@ -5,8 +5,10 @@ A submission is read as a sequence of *texts* (a notebook's markdown cells,
 a script's comment lines) and *code cells*.  The handout's headings mark
 the exercises: ``# Exercise 3`` or ``# Exercise 4 - Custom activation for
 each layer`` opens exercise 3 or 4, a line starting with ``**b)**`` (or
-``b)``, ``(b)``) opens its part b; a script writes them as comments at the
-start of a line (``# Exercise 3b``, ``# b) ...``, ``# %% exercise 5``).
+``b)``, ``(b)``) opens its part b (a letter before the current one, as in a
+student's answer "a) ..." below part b's heading, changes nothing); a
+script writes them as comments at the start of a line (``# Exercise 3b``,
+``# b) ...``, ``# %% exercise 5``).
 The code below a heading answers it: its *section* is ``"w41-3b"``, or
 ``"w41-3"`` before the exercise's first letter, None before any heading.
 
@@ -126,8 +128,8 @@ def _parts(items):
                     parts.append(_Part())
                 number, parts[-1].has_exercise = n, True
                 parts[-1].titles.append(title)
-            elif kind == "letter" and number is not None:
-                letter = value
+            elif kind == "letter" and number is not None and (letter is None or value >= letter):
+                letter = value  # an answer starting "a) ..." after part b's heading stays in b
     return parts, places
 
 
