@@ -166,24 +166,37 @@ def cross_entropy_der(predict, target):
     return (predict - target) / predict.shape[0]
 
 def train_network_manual(inputs, layers, activation_funcs, activation_ders, targets,
-                         learning_rate=0.1, momentum=0.9, epochs=100):
+                         learning_rate=0.1, momentum=0.9, epochs=100, batch_size=10):
     velocities = [(0 * W, 0 * b) for W, b in layers]
     for _ in range(epochs):
-        grads = backpropagation_batch(inputs, layers, activation_funcs, targets, activation_ders,
-                                      cross_entropy_der)
-        new = []
-        for (W, b), (dW, db), (vW, vb) in zip(layers, grads, velocities):
-            new.append((momentum * vW - learning_rate * dW, momentum * vb - learning_rate * db))
-        velocities = new
-        layers = [(W + vW, b + vb) for (W, b), (vW, vb) in zip(layers, velocities)]
+        order = np.random.permutation(len(inputs))
+        for start in range(0, len(inputs), batch_size):
+            rows = order[start:start + batch_size]
+            grads = backpropagation_batch(inputs[rows], layers, activation_funcs, targets[rows],
+                                          activation_ders, cross_entropy_der)
+            new = []
+            for (W, b), (dW, db), (vW, vb) in zip(layers, grads, velocities):
+                new.append((momentum * vW - learning_rate * dW, momentum * vb - learning_rate * db))
+            velocities = new
+            layers = [(W + vW, b + vb) for (W, b), (vW, vb) in zip(layers, velocities)]
     return layers
 """
+FULL_BATCH = (TRAIN.replace("        order = np.random.permutation(len(inputs))\n", "")
+              .replace("range(0, len(inputs), batch_size)", "[0]").replace("order[start:start + batch_size]", "slice(None)"))
 
 
 def test_a_training_function_of_another_name_with_momentum_passes_7a_and_7b():
     cells = BASE + [("w42-6", BATCH_6.replace("NAME", "backpropagation_batch")), ("w42-7b", TRAIN)]
     assert check("w42-7a", *cells) == ("pass", "")
     assert check("w42-7b", *cells) == ("pass", "")
+
+
+def test_momentum_on_the_whole_data_set_is_not_stochastic():
+    cells = BASE + [("w42-6", BATCH_6.replace("NAME", "backpropagation_batch")), ("w42-7b", FULL_BATCH)]
+    assert FULL_BATCH != TRAIN and "permutation" not in FULL_BATCH
+    status, reason = check("w42-7b", *cells)
+    assert status == "fail" and "is not stochastic" in reason
+    assert check("w42-7a", *cells)[0] == "pass"
 
 
 def test_a_momentum_that_changes_nothing_fails_7b():
@@ -320,13 +333,13 @@ def test_a_network_class_whose_update_steps_up_the_gradient_fails():
 
 
 def test_training_in_place_that_returns_a_history_passes():
-    in_place = TRAIN.replace('''        layers = [(W + vW, b + vb) for (W, b), (vW, vb) in zip(layers, velocities)]
-    return layers''', '''        for (W, b), (vW, vb) in zip(layers, velocities):
-            W += vW
-            b += vb
-        history.append(float(np.sum(W)))
-    return history''').replace("    velocities = [(0 * W", "    history = []\n    velocities = [(0 * W")
-    assert in_place != TRAIN
+    in_place = TRAIN.replace("""            layers = [(W + vW, b + vb) for (W, b), (vW, vb) in zip(layers, velocities)]
+    return layers""", """            for (W, b), (vW, vb) in zip(layers, velocities):
+                W += vW
+                b += vb
+        history.append(float(np.sum(layers[0][0])))
+    return history""").replace("    velocities = [(0 * W", "    history = []\n    velocities = [(0 * W")
+    assert in_place.count("history") == 3
     cells = BASE + [("w42-6", BATCH_6.replace("NAME", "backpropagation_batch")), ("w42-7b", in_place)]
     assert check("w42-7b", *cells) == ("pass", "")
 

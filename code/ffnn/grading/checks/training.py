@@ -11,6 +11,7 @@ exercise's own name first.  Only what training uses counts: a wrong
 momentum (@eq-gd-momentum) the result must change when μ does.
 """
 
+import autograd
 import numpy as np
 
 from ffnn import activations as _act
@@ -35,7 +36,7 @@ def _problem(exercise_id, n=60):
 
 
 def _cost(X, Y, layers):
-    return float(_loss.cross_entropy(_net.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y))
+    return _loss.cross_entropy(_net.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y)
 
 
 def _is_layers(value):
@@ -109,6 +110,17 @@ def _same(layers, others):
     return all(close(W, W0) and close(b, b0) for (W, b), (W0, b0) in zip(layers, others))
 
 
+def _full_batch_step(trained):
+    """Whether ``trained`` is the start plus a multiple of the full data set's gradient."""
+    X, Y, layers = _problem("w42-7b")
+    gradient = autograd.grad(lambda L: _cost(X, Y, L))(layers)
+    step = np.concatenate([np.ravel(a - a0) for pair, pair0 in zip(trained, layers)
+                           for a, a0 in zip(pair, pair0)])
+    g = np.concatenate([np.ravel(a) for pair in gradient for a in pair])
+    norms = np.linalg.norm(step) * np.linalg.norm(g)
+    return norms > 0 and float(step @ g) / norms < -1 + 1e-9
+
+
 def _trains(f):
     """A training function: named train..., or taking inputs, layers, targets and a step or epochs."""
     return (getattr(f, "name", "") or "").lower().startswith("train") or (
@@ -164,6 +176,10 @@ def _w42_7b(ctx):
                                                   train(f, "w42-7b", layout, momentum=0.0)):
             raise Fail(f"{f.name} trains the same with momentum 0.9 as with 0: the velocity "
                        "v = γ v - η dC/dθ must carry over to the next step, θ += v")
+        if has_parameter(f, "epochs") and _full_batch_step(train(f, "w42-7b", layout, epochs=1)):
+            raise Fail(f"{f.name} is not stochastic: its first epoch is one step along the gradient of "
+                       "the whole data set; stochastic gradient descent shuffles the samples and takes "
+                       "one step per mini-batch")
         return convention(layout)
 
     return scope.first_passing(found, attempt)
