@@ -3,8 +3,9 @@
 A notebook follows the handout's headings, so each cell knows the exercise
 it answers (``Cell.section``: ``"w41-3b"``, or ``"w41-3"`` under a heading
 without letters).  An exercise is judged on the cells of its section: its
-variables are read from the snapshots taken after those cells, its
-functions are the versions defined up to its last cell.  A submission
+variables are read from the snapshots taken after those cells (then after
+earlier exercises' cells), its functions are the versions defined in this
+or an earlier exercise's cells, never in a later one's.  A submission
 without headings is judged on all its cells.
 
 Code the handout supplies earns nothing: functions from handout cells are
@@ -97,9 +98,7 @@ class Scope:
         self.exercise = [s for s in ctx.states if parent(s.get("__section__") or "") == parent(exercise_id)]
         if present <= {None}:
             self.exercise = list(ctx.states)
-        self.cells = [c for c in cells if getattr(c, "section", None) in self.sections]
         self.before = [c for c in cells if self.visible(getattr(c, "section", None))]
-        self.cells = self.cells or self.before
 
     def visible(self, section):
         """Whether code of ``section`` may answer this exercise (this one or an earlier one)."""
@@ -143,7 +142,7 @@ class Scope:
         the fault is upstream and the error is only mentioned.
         """
         pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*\.\.\.\s*(#.*)?$", re.M)
-        if any(pattern.search(getattr(c, "source", "")) for c in self.cells + self.before):
+        if any(pattern.search(getattr(c, "source", "")) for c in self.before):
             raise Missing(f"`{name}` is {TEMPLATE.format('...')}")
         cells = list(getattr(self.ctx, "cells", None) or [])
         for state in self.states:
