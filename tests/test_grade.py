@@ -273,10 +273,12 @@ def test_the_week_option_overrides_only_what_is_graded(tmp_path):
     both = load_submission(NOTEBOOKS / "both_weeks.ipynb", week=42)
     assert both.weeks == (42,) and both.detected == (41, 42)
     assert both.cells[2].section == "w41-1b"  # the week-41 part stays week 41
-    path = notebook(tmp_path, ("md", "# Exercise 1"), ("code", "b1 = 0"))  # nothing tells the week
+    path = notebook(tmp_path, ("md", "# Exercise 1"), ("code", "c = 0"))  # nothing tells the week
     assert load_submission(path).detected == ()
     assert load_submission(path).weeks == (41, 42)
     assert load_submission(path, week=41).cells[0].section == "w41-1"
+    path = notebook(tmp_path, ("md", "# Exercise 1"), ("code", "b1 = 0\nz1 = 1\na1 = 2"))
+    assert load_submission(path).weeks == (41,)  # week 41's first answers
     with pytest.raises(ValueError, match="week: expected one of \\(41, 42\\), got 43"):
         load_submission(path, week=43)
 

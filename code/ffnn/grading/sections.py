@@ -40,14 +40,14 @@ _TITLES = {
 # Names a week's code defines, and how strongly each points to that week.
 _NAMES = {
     41: {"feed_forward_all_relu": 3, "sol1": 3, "create_layers_batch": 1, "feed_forward_batch": 1,
-         "gradient_func": 1, "layers_grad": 1},
+         "gradient_func": 1, "layers_grad": 1, "b1": 1, "z1": 1, "a1": 1},
     42: {"feed_forward_one_layer": 3, "cost_one_layer": 3, "autograd_one_layer": 3, "mse_der": 3,
          "sigmoid_der": 3, "backpropagation": 3, "backpropagation_batch": 3,
          "feed_forward_saver_batch": 3, "train_network_momentum": 3, "feed_forward_saver": 2,
          "dC_dz": 2, "dC_dW": 2, "ReLU_der": 1, "NeuralNetwork": 1},
 }
 _TITLE_WEIGHT = 5
-_STRONG = 3  # a file without headings holds a week when its names score this much
+_STRONG = 3  # a distinctive name: a file without headings holds the week of each it defines
 
 # What the handouts themselves supply, by section ("" = the setup before Exercise 1).
 _SETUP = frozenset({"ReLU", "ReLU_der", "sigmoid", "softmax", "softmax_vec", "mse"})
@@ -143,8 +143,8 @@ def _detect(parts):
             if scores[best] > 0 and list(scores.values()).count(scores[best]) == 1:
                 part.week = best
                 detected.add(best)
-        else:  # no headings: every week the names show
-            detected.update(w for w in WEEKS if scores[w] >= _STRONG)
+        else:  # no headings: every week one of whose distinctive names the code defines
+            detected.update(w for w in WEEKS if any(_NAMES[w].get(n, 0) >= _STRONG for n in part.names))
     return detected
 
 
