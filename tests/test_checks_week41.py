@@ -38,6 +38,7 @@ def create_layers_batch(network_input_size, layer_output_sizes):
         i_size = n
     return layers
 """
+CREATE = CREATE_BATCH.replace("create_layers_batch", "create_layers").replace("(i_size, n)", "(n, i_size)")
 FORWARD_BATCH = """
 def feed_forward_batch(inputs, layers, activation_funcs):
     a = inputs
@@ -95,7 +96,8 @@ def test_weights_of_shape_n_out_n_in_with_a_transposed_product_pass_5b_but_not_5
     cells = [("w41-5a", create), ("w41-5b", forward), ("w41-5c", NETWORK_5C)]
     status, reason = check("w41-5a", *cells)
     assert status == "fail" and "the exercise asks for the transpose, shape (3, 4)" in reason
-    assert check("w41-5b", *cells) == ("pass", "graded in your convention: samples in rows, W of shape (n_out, n_in)")
+    assert check("w41-5b", *cells) == (
+        "pass", "graded in your convention: samples in rows, W of shape (n_out, n_in)")
     assert check("w41-5c", *cells)[0] == "pass"
 
 
@@ -115,7 +117,8 @@ def test_the_iris_network_is_judged_on_its_own_cell_not_on_a_later_reassignment(
     cells = [("w41-5a", CREATE_BATCH),
              ("w41-6b", "layers = create_layers_batch(4, [8, 10, 3])\n"),
              ("w41-7c", "layers = create_layers_batch(4, [8, 3])\n")]
-    assert check("w41-6b", *cells) == ("fail", "the iris network has layers [8, 10, 3], the exercise asks for [8, 3]")
+    assert check("w41-6b", *cells) == (
+        "fail", "the iris network has layers [8, 10, 3], the exercise asks for [8, 3]")
     assert check("w41-6b", cells[0], ("w41-6b", "layers = create_layers_batch(4, [8, 3])\n"))[0] == "pass"
 
 
@@ -146,14 +149,16 @@ def test_an_untouched_template_is_not_implemented():
         return layers
     """
     status, reason = check("w41-3a", ("w41-3a", template))
-    assert (status, reason) == ("missing", "`create_layers` is not implemented (the cell still holds the handout's `...`)")
-    assert check("w41-1b", ("w41-1", "x = np.random.randn(2)\nW1 = np.random.randn(4, 2)\n"),
-                 ("w41-1b", "b1 = ...\n"))[1] == "`b1` is not implemented (the cell still holds the handout's `...`)"
+    assert (status, reason) == (
+        "missing", "`create_layers` is not implemented (the cell still holds the handout's `...`)")
+    status, reason = check("w41-1b", ("w41-1", "x = np.random.randn(2)\nW1 = np.random.randn(4, 2)\n"),
+                           ("w41-1b", "b1 = ...\n"))
+    assert reason == "`b1` is not implemented (the cell still holds the handout's `...`)"
 
 
 def test_code_the_handout_supplies_earns_nothing():
     template = "def create_layers(network_input_size, layer_output_sizes):\n    W = ...\n"
-    given = CREATE_BATCH.replace("create_layers_batch", "create_layers").replace("(i_size, n)", "(n, i_size)")
+    given = CREATE
 
     def status(*cells):
         made = [Cell("cell 0", textwrap.dedent(SETUP), handout_names=HANDOUT_NAMES, handout=True)]
@@ -171,9 +176,10 @@ def test_code_the_handout_supplies_earns_nothing():
 
 
 def test_the_network_of_4b_may_have_any_sizes_but_three_layers():
-    cells = [("w41-3a", CREATE_BATCH.replace("create_layers_batch", "create_layers").replace("(i_size, n)", "(n, i_size)")),
-             ("w41-4a", "def feed_forward(input, layers, activation_funcs):\n    a = input\n"
-                        "    for (W, b), f in zip(layers, activation_funcs):\n        a = f(W @ a + b)\n    return a\n")]
+    forward = ("def feed_forward(input, layers, activation_funcs):\n    a = input\n"
+               "    for (W, b), f in zip(layers, activation_funcs):\n"
+               "        a = f(W @ a + b)\n    return a\n")
+    cells = [("w41-3a", CREATE), ("w41-4a", forward)]
     assert check("w41-4b", *cells, ("w41-4b", "layers = create_layers(6, [4, 7, 2])\n")) == ("pass", "")
     status, reason = check("w41-4b", *cells, ("w41-4b", "layers = create_layers(6, [4, 2])\n"))
     assert status == "fail" and "the network has 2 layers, the exercise asks for 3" in reason
@@ -227,7 +233,8 @@ def test_training_with_autograd(change, outcome):
 
 
 def test_an_iris_network_built_in_a_later_exercise_does_not_answer_6b():
-    cells = [("w41-5a", CREATE_BATCH), ("w41-6a", "n_inputs = 4\n"), ("w42-7", "layers = create_layers_batch(4, [8, 3])\n")]
+    cells = [("w41-5a", CREATE_BATCH), ("w41-6a", "n_inputs = 4\n"),
+             ("w42-7", "layers = create_layers_batch(4, [8, 3])\n")]
     assert check("w41-6b", *cells)[0] == "missing"
 
 

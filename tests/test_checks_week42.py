@@ -89,8 +89,8 @@ def NAME(inputs, layers, activation_funcs, target, activation_ders, cost_der=mse
 
 
 def context(*cells):
-    made = [Cell("cell 0", textwrap.dedent(SETUP), handout_names=frozenset({"ReLU", "ReLU_der", "sigmoid", "mse"}),
-                 handout=True)]
+    given = frozenset({"ReLU", "ReLU_der", "sigmoid", "mse"})
+    made = [Cell("cell 0", textwrap.dedent(SETUP), handout_names=given, handout=True)]
     for i, (section, source) in enumerate(cells):
         given = frozenset({"feed_forward_saver"}) if source is GIVEN_5 else frozenset()
         made.append(Cell(f"cell {i + 1}", textwrap.dedent(source), section=section, handout_names=given,
@@ -135,7 +135,8 @@ def test_a_wrong_one_vector_backpropagation_fails_though_the_batched_one_is_righ
     # the exercise-3 mse_der (len(predict): the samples) reused for the batch
     (("cost_der=mse_der_batch", "cost_der=mse_der"), "(the number of outputs) times autograd's"),
     (("layer_inputs[i].T @ dC_dz, np.sum(dC_dz, axis=0)",
-      "layer_inputs[i].T @ dC_dz / len(inputs), np.mean(dC_dz, axis=0)"), "do not divide by the batch size again"),
+      "layer_inputs[i].T @ dC_dz / len(inputs), np.mean(dC_dz, axis=0)"),
+     "do not divide by the batch size again"),
     (("layer_inputs[i].T @ dC_dz,", "np.outer(layer_inputs[i], dC_dz),"), "backpropagation_batch"),
 ])
 def test_a_batched_gradient_that_is_wrong_fails_naming_the_mistake(change, phrase):
@@ -182,7 +183,8 @@ def train_network_manual(inputs, layers, activation_funcs, activation_ders, targ
     return layers
 """
 FULL_BATCH = (TRAIN.replace("        order = np.random.permutation(len(inputs))\n", "")
-              .replace("range(0, len(inputs), batch_size)", "[0]").replace("order[start:start + batch_size]", "slice(None)"))
+              .replace("range(0, len(inputs), batch_size)", "[0]")
+              .replace("order[start:start + batch_size]", "slice(None)"))
 
 
 def test_a_training_function_of_another_name_with_momentum_passes_7a_and_7b():
@@ -304,7 +306,8 @@ def test_a_wrong_attempt_whose_cell_raises_is_reported_as_raised_not_missing():
     a2 = sigmoid(z2)
     dC_dz2 = mse_der(a2, target) * sigmoid_der(z2)
     """
-    wrong = "dC_da1 = W2 @ dC_dz2\ndC_dz1 = dC_da1 * sigmoid_der(z1)\ndC_dW1 = np.outer(dC_dz1, x)\ndC_db1 = dC_dz1\n"
+    wrong = ("dC_da1 = W2 @ dC_dz2\ndC_dz1 = dC_da1 * sigmoid_der(z1)\n"
+             "dC_dW1 = np.outer(dC_dz1, x)\ndC_db1 = dC_dz1\n")
     status, reason = check("w42-4c", ("w42-3b", EXERCISE_3), ("w42-4", two_layers), ("w42-4c", wrong))
     assert status == "error" and reason.startswith("`dC_dW1` is not defined: its cell raised ValueError")
     right = wrong.replace("W2 @ dC_dz2", "W2.T @ dC_dz2")
@@ -327,7 +330,8 @@ def test_7a_is_judged_on_its_own_cells_when_it_has_a_training_function():
 
 
 def test_a_network_class_whose_update_steps_up_the_gradient_fails():
-    up = NETWORK.replace("W - learning_rate * dW, b - learning_rate * db", "W + learning_rate * dW, b + learning_rate * db")
+    up = NETWORK.replace("W - learning_rate * dW, b - learning_rate * db",
+                         "W + learning_rate * dW, b + learning_rate * db")
     status, reason = check("w42-8a", ("w42-8a", up))
     assert status == "fail" and reason.startswith("update_weights(layer_grads) does not lower the cost")
 
@@ -344,12 +348,14 @@ def test_training_in_place_that_returns_a_history_passes():
     assert check("w42-7b", *cells) == ("pass", "")
 
 
-@pytest.mark.parametrize("bug, hinted", [("np.undefined_function(inputs)", False), ("inputs @ np.ones((2, 2))", True)])
+@pytest.mark.parametrize("bug, hinted", [("np.undefined_function(inputs)", False),
+                                         ("inputs @ np.ones((2, 2))", True)])
 def test_the_layout_hint_comes_only_with_errors_about_shapes(bug, hinted):
     source = BATCH_6.replace("NAME", "backpropagation_batch").replace(
         "    layer_inputs, zs, predict = feed", f"    {bug}\n    layer_inputs, zs, predict = feed")
     status, reason = check("w42-6", *BASE, ("w42-6", source))
-    assert status == "error" and ("the grader tried samples in rows and in columns" in reason) == hinted, reason
+    hint = "the grader tried samples in rows and in columns"
+    assert status == "error" and (hint in reason) == hinted, reason
 
 
 def test_a_batched_gradient_consistent_with_the_students_own_batched_cost_passes():
@@ -361,8 +367,9 @@ def cost_batch(layers, inputs, activation_funcs, targets):
 """
     assert check("w42-6", *BASE, ("w42-6", own)) == ("pass", "")
     # with a cost that takes the mean over every entry, the same gradient is 3 times too large
-    status, reason = check("w42-6", *BASE, ("w42-6", own.replace(
-        "return np.sum((predict - targets) ** 2) / predict.shape[0]", "return np.mean((predict - targets) ** 2)")))
+    mean = own.replace("return np.sum((predict - targets) ** 2) / predict.shape[0]",
+                       "return np.mean((predict - targets) ** 2)")
+    status, reason = check("w42-6", *BASE, ("w42-6", mean))
     assert status == "fail" and "(the number of outputs)" in reason
 
 

@@ -6,8 +6,9 @@ the first that reproduces the reference; the pass names the convention.
 
 The handout's setup cell defines ``softmax`` with ``np.max(z, axis=0)``:
 each entry of a row is shifted by its column's maximum, not by one constant
-m per row as in @eq-softmax-stable, so the rows are not softmax(z).  A student who kept it is graded with a correct softmax in its
-place, and told why.
+m per row as in @eq-softmax-stable, so the rows are not softmax(z).  A
+student who kept it is graded with a correct softmax in its place, and told
+why.
 """
 
 import numpy as np
@@ -80,7 +81,8 @@ def _w41_5b(ctx):
 
 
 def softmax_kind(softmax):
-    """("rows" | "columns" | "handout", the function to use) or :class:`Fail`."""
+    """``"rows"`` or ``"columns"`` (what the student's softmax normalises), ``"handout"``
+    (the handout's column-shifted one), or :class:`Fail`."""
     Z = 3 * rng_for("softmax").standard_normal((6, 3))
     S = as_array(call("softmax(Z)", softmax, Z.copy()), "softmax's output")
     if close(S, _act.softmax(Z)):

@@ -3,8 +3,9 @@
 The batched code is tried in every layout of :mod:`.layouts`; the
 gradient (@eq-delta-batch, @eq-grad-batch) is compared, in the student's
 layout, with autograd's gradient of the mean squared error over every
-entry (@eq-mse), or with the gradient of the student's own batched cost.  A gradient off by a constant factor names the
-factor and its likely cause in that layout.  Students keep batched
+entry (@eq-mse), or with the gradient of the student's own batched cost.
+A gradient off by a constant factor names the factor and its likely cause
+in that layout.  Students keep batched
 backpropagation under the name ``backpropagation`` too: any function of
 exercise 6 whose name holds ``backprop`` is a candidate.
 """
@@ -222,8 +223,9 @@ def _w42_8a(ctx):
             expected = expected_in(layout, autograd.grad(
                 lambda L: _loss.mse(_net.feed_forward_batch(X, L, funcs), Y))(layers))
         else:
-            expected = as_layers(call("autograd_gradient(X, Y)", attr(net, "autograd_gradient", "the network"),
-                                      data.copy(), targets.copy()), 2, "autograd_gradient")
+            theirs = attr(net, "autograd_gradient", "the network")
+            expected = as_layers(call("autograd_gradient(X, Y)", theirs, data.copy(), targets.copy()),
+                                 2, "autograd_gradient")
         reason = grad_mismatch(g, expected, "compute_gradient", factors(layout or LAYOUTS[0], 10, 2))
         if reason:
             raise Fail(reason)
