@@ -380,3 +380,13 @@ def test_a_wrong_batched_saver_that_backpropagation_does_not_use_costs_nothing()
     used = unused.replace("layer_inputs, zs, predict = feed_forward_saver(",
                           "layer_inputs, zs, predict = feed_forward_saver_batch(")
     assert check("w42-6", *BASE, ("w42-6", used))[0] != "pass"
+
+
+def test_a_network_class_whose_update_takes_steps_not_gradients_passes_with_a_note():
+    steps = NETWORK.replace("def update_weights(self, layer_grads, learning_rate=0.1):",
+                            "def update_weights(self, layer_grads):").replace(
+        "(W - learning_rate * dW, b - learning_rate * db)", "(W + dW, b + db)").replace(
+        "cost_fun, cost_der):", "cost_fun, cost_der, seed):")
+    assert steps.count("W + dW") == 1 and "seed):" in steps
+    status, reason = check("w42-8a", ("w42-8a", steps))
+    assert status == "pass" and "update_weights adds what it is given" in reason

@@ -50,10 +50,14 @@ ALIASES = {
 }
 
 
-def has_parameter(func, key):
-    """Whether ``func`` has a parameter that :data:`ALIASES` ``[key]`` names."""
+def parameter_for(func, key):
+    """The name of ``func``'s parameter that :data:`ALIASES` ``[key]`` lists, or None."""
     signature = signature_of(func)
-    return signature is not None and any(p in ALIASES[key] for p in signature.parameters)
+    return next((p for p in signature.parameters if p in ALIASES[key]), None) if signature else None
+
+
+def has_parameter(func, key):
+    return parameter_for(func, key) is not None
 
 
 def bind_call(label, func, values, order=("X", "layers", "funcs", "Y"), hint=""):

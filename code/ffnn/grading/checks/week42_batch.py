@@ -18,7 +18,7 @@ from ffnn import losses as _loss
 from ffnn import network as _net
 
 from ..outcomes import Fail, Missing, StudentError
-from .binding import accepts, has_parameter, signature_of, uses
+from .binding import has_parameter, parameter_for, signature_of, uses
 from .common import (LAYOUT_HINT, REF, as_array, as_layers, as_number, attr, call, close, fresh,
                      grad_mismatch, rng_for)
 from .layouts import LAYOUTS, convention
@@ -193,7 +193,7 @@ def _w42_8a(ctx):
     def attempt(cls):
         label = "NeuralNetwork(3, [5, 2], [sigmoid, identity], [sigmoid_der, identity_der], mse, mse_der)"
         net = call(label, cls, 3, [5, 2], [REF.sigmoid, REF.identity], [REF.sigmoid_der, REF.identity_der],
-                   REF.mse, REF.mse_der)
+                   REF.mse, REF.mse_der, **_seeds(cls))
         predict = attr(net, "predict", "the network")
         for columns in (False, True):
             data, targets = (X.T, Y.T) if columns else (X, Y)
@@ -229,19 +229,41 @@ def _w42_8a(ctx):
         reason = grad_mismatch(g, expected, "compute_gradient", factors(layout or LAYOUTS[0], 10, 2))
         if reason:
             raise Fail(reason)
+        notes = [convention(layout)] if layout is not None else []
         update = attr(net, "update_weights", "the network")
-        call("update_weights(layer_grads)", update, g,
-             **({"learning_rate": 0.01} if accepts(update, "learning_rate") else {}))
+        step = parameter_for(update, "lr")
+        before = attr(net, "layers", "the network") if layout is not None else None
+        call("update_weights(layer_grads)", update, g, **({step: 0.01} if step else {}))
         if close(as_array(call("predict(X)", predict, data.copy()), "predict's output"), P, rtol=0, atol=0):
             raise Fail("update_weights(layer_grads) does not change the network's predictions")
         after = as_number(call("cost(X, Y)", attr(net, "cost", "the network"), data.copy(), targets.copy()),
                           "cost(X, Y)")
         if not after < c:
-            raise Fail(f"update_weights(layer_grads) does not lower the cost ({c:.4g} before, {after:.4g} "
-                       "after): step against the gradient, W -= η dC/dW")
-        return convention(layout) if layout is not None else ""
+            if step or before is None or not _adds(before, attr(net, "layers", "the network"), g):
+                raise Fail(f"update_weights(layer_grads) does not lower the cost ({c:.4g} before, "
+                           f"{after:.4g} after): step against the gradient, W -= η dC/dW")
+            notes.append("update_weights adds what it is given: the caller passes the steps -η dC/dW")
+        return "; ".join(filter(None, notes))
 
     return scope.first_passing(scope.functions(["NeuralNetwork"], fits=_is_network_class), attempt)
+
+
+def _seeds(cls):
+    """0 for a required seed parameter of the class (``seed``, ``random_state``)."""
+    signature = signature_of(cls)
+    names = [] if signature is None else [p.name for p in signature.parameters.values()
+                                          if p.default is p.empty and p.name in ("seed", "random_state")]
+    return {name: 0 for name in names}
+
+
+def _adds(before, after, grads):
+    """Whether the layers ``after`` are ``before`` plus ``grads``: the layers take steps, not gradients."""
+    try:
+        old, new = as_layers(before, 2, "self.layers"), as_layers(after, 2, "self.layers")
+    except Fail:
+        return False
+    return all(close(W1 - W0, dW) and close(np.ravel(b1 - b0), np.ravel(db))
+               for (W0, b0), (W1, b1), (dW, db) in zip(old, new, grads))
 
 
 def _layout_of(net, columns):
