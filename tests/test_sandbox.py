@@ -103,6 +103,15 @@ class Net:
 def broken(x):
     raise ValueError(f"bad input {x}")
 
+KEPT = {}
+
+def keep(f):
+    KEPT["f"] = f
+    return f(np.zeros(2))
+
+def use_kept(x):
+    return KEPT["f"](x)
+
 def loops(x):
     while True:
         pass
@@ -116,7 +125,8 @@ def helper(x):
 
 @pytest.fixture(scope="module")
 def remote():
-    names = (("helper", "uses_helper", "train", "noisy", "square_sum", "Net", "broken", "loops"), ("W",))
+    names = (("helper", "uses_helper", "train", "noisy", "square_sum", "Net", "broken", "loops", "keep",
+              "use_kept"), ("W",))
     session = Session(launcher(LIMITS), LIMITS, time.monotonic() + 120, names, None)
     found = {}
     for index, (section, source) in enumerate(STUDENT.items()):
@@ -170,6 +180,14 @@ def test_reference_functions_cross_by_name(remote):
     assert np.allclose(remote["uses_helper"](builtins.sigmoid(np.zeros(1))), [1.5])
     with pytest.raises(TypeError, match="cannot pass"):
         remote["uses_helper"](lambda z: z)
+
+
+def test_reference_functions_die_with_the_check_that_passed_them(remote):
+    assert np.allclose(remote["keep"](builtins.sigmoid), [0.5, 0.5])
+    assert np.allclose(remote["use_kept"](np.zeros(1)), [0.5])  # the same check: it works
+    remote["keep"]._session.end_check()
+    with pytest.raises(StudentRaised, match="work only during the check"):
+        remote["use_kept"](np.zeros(1))  # a later check: the kept function is dead
 
 
 def test_a_students_exception_arrives_as_student_raised(remote):

@@ -246,6 +246,7 @@ OUTCOMES = {
     "lift_rlimits.py": ["RLIMIT_AS: not allowed to raise maximum limit", "MemoryError"],
     "proc_mem.py": ["pids seen: [1]"],
     "shell_lines.ipynb": ["BlockingIOError"],
+    "steal_reference.py": ["KeyError: 'softmax'"],  # the grader's files are not there to read
 }
 
 

@@ -17,7 +17,7 @@ request at a time (the formats are in :mod:`.protocol`, the requests in
 
 Nothing here decides a mark: the grader holds the checks and the expected
 values, and validates every reply.  This file and its neighbours
-(``protocol.py``, ``builtins.py``, ``recording.py``, ``limits.py``,
+(``protocol.py``, ``recording.py``, ``limits.py``,
 ``zygote.py``, ``confine.py``, ``seccomp.py``) are bound into the sandbox
 as standalone files; the sandbox has no ``ffnn``.
 """
@@ -51,7 +51,7 @@ def load(name):
     return module
 
 
-protocol, reference = load("protocol"), load("builtins")
+protocol = load("protocol")
 recording, limits = load("recording"), load("limits")
 SEED = 0  # numpy.random and random are seeded with it before every cell and every call
 
@@ -102,7 +102,7 @@ class Agent:
         self.sent = {}  # variable -> the JSON last sent for it
         self.run = []  # (handle id, function) recorded in the current section
         self.section = None
-        self.builtin = {getattr(reference, n): n for n in reference.NAMES}
+        self.references = {}  # reference function -> name, during one call only
         self.output = CountingWriter()
         self.max_handles = start["limits"]["max_handles"]
 
@@ -118,8 +118,8 @@ class Agent:
 
     def encode(self, value):
         def other(obj):
-            if callable(obj) and obj in self.builtin:
-                return {"$": "builtin", "name": self.builtin[obj]}
+            if callable(obj) and obj in self.references:
+                return {"$": "builtin", "name": self.references[obj]}
             return {"$": "remote", "id": self.handle(obj), "type": type(obj).__name__[:100],
                     "callable": callable(obj)}
         return protocol.encode(value, other)
@@ -127,7 +127,10 @@ class Agent:
     def decode(self, value):
         def tagged(obj):
             if obj["$"] == "builtin":
-                return getattr(reference, obj["name"]) if obj["name"] in reference.NAMES else None
+                found = [f for f, name in self.references.items() if name == obj["name"]]
+                if not found:
+                    raise protocol.ProtocolError(f"no reference function {obj['name']!r}")
+                return found[0]
             return self.handles[obj["id"]]
         return protocol.decode(value, tagged)
 
@@ -224,6 +227,25 @@ class Agent:
                 changed[str(key)] = after
         return {"ok": "value", "value": self.encode(result), "changed": changed}
 
+    def with_references(self, request):
+        """Answer a call; the reference functions exist from the first call of a check to its end.
+
+        They arrive as source text with the first request of a check that
+        needs them and are disabled when the check ends (``forget``), so no
+        other check finds them in the sandbox as a student's answer.
+        """
+        if request.get("reference"):
+            self.forget()
+            space = {}
+            exec(compile(request["reference"], "<reference>", "exec"), space)
+            self.references = {space[n]: n for n in space["NAMES"]}
+        return self.call(request)
+
+    def forget(self):
+        for f in self.references:
+            f.__code__ = _disabled.__code__
+        self.references = {}
+
     def serve(self):
         while True:
             try:
@@ -237,13 +259,20 @@ class Agent:
                 elif op == "end":
                     self.end_section()
                     reply = {"ok": "end", "output_chars": self.output.total}
+                elif op == "forget":
+                    self.forget()
+                    reply = {"ok": "forgot"}
                 else:
-                    reply = self.call(request)
+                    reply = self.with_references(request)
             except StepTimeout as exc:
                 reply = {"ok": "timeout", "message": str(exc)}
             except BaseException as exc:  # noqa: BLE001 - the student's, reported as such
                 reply = {"ok": "raised", "type": type(exc).__name__[:100], "message": str(exc)[:2000]}
             self.channel.send(reply)
+
+
+def _disabled(*args, **kwargs):
+    raise RuntimeError("the grader's reference functions work only during the check that passed them")
 
 
 def main(fd=None, confine=None):

@@ -76,6 +76,11 @@ def run_submission(cells, exercise_ids, limits, launcher, path=None):
                     status, reason = lost.status, lost.reason
                 except Exception as error:  # noqa: BLE001 - a check's own bug costs this exercise only
                     status, reason = "error", f"the check could not run: {type(error).__name__}: {error}"[:300]
+                if not session.lost:
+                    try:
+                        session.end_check()
+                    except SandboxLost:
+                        pass
                 if session.lost:
                     status, reason = session.lost.status, f"{session.lost.reason} while checking this exercise"
                 results[exercise] = (status, reason)

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AGENT_FILES = ("zygote.py", "agent.py", "protocol.py", "builtins.py", "recording.py", "limits.py",
-               "confine.py", "seccomp.py")
+AGENT_FILES = ("zygote.py", "agent.py", "protocol.py", "recording.py", "limits.py", "confine.py",
+               "seccomp.py")
 INSIDE = "/grader"  # where the agent's files are in the sandbox
 HOME = "/home/student"
 NAMESPACES_HINT = ("bubblewrap needs unprivileged user namespaces (Debian: sysctl "

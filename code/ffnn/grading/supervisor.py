@@ -14,12 +14,14 @@ grade the remaining exercises.
 
 import signal
 import time
+from pathlib import Path
 
 from . import builtins as reference
 from .outcomes import StudentRaised
 from .protocol import MAX_STRING, Channel, ProtocolError, decode, encode
 from .student import Remote, SandboxLost, encode_argument, write_back
 
+REFERENCE_SOURCE = Path(reference.__file__).read_text()  # sent with the calls that need it
 MAX_FUNCTIONS = 2000  # functions and classes recorded per submission
 KINDS = range(5)  # inspect.Parameter kinds
 
@@ -54,7 +56,7 @@ class Session:
 
     def __init__(self, launcher, limits, deadline, names, path):
         self.limits, self.deadline, self.names = limits, deadline, names
-        self.lost, self.records = None, 0
+        self.lost, self.records, self.referenced = None, 0, False
         self.call_deadline = time.monotonic() + limits.check_timeout
         try:
             self.child = launcher.spawn()
@@ -116,8 +118,12 @@ class Session:
             return Remote(self, obj["id"], {"type": _text(obj["type"], 100, "a type name")})
         return decode(value, tagged)
 
-    def _encode(self, value):
-        return encode(value, lambda obj: encode_argument(obj, self))
+    def _encode(self, value, used):
+        def other(obj):
+            tagged = encode_argument(obj, self)
+            used.append(tagged["$"] == "builtin")
+            return tagged
+        return encode(value, other)
 
     # -- requests ---------------------------------------------------------------
     def cell(self, index, cell, timeout):
@@ -189,9 +195,12 @@ class Session:
 
     def call(self, target, args, kwargs, grad=None, op="call", name=None):
         timeout = max(self.call_deadline - time.monotonic(), 0.001)
-        message = {"op": op, "target": target, "args": [self._encode(a) for a in args],
-                   "kwargs": {str(k): self._encode(v) for k, v in kwargs.items()},
-                   "timeout": timeout, "grad": grad, "name": name}
+        used = []
+        message = {"op": op, "target": target, "args": [self._encode(a, used) for a in args],
+                   "kwargs": {str(k): self._encode(v, used) for k, v in kwargs.items()},
+                   "timeout": timeout, "grad": grad, "name": name,
+                   "reference": REFERENCE_SOURCE if any(used) and not self.referenced else None}
+        self.referenced = self.referenced or any(used)
         reply = self.request(message, timeout + self.limits.grace, "checking this exercise",
                              self.limits.check_timeout)
         try:
@@ -217,6 +226,13 @@ class Session:
             raise ProtocolError(f"an unknown reply {kind[:40]!r}")
         except ProtocolError as problem:
             self._lose(Malformed(str(problem)[:200]))
+
+    def end_check(self):
+        """The check is over: the reference functions it passed stop working in the sandbox."""
+        if self.referenced:
+            if self.request({"op": "forget"}, self.limits.grace + 1, "ending a check") != {"ok": "forgot"}:
+                self._lose(Malformed("not the expected acknowledgement"))
+            self.referenced = False
 
     def attribute(self, target, name):
         return self.call(target, (), {}, op="attr", name=name)

@@ -53,7 +53,7 @@ def _submission(fd, isolated, tmpfs_bytes):
             _, status = os.waitpid(pid, 0)
             os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
         confine.die_with_parent()
-        confine.private_mounts(tmpfs_bytes)
+        confine.private_mounts(tmpfs_bytes, hide=[HERE])
         os.chdir(confine.HOME)
     os.setsid()  # a group of its own: kill(0) and killpg reach no one else
     agent.main(fd, (lambda: confine.drop_privileges(FILTER)) if isolated else None)
