@@ -2,10 +2,11 @@
 
 A check that must hand a student's function a correct activation or cost
 (``feed_forward(x, layers, [relu, relu, sigmoid])``) passes these.  They
-cross into the sandbox by name, never as code: the sandbox loads this file
-as a standalone module (it imports only ``autograd.numpy``, so the student's
-code can differentiate through them), and the trusted side computes with the
-same definitions.  They equal :mod:`ffnn.activations` and :mod:`ffnn.losses`
+cross into the sandbox by name: this file's text goes along with the first
+call of a check that passes one, the sandbox runs it (it imports only
+``autograd.numpy``, so the student's code can differentiate through them)
+and disables the functions when the check ends, so that no other check
+finds them there as a student's own answer.  They equal :mod:`ffnn.activations` and :mod:`ffnn.losses`
 (@eq-sigmoid-stable, @eq-softmax, @eq-mse, @eq-cross-entropy) without their
 shape checks, which would turn a student's shape mistake into our error.
 """
