@@ -246,3 +246,11 @@ def test_a_cell_that_raises_inside_an_earlier_exercises_function_leaves_the_answ
     status, reason = check("w41-6c", *cells)
     assert status == "missing" and reason.startswith("no `predictions` of shape (150, 3)")
     assert "(its cell raised ValueError" in reason
+
+
+def test_an_answer_written_only_as_comments_is_left_to_read():
+    comments = "# The bias has one entry per node of the layer:\n# b1 = np.random.randn(4)\n"
+    cells = [("w41-1", "x = np.random.randn(2)\nW1 = np.random.randn(4, 2)\n"), ("w41-1b", comments)]
+    assert check("w41-1b", *cells) == ("to read", "the answer is written as comments only: a teacher reads it")
+    assert check("w41-3a", ("w41-3a", comments))[0] == "to read"
+    assert check("w41-3a", ("w41-3b", comments))[0] == "missing"

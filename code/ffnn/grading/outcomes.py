@@ -6,6 +6,8 @@ A check raises
 * :class:`Missing` -- the function or variable is not there, or the cell
   still holds the handout's template (status ``missing``);
 * :class:`StudentError` -- the student's code raised (status ``error``);
+* :class:`ToRead` -- the answer is written only as comments: the grader
+  cannot decide, a teacher reads it (status ``to read``, no point given);
 
 with a one-line reason the student can act on.  A call into the student's
 code raises :class:`StudentRaised` when the student's code raised (the
@@ -44,4 +46,8 @@ class StudentError(Exception):
     status = "error"
 
 
-OUTCOMES = (Fail, Missing, StudentError)
+class ToRead(Exception):
+    status = "to read"
+
+
+OUTCOMES = (Fail, Missing, StudentError, ToRead)

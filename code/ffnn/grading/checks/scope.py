@@ -18,7 +18,7 @@ import re
 
 import numpy as np
 
-from ..outcomes import Fail, Missing, StudentError
+from ..outcomes import Fail, Missing, StudentError, ToRead
 
 TEMPLATE = "not implemented (the cell still holds the handout's `{}`)"
 
@@ -99,6 +99,7 @@ class Scope:
         if present <= {None}:
             self.exercise = list(ctx.states)
         self.before = [c for c in cells if self.visible(getattr(c, "section", None))]
+        self.own_cells = [c for c in cells if getattr(c, "section", None) in self.sections]
 
     def visible(self, section):
         """Whether code of ``section`` may answer this exercise (this one or an earlier one)."""
@@ -141,6 +142,7 @@ class Scope:
         one); when that statement only calls a function of another exercise,
         the fault is upstream and the error is only mentioned.
         """
+        self.comments_only()
         pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*\.\.\.\s*(#.*)?$", re.M)
         if any(pattern.search(getattr(c, "source", "")) for c in self.before):
             raise Missing(f"`{name}` is {TEMPLATE.format('...')}")
@@ -188,7 +190,15 @@ class Scope:
         if found:
             raise Missing(f"only the handout's own `{found[0].name}` found, which earns no point: "
                           "write the exercise's code in its cell")
+        self.comments_only()
         raise Missing(f"no function `{names[0]}` found: define it with this name")
+
+    def comments_only(self):
+        """:class:`ToRead` when this exercise's code cells hold only comments: a written answer."""
+        sources = [getattr(c, "source", "") for c in self.own_cells]
+        lines = [line.strip() for source in sources for line in source.splitlines() if line.strip()]
+        if lines and all(line.startswith("#") for line in lines):
+            raise ToRead("the answer is written as comments only: a teacher reads it")
 
     def first_passing(self, candidates, attempt):
         """``attempt(f)`` for each candidate until one passes; else the newest one's failure."""
