@@ -17,11 +17,16 @@ proxies it hands out, and receive plain data.
 
 Modules: :mod:`.week41` (exercises 1-4), :mod:`.week41_batch` (5-6),
 :mod:`.training` (week 41's 7c, week 42's 7a-7b), :mod:`.week42` (2-5),
-:mod:`.week42_batch` (6, 8).  The exercises, their points and the prose
-questions are listed in :mod:`ffnn.grading.exercises`.
+:mod:`.week42_batch` (6, 8); their helpers :mod:`.common` (calling the
+student, reading the answers, comparing gradients), :mod:`.binding`
+(parameters by name), :mod:`.scope` (the cells that answer an exercise)
+and :mod:`.registry`.  ``Context`` is :class:`.local.LocalContext`, the
+in-process Context of the tests (the grader uses the sandbox's).  The
+exercises, their points and the prose questions are listed in
+:mod:`ffnn.grading.exercises`.
 """
 
-from ..outcomes import Fail, Missing, StepTimeout, StudentError, StudentRaised
+from ..outcomes import Fail, Missing, StepTimeout, StudentError, StudentRaised, ToRead
 from . import training, week41, week41_batch, week42, week42_batch  # noqa: F401 - they register
 from .local import LocalContext as Context
 from .registry import CHECKS, exercise, run_check
@@ -40,4 +45,4 @@ VARIABLE_NAMES = (
 )
 
 __all__ = ["CHECKS", "FUNCTION_NAMES", "VARIABLE_NAMES", "Context", "Fail", "Missing", "StepTimeout",
-           "StudentError", "StudentRaised", "exercise", "run_check"]
+           "StudentError", "StudentRaised", "ToRead", "exercise", "run_check"]
