@@ -390,3 +390,34 @@ def test_a_network_class_whose_update_takes_steps_not_gradients_passes_with_a_no
     assert steps.count("W + dW") == 1 and "seed):" in steps
     status, reason = check("w42-8a", ("w42-8a", steps))
     assert status == "pass" and "update_weights adds what it is given" in reason
+
+
+ONE_LAYER = """
+def feed_forward_one_layer(W, b, x):
+    return sigmoid(W @ x + b)
+
+x = np.random.rand(2)
+target = np.random.rand(3)
+W = np.random.randn(3, 2)
+b = np.random.randn(3)
+"""
+
+
+@pytest.mark.parametrize("exercise, cells, outcome", [
+    ("w42-2b", [("w42-2b", ONE_LAYER)], ("pass", "")),
+    ("w42-2b", [("w42-2b", ONE_LAYER.replace("sigmoid(W @ x + b)", "W @ x + b"))],
+     ("fail", "feed_forward_one_layer returns z: apply the sigmoid, a = sigmoid(W @ x + b)")),
+    ("w42-2b", [("w42-2b", ONE_LAYER.replace("np.random.randn(3, 2)", "np.random.randn(2, 3)"))],
+     ("fail", "W has shape (2, 3), expected (3, 2): 2 inputs, 3 outputs")),
+    ("w42-3c", [("w42-3b", EXERCISE_3.replace("sigmoid(z) * (1 - sigmoid(z))", "sigmoid(z)"))],
+     ("fail", "sigmoid_der returns sigmoid(z), not its derivative sigmoid(z) (1 - sigmoid(z))")),
+    ("w42-5a", BASE[:2] + [("w42-5a", BACKPROP_5.replace("dC_dz @ layers[i + 1][0]",
+                                                         "dC_dz @ layers[i + 1][0] * 0.5"))],
+     ("fail", "backpropagation: dC/dW of layer 2 differs from autograd")),
+    ("w42-5a", BASE[:2] + [("w42-5a", BACKPROP_5.replace("cost_der=mse_der):",
+                                                         "cost_der=mse_der):\n    target = 2 * target"))],
+     ("fail", "backpropagation: dC/dW of layer 3 differs from autograd")),
+])
+def test_one_vector_exercises(exercise, cells, outcome):
+    status, reason = check(exercise, *cells)
+    assert status == outcome[0] and reason.startswith(outcome[1]), reason
