@@ -164,11 +164,14 @@ class Agent:
             except BaseException:  # noqa: BLE001
                 pass
         functions = self.record(request["index"], request["source"])
-        state = {}
+        state, budget = {}, protocol.MAX_MESSAGE // 2
         for name in self.variables:
             value = recording.snapshot_value(self.namespace.get(name))
             encoded = self.encode(value) if value is not None else None
             text = json.dumps(encoded, separators=(",", ":"))
+            if len(text) > budget:  # too large to copy out: as if it were not there
+                encoded, text = None, "null"
+            budget -= len(text)
             if self.sent.get(name) != text:
                 self.sent[name] = text
                 state[name] = encoded
@@ -268,7 +271,11 @@ class Agent:
                 reply = {"ok": "timeout", "message": str(exc)}
             except BaseException as exc:  # noqa: BLE001 - the student's, reported as such
                 reply = {"ok": "raised", "type": type(exc).__name__[:100], "message": str(exc)[:2000]}
-            self.channel.send(reply)
+            data = protocol.dumps(reply)
+            if len(data) > protocol.MAX_MESSAGE:
+                data = protocol.dumps({"ok": "raised", "type": "ValueError", "message":
+                                       f"the value is too large to send to the grader ({len(data)} bytes)"})
+            self.channel.send(None, data)
 
 
 def _disabled(*args, **kwargs):

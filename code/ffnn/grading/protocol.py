@@ -28,11 +28,11 @@ import time
 
 import numpy as np
 
-MAX_MESSAGE = 64 * 2**20  # bytes of one message
+MAX_MESSAGE = 8 * 2**20  # bytes of one message
 MAX_DEPTH = 12
 MAX_STRING = 20_000  # characters of one string
 MAX_ITEMS = 100_000  # entries of one list, tuple or dict
-MAX_ELEMENTS = 4 * 10**6  # elements of one array
+MAX_ELEMENTS = 10**6  # elements of one array
 DTYPES = frozenset(np.dtype(t).str for t in (
     "?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16"))
 
@@ -183,8 +183,8 @@ class Channel:
     def __init__(self, read_fd, write_fd):
         self.read_fd, self.write_fd, self.buffer = read_fd, write_fd, bytearray()
 
-    def send(self, message):
-        data = memoryview(dumps(message))
+    def send(self, message, data=None):
+        data = memoryview(data or dumps(message))
         while data:
             data = data[os.write(self.write_fd, data):]
 
