@@ -17,7 +17,7 @@ proxies it hands out, and receive plain data.
 
 Modules: :mod:`.week41` (exercises 1-4), :mod:`.week41_batch` (5-6),
 :mod:`.training` (week 41's 7c, week 42's 7a-7b), :mod:`.week42` (2-5),
-:mod:`.week42_batch` (6, 8); their helpers :mod:`.common` (calling the
+:mod:`.week42_batch` (6), :mod:`.week42_class` (8); their helpers :mod:`.common` (calling the
 student, reading the answers, comparing gradients), :mod:`.binding`
 (parameters by name), :mod:`.scope` (the cells that answer an exercise)
 and :mod:`.registry`.  ``Context`` is :class:`.local.LocalContext`, the
@@ -27,7 +27,7 @@ exercises, their points and the prose questions are listed in
 """
 
 from ..outcomes import Fail, Missing, StepTimeout, StudentError, StudentRaised, ToRead
-from . import training, week41, week41_batch, week42, week42_batch  # noqa: F401 - they register
+from . import training, week41, week41_batch, week42, week42_batch, week42_class  # noqa: F401 - they register
 from .local import LocalContext as Context
 from .registry import CHECKS, exercise, run_check
 
