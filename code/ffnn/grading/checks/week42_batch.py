@@ -5,9 +5,9 @@ gradient (@eq-delta-batch, @eq-grad-batch) is compared, in the student's
 layout, with autograd's gradient of the mean squared error over every
 entry (@eq-mse), or with the gradient of the student's own batched cost.
 A gradient off by a constant factor names the factor and its likely cause
-in that layout.  Students keep batched
-backpropagation under the name ``backpropagation`` too: any function of
-exercise 6 whose name holds ``backprop`` is a candidate.
+in that layout.  Students keep batched backpropagation under the name
+``backpropagation`` too: any function of exercise 6 whose name holds
+``backprop``, or that takes what backpropagation takes, is a candidate.
 """
 
 import autograd
