@@ -273,3 +273,11 @@ ALL_RELU = ("def feed_forward_all_relu(layers, input):\n    a = input\n"
 def test_wrong_attempts_are_reported_as_wrong(exercise, cells, outcome):
     status, reason = check(exercise, *cells)
     assert status == outcome[0] and reason.startswith(outcome[1]), reason
+
+
+def test_the_iris_network_and_predictions_may_have_names_of_their_own():
+    cells = [("w41-5a", CREATE_BATCH), ("w41-5b", FORWARD_BATCH),
+             ("w41-6b", "iris_layers = create_layers_batch(4, [8, 3])\n"),
+             ("w41-6c", "preds = feed_forward_batch(np.random.rand(150, 4), iris_layers, [sigmoid, softmax])\n")]
+    assert check("w41-6b", *cells) == ("pass", "")
+    assert check("w41-6c", *cells) == ("pass", "")

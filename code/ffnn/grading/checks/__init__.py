@@ -41,7 +41,8 @@ FUNCTION_NAMES = (
 )
 VARIABLE_NAMES = (
     "x", "W1", "b1", "z1", "a1", "W2", "b2", "z2", "a2", "W", "b", "z", "target", "predict",
-    "dC_dz", "dC_dW", "dC_db", "dC_dW1", "dC_db1", "dC_dW2", "dC_db2", "layers", "predictions",
+    "dC_dz", "dC_dW", "dC_db", "dC_dW1", "dC_db1", "dC_dW2", "dC_db2",
+    *week41_batch.LAYERS_NAMES, *week41_batch.PREDICTIONS_NAMES,
 )
 
 __all__ = ["CHECKS", "FUNCTION_NAMES", "VARIABLE_NAMES", "Context", "Fail", "Missing", "StepTimeout",

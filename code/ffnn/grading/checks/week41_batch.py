@@ -31,6 +31,11 @@ HANDOUT_SOFTMAX = ("note: the handout's softmax subtracts np.max(z, axis=0), eac
                    "network was graded with a correct softmax in its place")
 
 
+# Names students give the iris network and its predictions, besides the handout's.
+LAYERS_NAMES = ("layers", "iris_layers", "layers_iris", "network_layers", "params")
+PREDICTIONS_NAMES = ("predictions", "iris_predictions", "predictions_iris", "preds", "y_pred")
+
+
 def handout_softmax(z):
     e_z = np.exp(z - np.max(z, axis=0))
     return e_z / np.sum(e_z, axis=1)[:, np.newaxis]
@@ -161,10 +166,10 @@ def batch_layers_of(scope, n_in, wider=False):
     groups = [scope.states] + ([scope.exercise] if wider else [])
     for states in groups:
         for state in reversed(states):
-            layers = state.get("layers")
-            found = batch_sizes(layers, n_in) if isinstance(layers, (list, tuple)) else None
-            if found is not None:
-                return (layers, *found)
+            for layers in (state.get(name) for name in LAYERS_NAMES):
+                found = batch_sizes(layers, n_in) if isinstance(layers, (list, tuple)) else None
+                if found is not None:
+                    return (layers, *found)
     return None
 
 
@@ -199,16 +204,19 @@ def _w41_6b(ctx):
 def _w41_6c(ctx):
     scope = Scope(ctx, "w41-6c")
     seen = None
-    for state in reversed(scope.states or scope.exercise):
-        P = state.get("predictions")
-        if P is None or np.ndim(P) != 2:
+    found = [(name, state[name]) for state in reversed(scope.states or scope.exercise)
+             for name in PREDICTIONS_NAMES if name in state]
+    for name, P in found:
+        if np.ndim(P) != 2 or not np.issubdtype(np.asarray(P).dtype, np.number):
             continue
         P = np.asarray(P, dtype=float)
+        if name != "predictions" and P.shape not in ((150, 3), (3, 150)):
+            continue
         if P.shape in ((150, 3), (3, 150)):
             axis = 1 if P.shape == (150, 3) else 0
             if np.allclose(P.sum(axis=axis), 1.0) and np.all(P >= 0):
                 return "" if axis else "graded in your convention: samples in columns"
-            seen = seen or (f"the {'rows' if axis else 'columns'} of `predictions` do not sum to 1: "
+            seen = seen or (f"the {'rows' if axis else 'columns'} of `{name}` do not sum to 1: "
                             "the output layer is softmax")
         elif 3 in P.shape and scope.sections:
             seen = seen or (f"`predictions` has shape {P.shape}: evaluate the network on the whole "
