@@ -24,7 +24,7 @@ QMD         := $(wildcard report/*.qmd) $(wildcard report/*.bib)
 HTML        := _output/report/report.html
 PDF         := _output/report/report.pdf
 
-.PHONY: all report test train figures bench grade clean
+.PHONY: all report test train figures bench grade mnist clean
 
 all: report
 
@@ -42,7 +42,7 @@ test: $(READY)
 	@mkdir -p results
 	@$(MAKE) --no-print-directory -q results/.tests-passed || touch results/.tests-passed
 
-results/.tests-passed: $(READY) $(CODE) $(TESTS) $(wildcard tools/*.py)
+results/.tests-passed: $(READY) $(CODE) $(TESTS) $(wildcard tools/*.py) $(wildcard tools/templates/*)
 	@mkdir -p results
 	$(PY) -m pytest
 	touch $@
@@ -54,7 +54,7 @@ results/%.json: code/experiments/%.py $(wildcard code/experiments/_*.py) $(CODE)
 train: $(RESULTS)
 
 # --- figures, drawn from the results files ----------------------------------
-figures/.drawn: code/figures.py $(RESULTS)
+figures/.drawn: code/figures.py $(wildcard code/plots/*.py) $(RESULTS)
 	$(PY) code/figures.py
 	touch $@
 
@@ -67,13 +67,31 @@ bench: $(READY)
 results/bench.json:
 	$(MAKE) bench
 
+# --- optional: full MNIST (downloads it once; never part of `make report`) ----
+mnist: $(READY)
+	$(PY) code/mnist.py
+
 # --- the report ---------------------------------------------------------------
-$(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn tools/render_qmd.py results/bench.json
+# Both renderers read _quarto.yml and its templates. Under Quarto the kernel is the
+# kernelspec `python3` (_quarto.yml: jupyter) of .venv, found first through JUPYTER_PATH.
+RENDERER  := $(wildcard tools/*.py) $(wildcard tools/templates/*)
+MATH_FONT := build/math-font.css
+KERNEL    := $(VENV)/share/jupyter/kernels/python3/kernel.json
+
+$(MATH_FONT): tools/math_font.py $(READY)
+	$(PY) tools/math_font.py $@
+
+$(KERNEL): $(READY)
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ffnn .venv)"
+
+$(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn $(RENDERER) $(MATH_FONT) $(KERNEL) results/bench.json
 	if command -v quarto >/dev/null; then \
-	  QUARTO_PYTHON=$(abspath $(PY)) quarto render; \
+	  QUARTO_PYTHON=$(abspath $(PY)) JUPYTER_PATH=$(abspath $(VENV)/share/jupyter) quarto render; \
 	else \
 	  $(PY) tools/render_qmd.py report/report.qmd --output-dir _output; \
 	fi
+	$(PY) tools/check_links.py $(HTML) $(PDF)
+	$(PY) tools/check_report.py $(HTML)
 
 report: $(HTML) $(PDF)
 	@echo "HTML: $(abspath $(HTML))"
@@ -86,4 +104,4 @@ grade: $(READY)
 	$(PY) -P -m ffnn.grade $(SUBMISSION) $(GRADE_FLAGS)
 
 clean:
-	rm -rf _output results/*.json results/.tests-passed figures/*.png figures/.drawn
+	rm -rf _output build results/*.json results/.tests-passed figures/*.png figures/.drawn

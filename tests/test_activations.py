@@ -109,3 +109,27 @@ def test_sigmoid_keeps_its_relative_precision_far_out():
     z = np.concatenate([np.linspace(-700, 700, 1401), [-37.5, -30.0, -20.0]])
     np.testing.assert_allclose(ffnn.sigmoid(z), expit(z), rtol=1e-13, atol=0)
     np.testing.assert_allclose(ffnn.sigmoid_der(z), expit(z) * expit(-z), rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("name", list(ffnn.activations.RECORDS))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_in_place_kernels_compute_f_and_f_prime(name, dtype, rng):
+    """Each record's kernels against its f and f', far into saturation too."""
+    record = ffnn.activations.RECORDS[name]
+    z = np.concatenate([rng.normal(scale=3.0, size=(6, 4)), [[-800.0, -40.0, 40.0, 800.0]]]).astype(dtype)
+    out = np.empty_like(z)
+    record.forward(z, out)
+    np.testing.assert_allclose(out, record.f(z), rtol=4 * np.finfo(dtype).eps, atol=0)
+    assert out.dtype == dtype
+    if record.backward is None:
+        return
+    delta = rng.normal(size=z.shape).astype(dtype)
+    expected = delta * record.der(z)
+    record.backward(delta, z, out, np.empty_like(z), np.empty(z.shape, bool))
+    np.testing.assert_allclose(delta, expected, rtol=4 * np.finfo(dtype).eps, atol=0)
+    assert delta.dtype == dtype
+
+
+def test_registries_are_views_of_the_records():
+    for name, record in ffnn.activations.RECORDS.items():
+        assert ACTIVATIONS[name] is record.f and DERIVATIVES[name] is record.der

@@ -1,7 +1,10 @@
-"""Forward pass and backpropagation against the seeds' checks, autograd and
-central finite differences; single-vector and batched paths agree."""
+"""Forward pass and backpropagation against independent references: the
+exercises' printed values, scikit-learn's MLP forward pass, a network
+differentiated by hand, autograd and central finite differences."""
 
-import autograd.numpy as anp
+import math
+import warnings
+
 import numpy as np
 import pytest
 from autograd import grad
@@ -12,9 +15,10 @@ import ffnn
 from ffnn import NeuralNetwork, numerical_gradient, rel_error
 
 ELEMENTWISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
+SKLEARN_NAMES = {"identity": "identity", "relu": "relu", "sigmoid": "logistic", "tanh": "tanh"}
 
 
-# --- the seeds' printed checks --------------------------------------------------
+# --- the exercises' printed checks----------------------------------------------
 def test_week41_exercise1_first_layer_activation():
     np.random.seed(2024)  # the exercise's legacy global seeding
     x = np.random.randn(2)
@@ -32,25 +36,13 @@ def test_week41_exercise2_and_3_shapes(rng):
     assert [z.shape for z in zs] == [(10,), (16,), (6,), (2,)] and a.shape == (2,)
 
 
-def test_week41_exercise5_batch_equals_one_vector_at_a_time(rng):
-    layers = ffnn.create_layers(4, [12, 10, 3], rng=rng)
-    funcs = [ffnn.relu, ffnn.relu, ffnn.softmax]
-    batch_layers = [(W.T, b) for W, b in layers]  # the transposed convention
-    X = rng.normal(size=(20, 4))
-    out = ffnn.feed_forward_batch(X, batch_layers, funcs)
-    assert out.shape == (20, 3)
-    for x, row in zip(X, out):
-        np.testing.assert_allclose(ffnn.feed_forward(x, layers, funcs), row, rtol=1e-13)
-    np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-14)
-
-
-def test_create_layers_batch_shapes_and_reproducibility():
-    a = ffnn.create_layers_batch(4, [8, 3], rng=1)
-    b = ffnn.create_layers_batch(4, [8, 3], rng=1)
-    assert [(W.shape, c.shape) for W, c in a] == [((4, 8), (8,)), ((8, 3), (3,))]
-    for (Wa, ba), (Wb, bb) in zip(a, b):
-        np.testing.assert_array_equal(Wa, Wb)
-        np.testing.assert_array_equal(ba, bb)
+def test_create_layers_batch_is_the_transpose_of_the_same_draws():
+    single = ffnn.create_layers(4, [8, 3], rng=1)
+    batch = ffnn.create_layers_batch(4, [8, 3], rng=1)
+    assert [(W.shape, b.shape) for W, b in batch] == [((4, 8), (8,)), ((8, 3), (3,))]
+    for (W, b), (Wt, c) in zip(single, batch):
+        np.testing.assert_array_equal(W.T, Wt)
+        np.testing.assert_array_equal(b, c)
 
 
 def test_network_without_activations_is_one_affine_map(rng):
@@ -63,14 +55,59 @@ def test_network_without_activations_is_one_affine_map(rng):
     np.testing.assert_allclose(out, X @ W + b, rtol=1e-12)
 
 
-# --- gradients: one vector, 1, 2 and N layers ------------------------------------
-def _single_cost(funcs, cost):
-    def c(layers, x, t):
-        return cost(ffnn.feed_forward(x, layers, funcs), t)
+# --- the forward pass against scikit-learn's MLP -----------------------------------
+def _sklearn_model(hidden, activation, X, classify, rng):
+    """An MLP of scikit-learn's with the architecture, fitted one step only to exist."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-    return c
+    kind = MLPClassifier if classify else MLPRegressor
+    model = kind(hidden_layer_sizes=hidden, activation=SKLEARN_NAMES[activation], max_iter=1)
+    y = rng.integers(0, 3, len(X)) if classify else rng.normal(size=(len(X), 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    return model
 
 
+@pytest.mark.parametrize("activation", list(SKLEARN_NAMES))
+@pytest.mark.parametrize("classify", [True, False], ids=["softmax", "identity output"])
+def test_forward_passes_equal_scikit_learns(activation, classify, rng):
+    X = rng.normal(size=(30, 4))
+    model = _sklearn_model([6, 5], activation, X, classify, rng)
+    n_out = 3 if classify else 2
+    layers = ffnn.create_layers_batch(4, [6, 5, n_out], rng=rng)
+    model.coefs_ = [W.copy() for W, _ in layers]
+    model.intercepts_ = [b.copy() for _, b in layers]
+    expected = model.predict_proba(X) if classify else model.predict(X)
+    f = ffnn.ACTIVATIONS[activation]
+    funcs = [f, f, ffnn.softmax if classify else ffnn.identity]
+    np.testing.assert_allclose(ffnn.feed_forward_batch(X, layers, funcs), expected, rtol=1e-12, atol=1e-15)
+    single = [(W.T.copy(), b) for W, b in layers]
+    rows = np.array([ffnn.feed_forward(x, single, funcs) for x in X])
+    np.testing.assert_allclose(rows, expected, rtol=1e-12, atol=1e-15)
+
+
+# --- a network differentiated by hand ---------------------------------------------
+def test_gradient_of_a_two_neuron_network_worked_by_hand():
+    """x -> σ(w1 x + b1) -> w2 a + b2, C = (output - t)², every derivative written out."""
+    x, t, w1, b1, w2, b2 = 0.5, 1.0, 0.3, -0.1, 2.0, 0.5
+    z1 = w1 * x + b1
+    a1 = 1 / (1 + math.exp(-z1))
+    out = w2 * a1 + b2
+    dC_dout = 2 * (out - t)
+    dC_dz1 = dC_dout * w2 * a1 * (1 - a1)
+    expected = [(dC_dz1 * x, dC_dz1), (dC_dout * a1, dC_dout)]
+    single = [(np.array([[w1]]), np.array([b1])), (np.array([[w2]]), np.array([b2]))]
+    funcs, ders = [ffnn.sigmoid, ffnn.identity], [ffnn.sigmoid_der, ffnn.identity_der]
+    by_vector = ffnn.backpropagation(np.array([x]), single, funcs, np.array([t]), ders)
+    by_batch = ffnn.backpropagation_batch(np.array([[x]]), single, funcs, np.array([[t]]), ders)
+    for got in (by_vector, by_batch):
+        for (dW, db), (eW, eb) in zip(got, expected):
+            assert dW.item() == pytest.approx(eW, rel=1e-14) and db.item() == pytest.approx(eb, rel=1e-14)
+
+
+# --- gradients against autograd: one vector, batches, 1, 2 and 4 layers -------------
 @pytest.mark.parametrize("sizes", [[3], [3, 4], [5, 4, 3, 2]])
 @pytest.mark.parametrize("act", ELEMENTWISE)
 def test_backpropagation_single_vector_matches_autograd(sizes, act, rng):
@@ -79,7 +116,7 @@ def test_backpropagation_single_vector_matches_autograd(sizes, act, rng):
     ders = [ffnn.DERIVATIVES[act]] * len(sizes)
     x, t = rng.random(2), rng.random(sizes[-1])
     manual = ffnn.backpropagation(x, layers, funcs, t, ders)
-    reference = grad(_single_cost(funcs, ffnn.mse))(layers, x, t)
+    reference = grad(lambda L: ffnn.mse(ffnn.feed_forward(x, L, funcs), t))(layers)
     assert rel_error(manual, reference) < 1e-10
 
 
@@ -88,31 +125,20 @@ def test_backpropagation_single_vector_softmax_cross_entropy(rng):
     funcs = [ffnn.tanh, ffnn.softmax]
     x, t = rng.normal(size=4), np.array([0.0, 1.0, 0.0])
     manual = ffnn.backpropagation(x, layers, funcs, t, [ffnn.tanh_der, None], ffnn.cross_entropy_der)
-    reference = grad(_single_cost(funcs, ffnn.cross_entropy))(layers, x, t)
+    reference = grad(lambda L: ffnn.cross_entropy(ffnn.feed_forward(x, L, funcs), t))(layers)
     assert rel_error(manual, reference) < 1e-10
 
 
 @pytest.mark.parametrize("sizes", [[4], [5, 4], [6, 5, 4, 4]])
 @pytest.mark.parametrize("act", ELEMENTWISE)
-def test_backpropagation_batch_matches_autograd_and_single(sizes, act, rng):
+def test_backpropagation_batch_matches_autograd(sizes, act, rng):
     layers = ffnn.create_layers_batch(3, sizes, rng=rng)
     funcs = [ffnn.ACTIVATIONS[act]] * len(sizes)
     ders = [ffnn.DERIVATIVES[act]] * len(sizes)
     X, Y = rng.normal(size=(7, 3)), rng.normal(size=(7, sizes[-1]))
     manual = ffnn.backpropagation_batch(X, layers, funcs, Y, ders, ffnn.mse_der)
-
-    def cost(layers):
-        return ffnn.mse(ffnn.feed_forward_batch(X, layers, funcs), Y)
-
-    assert rel_error(manual, grad(cost)(layers)) < 1e-10
-    # the batch gradient is the mean of the per-sample gradients (mse is a mean)
-    single = [(W.T, b) for W, b in layers]
-    per_sample = [ffnn.backpropagation(x, single, funcs, y, ders) for x, y in zip(X, Y)]
-    for l, (dW, db) in enumerate(manual):
-        mean_dW = sum(g[l][0] for g in per_sample) / (len(X) * Y.shape[1]) * Y.shape[1]
-        mean_db = sum(g[l][1] for g in per_sample) / len(X)
-        np.testing.assert_allclose(dW, mean_dW.T, rtol=1e-10, atol=1e-14)
-        np.testing.assert_allclose(db, mean_db, rtol=1e-10, atol=1e-14)
+    reference = grad(lambda L: ffnn.mse(ffnn.feed_forward_batch(X, L, funcs), Y))(layers)
+    assert rel_error(manual, reference) < 1e-10
 
 
 def test_backpropagation_batch_softmax_with_mse_uses_the_full_jacobian(rng):
@@ -124,36 +150,65 @@ def test_backpropagation_batch_softmax_with_mse_uses_the_full_jacobian(rng):
     assert rel_error(manual, reference) < 1e-10
 
 
+def test_saturated_sigmoids_keep_their_tiny_gradients(rng):
+    """At z = 40, σ'(z) = σ(z)σ(-z) ≈ 4e-18 where σ(z)(1 - σ(z)) rounds to 0."""
+    net = NeuralNetwork(1, [1, 1], ["sigmoid", "identity"], cost_fun="mse", seed=0)
+    net.layers = [(np.array([[40.0]]), np.array([0.0])), (np.array([[1.0]]), np.array([0.0]))]
+    X, Y = np.array([[1.0]]), np.array([[0.0]])
+    manual, reference = net.compute_gradient(X, Y), net.autograd_gradient(X, Y)
+    assert manual[0][0].item() > 1e-18
+    assert rel_error(manual, reference) < 1e-12
+    assert manual[0][0].item() == pytest.approx(reference[0][0].item(), rel=1e-12)
+
+
 def test_cross_entropy_der_refuses_a_non_softmax_output(rng):
     layers = ffnn.create_layers_batch(3, [2], rng=rng)
     X, Y = rng.normal(size=(4, 3)), np.eye(2)[[0, 1, 0, 1]]
-    with pytest.raises(ValueError, match="softmax output"):
+    with pytest.raises(ValueError, match="only for a softmax output layer, got sigmoid"):
         ffnn.backpropagation_batch(X, layers, [ffnn.sigmoid], Y, [ffnn.sigmoid_der], ffnn.cross_entropy_der)
 
 
 # --- the NeuralNetwork class ------------------------------------------------------
-def _classifier(**kw):
-    return NeuralNetwork(4, [8, 3], [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, None],
-                         ffnn.cross_entropy, ffnn.cross_entropy_der, **kw)
-
-
-def test_class_matches_the_functions(rng):
-    net = _classifier(seed=3)
+def test_names_with_defaults_and_the_exercises_six_arguments_build_the_same_network():
+    short = NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], cost_fun="cross_entropy", seed=3)
+    six = NeuralNetwork(4, [8, 3], [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, None],
+                          ffnn.cross_entropy, ffnn.cross_entropy_der, seed=3)
+    np.testing.assert_array_equal(short.parameters, six.parameters)
     X, Y, _ = ffnn.load_iris()
-    np.testing.assert_allclose(net.predict(X), ffnn.feed_forward_batch(X, net.layers, net.activation_funcs))
-    layer_inputs, zs, a = net._feed_forward_saver(X)
-    assert [z.shape for z in zs] == [(150, 8), (150, 3)] and a.shape == (150, 3)
-    expected = ffnn.backpropagation_batch(X, net.layers, net.activation_funcs, Y,
-                                          [ffnn.sigmoid_der, None], ffnn.cross_entropy_der)
-    assert rel_error(net.compute_gradient(X, Y), expected) < 1e-12  # the fast path, to rounding
-    assert np.isclose(net.cost(X, Y), ffnn.cross_entropy(net.predict(X), Y))
+    assert rel_error(short.compute_gradient(X, Y), short.autograd_gradient(X, Y)) < 1e-10
+    assert short.activation_ders == six.activation_ders == [ffnn.sigmoid_der, None]
 
 
-def test_softmax_output_ignores_its_derivative_entry(rng):
+def test_layers_are_views_of_the_parameter_vector_and_so_are_the_gradients(rng):
+    net = NeuralNetwork(3, [4, 2], ["tanh", "identity"], cost_fun="mse", seed=0)
+    theta = net.parameters
+    assert theta.shape == ((3 + 1) * 4 + (4 + 1) * 2,)
+    W1, b1 = net.layers[0]
+    assert np.shares_memory(W1, theta) and np.shares_memory(b1, theta)
+    np.testing.assert_array_equal(theta[:12].reshape(3, 4), W1)  # W then b, layer after layer
+    np.testing.assert_array_equal(theta[12:16], b1)
+    theta[12] = 7.0
+    assert net.layers[0][1][0] == 7.0
+    grads = net.compute_gradient(rng.normal(size=(5, 3)), rng.normal(size=(5, 2)))
+    assert grads[0][0].base is grads[1][1].base and grads[0][0].base.shape == theta.shape
+
+
+def test_assigning_layers_copies_into_the_parameter_vector(rng):
+    net = NeuralNetwork(3, [2], ["identity"], cost_fun="mse", seed=0)
+    theta = net.parameters
+    new = [(rng.normal(size=(3, 2)), rng.normal(size=2))]
+    net.layers = new
+    assert net.parameters is theta
+    np.testing.assert_array_equal(net.layers[0][0], new[0][0])
+    with pytest.raises(ValueError, match=r"layers\[0\]\[0\]: expected shape \(3, 2\), got \(2, 3\)"):
+        net.layers = [(np.zeros((2, 3)), np.zeros(2))]
+
+
+def test_softmax_output_ignores_its_derivative_entry():
     X, Y, _ = ffnn.load_iris()
-    seed_like = NeuralNetwork(4, [8, 3], [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, lambda z: 1],
+    exercise_like = NeuralNetwork(4, [8, 3], [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, lambda z: 1],
                               ffnn.cross_entropy, ffnn.cross_entropy_der, seed=5)
-    assert rel_error(seed_like.compute_gradient(X, Y), seed_like.autograd_gradient(X, Y)) < 1e-10
+    assert rel_error(exercise_like.compute_gradient(X, Y), exercise_like.autograd_gradient(X, Y)) < 1e-10
 
 
 @pytest.mark.parametrize("l2,l1", [(0.0, 0.0), (0.1, 0.0), (0.0, 0.05), (0.2, 0.03)])
@@ -168,10 +223,10 @@ def test_regularised_gradients_equal_autograd(l2, l1, rng):
 
 
 def test_same_seed_same_network_and_initialisations():
-    a, b = _classifier(seed=7), _classifier(seed=np.random.default_rng(7))
-    for (Wa, ba), (Wb, bb) in zip(a.layers, b.layers):
-        np.testing.assert_array_equal(Wa, Wb)
-        np.testing.assert_array_equal(ba, bb)
+    a = NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], cost_fun="cross_entropy", seed=7)
+    b = NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], cost_fun="cross_entropy",
+                      seed=np.random.default_rng(7))
+    np.testing.assert_array_equal(a.parameters, b.parameters)
     big = NeuralNetwork(400, [300], ["relu"], None, "mse", None, initialization="he", seed=0)
     W, b = big.layers[0]
     assert np.all(b == 0) and abs(W.std() - np.sqrt(2 / 400)) < 0.002
@@ -179,24 +234,30 @@ def test_same_seed_same_network_and_initialisations():
     assert abs(xav.layers[0][0].std() - np.sqrt(1 / 400)) < 0.002
 
 
-def test_update_weights_takes_a_gradient_step(rng):
-    net = _classifier(seed=1)
+def test_update_weights_takes_a_gradient_step():
+    net = NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], cost_fun="cross_entropy", seed=1)
     X, Y, _ = ffnn.load_iris()
-    before = [(W.copy(), b.copy()) for W, b in net.layers]
+    before = net.parameters.copy()
     grads = net.compute_gradient(X, Y)
+    flat = np.concatenate([g.ravel() for pair in grads for g in pair])
     net.update_weights(grads)
-    for (W0, b0), (W, b), (dW, db) in zip(before, net.layers, grads):
-        np.testing.assert_allclose(W, W0 - 0.01 * dW)
-        np.testing.assert_allclose(b, b0 - 0.01 * db)
+    np.testing.assert_allclose(net.parameters, before - 0.01 * flat, rtol=1e-15)
     net.update_weights(grads, ffnn.GradientDescent(learning_rate=1.0))
-    assert not np.allclose(net.layers[0][0], before[0][0] - 0.01 * grads[0][0])
+    np.testing.assert_allclose(net.parameters, before - 1.01 * flat, rtol=1e-13, atol=1e-15)
 
 
-def test_float32_network_stays_float32(rng):
-    net = _classifier(seed=1, dtype=np.float32)
+def test_float32_network_stays_float32():
+    net = NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], cost_fun="cross_entropy", seed=1,
+                        dtype=np.float32)
     X, Y, _ = ffnn.load_iris()
-    assert net.predict(X).dtype == np.float32
+    assert net.parameters.dtype == np.float32 and net.predict(X).dtype == np.float32
     assert all(g.dtype == np.float32 for pair in net.compute_gradient(X, Y) for g in pair)
+
+
+def test_repr_names_the_architecture():
+    net = NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], cost_fun="cross_entropy", l2=0.01)
+    assert repr(net) == ("NeuralNetwork(4, [8, 3], ['sigmoid', 'softmax'], "
+                         "cost_fun='cross_entropy', l2=0.01, dtype='float64')")
 
 
 # --- property-based: random architectures against autograd and finite differences
@@ -241,7 +302,7 @@ def test_property_manual_gradient_equals_autograd(p):
 def test_property_manual_gradient_equals_finite_differences(p):
     net, X, Y = _make(p)
     # stay off the ReLU kinks, where a difference quotient straddles two slopes
-    _, zs, _ = net._feed_forward_saver(X)
+    _, zs, _ = ffnn.feed_forward_saver_batch(X, net.layers, net.activation_funcs)
     if any(np.min(np.abs(z)) < 1e-4 for z, f in zip(zs, p["funcs"]) if "relu" in f):
         return
     numeric = numerical_gradient(lambda L: net.cost_fun(net.autograd_compliant_predict(L, X), Y), net.layers)
@@ -250,7 +311,7 @@ def test_property_manual_gradient_equals_finite_differences(p):
 
 @settings(max_examples=30, deadline=None)
 @given(problems())
-def test_property_batch_equals_one_sample_at_a_time(p):
+def test_property_rows_do_not_interact(p):
     net, X, _ = _make(p)
     rows = np.vstack([net.predict(x.reshape(1, -1)) for x in X])
     np.testing.assert_allclose(net.predict(X), rows, rtol=1e-12, atol=1e-14)

@@ -1,12 +1,15 @@
 """Each optimiser's first two steps against its textbook formula, computed
-independently here, whatever the layout of the arrays it is given, and a
-decreasing cost on a small problem."""
+independently here, on a parameter vector (``update``) and on the exercises'
+lists of layers (``step``); state bound to its parameters, never carried
+over silently; and a decreasing cost on a small problem."""
+
+import copy
+import pickle
 
 import numpy as np
 import pytest
 
 import ffnn
-from ffnn.optimizers import _tiled
 
 
 def _problem(rng):
@@ -20,26 +23,8 @@ def _copy(layers):
     return [(W.copy(), b.copy()) for W, b in layers]
 
 
-def _in_one_buffer(layers):
-    """The same values in the layout of NeuralNetwork.layers: views of one buffer."""
-    views = ffnn.fastpath.flat_layers(3, [2, 4], layers[0][0].dtype)
-    for (W, b), (V, c) in zip(layers, views):
-        V[...], c[...] = W, b
-    return views
-
-
-def _fortran(layers):
-    """Non-contiguous (column-major) copies: the update array by array."""
-    return [(np.asfortranarray(W), b.copy()) for W, b in layers]
-
-
-LAYOUTS = {  # (parameters, gradients) for each step
-    "separate arrays": (_copy, _copy),
-    "one buffer each": (_in_one_buffer, _in_one_buffer),
-    "parameters in one buffer": (_in_one_buffer, _copy),
-    "gradients in one buffer": (_copy, _in_one_buffer),
-    "column-major": (_fortran, _fortran),
-}
+def _flat(layers):
+    return np.concatenate([p.ravel() for pair in layers for p in pair])
 
 
 def _expected(layers, g1, g2, update):
@@ -114,34 +99,28 @@ def _assert_layers_close(got, expected):
         np.testing.assert_allclose(b, be, rtol=1e-13, atol=1e-15)
 
 
-@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("make,update", CASES, ids=IDS)
-def test_first_two_steps_follow_the_formula(make, update, layout, rng):
-    params, grads = LAYOUTS[layout]
+def test_first_two_steps_on_the_layers_follow_the_formula(make, update, rng):
     layers, g1, g2 = _problem(rng)
     opt = make()
-    got1 = _copy(opt.step(params(layers), grads(g1)))
-    got2 = opt.step(params(got1), grads(g2))
+    got1 = _copy(opt.step(_copy(layers), g1))
+    got2 = opt.step(_copy(got1), g2)
     exp1, exp2 = _expected(layers, g1, g2, update)
     _assert_layers_close(got1, exp1)
     _assert_layers_close(got2, exp2)
 
 
 @pytest.mark.parametrize("make,update", CASES, ids=IDS)
-def test_state_follows_the_parameters_when_their_layout_changes(make, update, rng):
-    """One buffer, then separate arrays (a user replacing ``network.layers``), then one buffer."""
+def test_first_two_steps_on_a_parameter_vector_follow_the_formula(make, update, rng):
     layers, g1, g2 = _problem(rng)
+    theta = _flat(layers)
     opt = make()
-    got = opt.step(_in_one_buffer(layers), _in_one_buffer(g1))
-    got = opt.step(_copy(got), _copy(g2))
-    got = opt.step(_in_one_buffer(got), _in_one_buffer(g1))
-    state = [{} for _ in range(4)]
-    expected = [list(pair) for pair in layers]
-    for t, g in enumerate((g1, g2, g1), start=1):
-        for k in range(4):
-            i, j = divmod(k, 2)
-            expected[i][j] = update(expected[i][j], g[i][j], state[k], t)
-    _assert_layers_close(got, expected)
+    assert opt.update(theta, _flat(g1)) is theta
+    got1 = theta.copy()
+    opt.update(theta, _flat(g2))
+    exp1, exp2 = _expected(layers, g1, g2, update)
+    np.testing.assert_allclose(got1, _flat(exp1), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(theta, _flat(exp2), rtol=1e-13, atol=1e-15)
 
 
 def test_adam_first_step_is_learning_rate_times_sign(rng):
@@ -152,21 +131,66 @@ def test_adam_first_step_is_learning_rate_times_sign(rng):
         np.testing.assert_allclose(b - b0, -0.003 * np.sign(gb), rtol=1e-6)
 
 
-def _float32_in_one_buffer(layers):
-    return _in_one_buffer([(W.astype(np.float32), b.astype(np.float32)) for W, b in layers])
+def test_state_is_bound_to_its_parameter_vector(rng):
+    theta, other = rng.normal(size=10), rng.normal(size=10)
+    opt = ffnn.Momentum(0.1, momentum=0.8)
+    opt.update(theta, np.ones(10))
+    with pytest.raises(ValueError, match=r"theta: this Momentum holds the state of another "
+                                         r"parameter vector \(a vector of 10 float64 entries\); call reset\(\)"):
+        opt.update(other, np.ones(10))
+    with pytest.raises(ValueError, match="another parameter vector"):
+        opt.update(rng.normal(size=7), np.ones(7))
+    with pytest.raises(ValueError, match=r"layers: this Momentum holds the state of other parameters"):
+        opt.step([(np.zeros((2, 5)), np.zeros(5))], [(np.ones((2, 5)), np.ones(5))])
+    start = other.copy()
+    opt.reset()
+    opt.update(other, np.ones(10))  # a fresh start: v = -η g, no velocity carried over
+    np.testing.assert_allclose(other, start - 0.1)
+    assert opt.t == 1
+
+
+def test_state_is_bound_to_the_shapes_of_the_layers(rng):
+    layers, g1, _ = _problem(rng)
+    opt = ffnn.Adam(0.01)
+    opt.step(_copy(layers), g1)
+    opt.step(_copy(layers), g1)  # new arrays of the same shapes: the exercises' way, allowed
+    with pytest.raises(ValueError, match=r"layers: this Adam holds the state of other parameters "
+                                         r"\(layers of shapes \(3, 2\), \(2,\), \(2, 4\), \(4,\)\)"):
+        opt.step(layers[:1], g1[:1])
+    with pytest.raises(ValueError, match="theta: this Adam holds the state of another"):
+        opt.update(_flat(layers), _flat(g1))
+
+
+def test_a_network_and_its_optimiser_train_on_alike_after_one_trains_another_is_refused():
+    X, Y, _ = ffnn.load_iris()
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+
+    def net():
+        return ffnn.NeuralNetwork(4, [8, 3], ["tanh", "softmax"], cost_fun="cross_entropy",
+                                  initialization="xavier", seed=0)
+
+    first, opt = net(), ffnn.Adam(0.01)
+    ffnn.train(first, X, Y, opt, epochs=2, batch_size=30, seed=1)
+    with pytest.raises(ValueError, match="another parameter vector"):
+        ffnn.train(net(), X, Y, opt, epochs=1)
+    for clone in (copy.deepcopy((first, opt)), pickle.loads(pickle.dumps((first, opt)))):
+        net2, opt2 = clone
+        assert opt2.t == opt.t
+        ffnn.train(net2, X, Y, opt2, epochs=1, batch_size=30, seed=2)
+    ffnn.train(first, X, Y, opt, epochs=1, batch_size=30, seed=2)
+    np.testing.assert_array_equal(first.parameters, net2.parameters)
 
 
 @pytest.mark.parametrize("make,update", CASES, ids=IDS)
-def test_float32_parameters_with_float64_gradients_in_one_buffer_each(make, update, rng):
+def test_float32_parameters_with_float64_gradients(make, update, rng):
     layers, g1, _ = _problem(rng)
-    params = _float32_in_one_buffer(layers)
-    got = make().step(params, _in_one_buffer(g1))
-    assert all(p.dtype == np.float32 for pair in got for p in pair)
-    expected = _expected([(W.astype(np.float32).astype(float), b.astype(np.float32).astype(float))
-                          for W, b in layers], g1, g1, update)[0]
-    for (W, b), (We, be) in zip(got, expected):
-        np.testing.assert_allclose(W, We, rtol=1e-6, atol=1e-6)
-        np.testing.assert_allclose(b, be, rtol=1e-6, atol=1e-6)
+    theta = _flat(layers).astype(np.float32)
+    opt = make()
+    opt.update(theta, _flat(g1))
+    assert theta.dtype == np.float32 and all(s.dtype == np.float32 for s in opt.state)
+    layers32 = [(W.astype(np.float32).astype(float), b.astype(np.float32).astype(float)) for W, b in layers]
+    expected = _flat(_expected(layers32, g1, g1, update)[0])
+    np.testing.assert_allclose(theta, expected, rtol=1e-6, atol=1e-6)
 
 
 def test_parameters_of_two_dtypes_are_updated_array_by_array(rng):
@@ -181,67 +205,18 @@ def test_parameters_of_two_dtypes_are_updated_array_by_array(rng):
     _assert_layers_close(got[1:], exp[1:])
 
 
-def test_a_reset_state_starts_afresh_in_any_layout(rng):
-    """After ``state = None``, only the velocities of later steps count, even when the
-    layout changes from one buffer to arrays of two dtypes and back."""
-    layers, g1, g2 = _problem(rng)
-    opt = ffnn.Momentum(0.1, momentum=0.8)
-    opt.step(_in_one_buffer(layers), _in_one_buffer(g2))
-    opt.state = None
-    mixed = [(layers[0][0].astype(np.float32), layers[0][1]), layers[1]]
-    opt.step(_copy(mixed), _copy(g1))
-    got = opt.step(_in_one_buffer(layers), _in_one_buffer(g2))
-    expected = [tuple(p + 0.8 * (-0.1 * a) - 0.1 * c for p, a, c in zip(*triple))
-                for triple in zip(layers, g1, g2)]
-    for (W, b), (We, be) in zip(got, expected):
-        np.testing.assert_allclose(W, We, rtol=1e-6, atol=1e-7)
-        np.testing.assert_allclose(b, be, rtol=1e-6, atol=1e-7)
-
-
 def test_no_layers_no_step():
     assert ffnn.Adam(0.1).step([], []) == []
 
 
-def test_an_update_that_is_not_elementwise_goes_array_by_array(rng):
-    """A user's optimiser that looks at whole arrays (here: clipping each gradient's
-    norm) must not see the network's one buffer as one array."""
-
-    class Clipped(ffnn.Optimizer):
-        def _update(self, param, grad, state):
-            param -= self.learning_rate * grad / max(1.0, np.linalg.norm(grad))
-
-    layers, g1, _ = _problem(rng)
-    got = Clipped(0.1).step(_in_one_buffer(layers), _in_one_buffer(g1))
-    expected = [tuple(p - 0.1 * g / max(1.0, np.linalg.norm(g)) for p, g in zip(pair, gpair))
-                for pair, gpair in zip(layers, g1)]
-    _assert_layers_close(got, expected)
-
-
-@pytest.mark.parametrize("make", [c[0] for c in CASES], ids=IDS)
-@pytest.mark.parametrize("via", ["deepcopy", "pickle"])
-def test_a_copied_network_and_optimiser_train_on_as_the_original(make, via):
-    """Copies keep the one-buffer layout, the optimiser's state and its history."""
-    import copy
-    import pickle
-
-    X, Y, _ = ffnn.load_iris()
-    X = (X - X.mean(axis=0)) / X.std(axis=0)
-    net = ffnn.NeuralNetwork(4, [8, 3], ["tanh", "softmax"], None, "cross_entropy", None,
-                             initialization="xavier", seed=0)
-    opt = make()
-    ffnn.train(net, X, Y, opt, epochs=2, batch_size=30, seed=1)
-    clone = copy.deepcopy((net, opt)) if via == "deepcopy" else pickle.loads(pickle.dumps((net, opt)))
-    net2, opt2 = clone
-    assert _tiled([p for pair in net2.layers for p in pair]) is not None
-    for network, optimiser in ((net, opt), (net2, opt2)):
-        ffnn.train(network, X, Y, optimiser, epochs=2, batch_size=30, seed=2)
-        assert optimiser._tiling[2] is not None  # the one-pass update
-        # autograd's gradients are separate arrays: a step array by array, same state
-        network.update_weights(network.autograd_gradient(X, Y), optimiser)
-        ffnn.train(network, X, Y, optimiser, epochs=1, batch_size=30, seed=3)
-    for (W, b), (W2, b2) in zip(net.layers, net2.layers):
-        np.testing.assert_array_equal(W, W2)
-        np.testing.assert_array_equal(b, b2)
+def test_bad_arguments_name_themselves(rng):
+    opt = ffnn.GradientDescent()
+    with pytest.raises(ValueError, match=r"theta: expected a 1-D parameter vector, got ndarray of shape \(2, 2\)"):
+        opt.update(np.zeros((2, 2)), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"gradient: expected shape \(4,\) \(that of theta\), got \(3,\)"):
+        opt.update(np.zeros(4), np.zeros(3))
+    with pytest.raises(ValueError, match=r"layer_grads: expected 1 \(dW, db\) pairs, got 2"):
+        opt.step([(np.zeros((2, 2)), np.zeros(2))], [(np.zeros((2, 2)), np.zeros(2))] * 2)
 
 
 @pytest.mark.parametrize("make", [c[0] for c in CASES], ids=IDS)

@@ -9,8 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import base64
+import io
+
 import pytest
 
+import check_links
+import math_font
+import quarto_rules
 import render_qmd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,10 +24,19 @@ FIXTURES = ROOT / "tests" / "fixtures" / "render"
 SCRIPT = ROOT / "tools" / "render_qmd.py"
 
 
-def make_project(dest: Path) -> Path:
-    """A project with the repository's _quarto.yml and the fixture files."""
+@pytest.fixture(scope="session")
+def math_font_css():
+    """The @font-face CSS that `make report` writes to build/math-font.css."""
+    return math_font.font_face_css(math_font.find_font())
+
+
+def make_project(dest: Path, font_css: str) -> Path:
+    """A project with the repository's _quarto.yml and templates and the fixtures."""
     shutil.copytree(FIXTURES, dest)
     shutil.copy(ROOT / "_quarto.yml", dest / "_quarto.yml")
+    shutil.copytree(ROOT / "tools" / "templates", dest / "tools" / "templates")
+    (dest / "build").mkdir()
+    (dest / "build" / "math-font.css").write_text(font_css)
     return dest
 
 
@@ -33,8 +48,8 @@ def run_cli(project: Path, qmd: str, out: str = "_output") -> subprocess.Complet
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return make_project(tmp_path_factory.mktemp("render") / "project")
+def project(tmp_path_factory, math_font_css):
+    return make_project(tmp_path_factory.mktemp("render") / "project", math_font_css)
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +83,45 @@ def test_parse_cells_options_and_includes():
 
 
 def test_unknown_cell_option_is_an_error():
-    with pytest.raises(render_qmd.RenderError, match="fig-widht"):
+    with pytest.raises(render_qmd.RenderError, match="unknown cell option.*fig-widht"):
         render_qmd.parse_cell_options(["#| fig-widht: 3", "x = 1"], "doc.qmd:3")
+
+
+def test_quarto_option_that_the_fallback_lacks_is_an_error():
+    # code-line-numbers is in Quarto's cell-codeoutput.yml, not implemented here
+    with pytest.raises(render_qmd.RenderError, match="code-line-numbers are Quarto's but not"):
+        render_qmd.parse_cell_options(["#| code-line-numbers: true", "x = 1"], "doc.qmd:3")
+
+
+def test_cell_options_of_quarto_jupyter_schema():
+    # options of Quarto's schema that the jupyter engine accepts, and knitr-only ones
+    for known in ("lst-label", "layout-ncol", "tbl-colwidths", "output-location", "tags"):
+        with pytest.raises(render_qmd.RenderError, match="are Quarto's but not implemented"):
+            render_qmd.parse_cell_options([f"#| {known}: 1"], "doc.qmd:1")
+    for knitr in ("fig-width", "fig-dpi", "cache", "message", "results"):
+        with pytest.raises(render_qmd.RenderError, match="unknown cell option"):
+            render_qmd.parse_cell_options([f"#| {knitr}: 1"], "doc.qmd:1")
+
+
+def test_callout_ids_of_quartos_own_prefixes_are_refused_too():
+    # nte- is registered: Quarto would number the callout ("Note 1"), which this
+    # renderer does not do, so both renderers would not give the same document
+    with pytest.raises(render_qmd.RenderError, match="Quarto numbers it .'Note 1'."):
+        quarto_rules.check_callout_id("nte-first", "note", "doc.qmd:3: ")
+    assert quarto_rules.ref_type("Answer-w41") == "answer"     # Quarto's ^(%a+)-, lower
+    assert quarto_rules.ref_type("w41-1a") is None             # digits: no prefix
+
+
+def test_format_options_the_fallback_lacks_are_refused():
+    import qmd_writers
+    qmd_writers.check_formats({"format": {"html": {"toc": True}, "typst": {"toc": True}}})
+    for config, phrase in [
+        ({"format": {"typst": {"mainfont": "Libertinus"}}}, "typst: option(s) mainfont not"),
+        ({"format": {"html": {"theme": "cosmo"}}}, "html: option(s) theme not"),
+        ({"format": {"docx": {}}}, "format 'docx': this renderer writes only html and typst"),
+        ({"format": {"html": {"fig-format": "svg"}}}, "fig-format is 'svg'")]:
+        with pytest.raises(render_qmd.RenderError, match=re.escape(phrase)):
+            qmd_writers.check_formats(config)
 
 
 def test_missing_include_is_an_error(tmp_path):
@@ -100,7 +152,7 @@ def test_cell_options(rendered):
     assert "OUTPUT-FALSE-CODE" in html and "<code>output-false-output" not in html
     assert "EVAL-FALSE-CODE" in html               # shown, not run (it would raise)
     assert "<strong>ASIS-BOLD</strong>" in html    # output: asis is markdown
-    assert '<details class="code-fold"><summary>Show the code</summary>' in html
+    assert '<details class="code-fold" open><summary>Show the code</summary>' in html
 
 
 def test_figures_are_numbered_embedded_and_referenced(rendered):
@@ -142,7 +194,7 @@ def test_sections_are_numbered_and_referenced(rendered):
 
 def test_callouts_and_answer_ids(rendered):
     _, html, _ = rendered
-    assert '<div id="answer-w41-1a" class="callout callout-note">' in html
+    assert re.search(r'<div id="answer-w41-1a">\s*<div class="callout callout-note">', html)
     assert '<h2 data-number="2.1" id="answer-w42-6">' in html
     text = text_of(html)
     assert "Answer 1a The answer" in text
@@ -166,6 +218,151 @@ def test_pdf_is_produced(rendered):
     assert data.startswith(b"%PDF") and len(data) > 10_000
 
 
+def test_answer_links_land_on_the_answers_in_html_and_pdf(rendered, project):
+    _, html, pdf = rendered
+    assert check_links.check(project / "_output" / "features.html", pdf) == []
+    landings = check_links.pdf_landings(pdf)
+    assert landings.count("Answer 1a") == 3 and landings.count("Question 6") >= 2
+
+
+def test_link_checker_sees_a_link_that_lands_elsewhere(rendered, project, tmp_path):
+    _, html, pdf = rendered
+    wrong = tmp_path / "wrong.html"      # the HTML claims another title for the answer
+    wrong.write_text(html.replace("Answer 1a", "Answer 9z"), encoding="utf-8")
+    assert check_links.check(wrong, pdf) == [
+        "PDF: 3 link(s) to #answer-w41-1a in the HTML, but 0 PDF link(s) land on its "
+        "title 'Answer 9z'"]
+
+
+def pdf_fragments(pdf: Path) -> list[tuple[int, float, float, str]]:
+    """(page, x, y, text) of every piece of text of a PDF, from pypdf."""
+    import pypdf
+    out = []
+    for number, page in enumerate(pypdf.PdfReader(pdf).pages):
+        def visit(text, cm, tm, font, size, number=number):
+            if text.strip():
+                out.append((number, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text))
+        page.extract_text(visitor_text=visit)
+    return out
+
+
+def test_pdf_code_wraps_with_its_indentation(rendered):
+    _, _, pdf = rendered
+    frags = pdf_fragments(pdf)
+    x_of = {t: x for _, x, _, t in frags if t in ("def", "return", "argument_three")}
+    y_of = {t: y for _, _, y, t in frags if t in ("return", "argument_three")}
+    # `return` is 4 columns in from `def`; its line wraps before `argument_three`,
+    # which starts the next line further in than `return`, not at column 0
+    assert x_of["def"] < x_of["return"] < x_of["argument_three"]
+    assert y_of["argument_three"] < y_of["return"]
+
+
+def test_primes_sit_on_the_base_line(rendered):
+    _, html, _ = rendered       # the fixture's $$ \sigma'(z) = ... $$
+    assert "<mi>σ</mi><mi>′</mi>" in html
+    assert not re.search(r"<msup>(?:(?!</msup>).)*<mo>′</mo></msup>", html)
+
+
+def test_prime_filter_keeps_text_and_leaves_typst_alone():
+    import pypandoc
+    lua = ROOT / "tools" / "templates" / "primes.lua"
+    tex = "$f'_L + g'' + \\text{it's} + \\operatorname{rank'}(A)$"
+
+    def run(fmt, *extra):
+        return subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown", "-t", fmt, *extra],
+                              input=tex, capture_output=True, text=True, check=True).stdout
+    html = run("html", "--mathml", "--lua-filter", str(lua))
+    assert "<mi>f</mi><msub><mi>′</mi><mi>L</mi></msub>" in html
+    assert "<mi>g</mi><mi>′</mi><mi>′</mi>" in html
+    assert "<mtext mathvariant=\"normal\">it’s</mtext>" in html       # \text kept
+    assert "<mi mathvariant=\"normal\">rank&#39;</mi>" in html        # \operatorname kept
+    assert "<msup>" not in html and "<msubsup>" not in html
+    assert run("typst", "--lua-filter", str(lua)) == run("typst")
+
+
+def test_html_carries_a_math_font_and_display_style_rows(rendered):
+    _, html, _ = rendered
+    assert 'math { font-family: "ffnn Latin Modern Math", "Latin Modern Math"' in html
+    assert "mtable > mtr > mtd { math-style: normal; }" in html
+    data = re.search(r'font-family: "ffnn Latin Modern Math";.*?base64,([A-Za-z0-9+/=]+)\)',
+                     html, re.S).group(1)
+    from fontTools.ttLib import TTFont
+    font = TTFont(io.BytesIO(base64.b64decode(data)))
+    assert font.flavor == "woff" and "MATH" in font
+    # the left brace has a glyph assembly (how `cases` braces stretch) and its parts
+    brace = font.getBestCmap()[ord("{")]
+    variants = font["MATH"].table.MathVariants
+    constructions = dict(zip(variants.VertGlyphCoverage.glyphs, variants.VertGlyphConstruction))
+    assembly = constructions[brace].GlyphAssembly
+    assert assembly is not None and len(assembly.PartRecords) >= 3
+    assert all(p.glyph in font.getGlyphOrder() for p in assembly.PartRecords)
+    assert ord("\U0001D465") in font.getBestCmap()          # mathematical italic x
+
+
+def test_missing_math_font_names_the_package(monkeypatch):
+    monkeypatch.setattr(math_font, "FONT_PATHS", ["/nonexistent/latinmodern-math.otf"])
+    monkeypatch.setattr(math_font, "FAMILY", "No Such Math Font")
+    with pytest.raises(render_qmd.RenderError, match="fonts-lmodern"):
+        math_font.find_font()
+
+
+def page_texts(pdf: Path) -> list[str]:
+    import pypdf
+    return [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+
+
+def test_long_callout_breaks_across_pages(project):
+    proc = run_cli(project, "long_callout.qmd")
+    assert proc.returncode == 0, proc.stderr
+    pages = page_texts(project / "_output" / "long_callout.pdf")
+    start = next(n for n, t in enumerate(pages) if "LONG-ANSWER-START" in t)
+    end = next(n for n, t in enumerate(pages) if "LONG-ANSWER-END" in t)
+    assert end > start
+    text = "\n".join(pages)
+    assert all(f"Line {i} of the long answer" in text for i in range(1, 71))
+    assert all(y > 0 for _, _, y, _ in pdf_fragments(project / "_output" / "long_callout.pdf"))
+
+
+def test_section_numbering_follows_the_typst_format(project, tmp_path):
+    """_quarto.yml's section-numbering "1.1.1"; without it Quarto's typst default 1.1.a."""
+    proc = run_cli(project, "numbering.qmd")
+    assert proc.returncode == 0, proc.stderr
+    assert "1.1.1 Detail" in "\n".join(page_texts(project / "_output" / "numbering.pdf"))
+    other = tmp_path / "default"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns("_output"))
+    config = (other / "_quarto.yml").read_text()
+    (other / "_quarto.yml").write_text(config.replace('    section-numbering: "1.1.1"\n', ""))
+    proc = run_cli(other, "numbering.qmd")
+    assert proc.returncode == 0, proc.stderr
+    assert "1.1.a Detail" in "\n".join(page_texts(other / "_output" / "numbering.pdf"))
+
+
+def test_cells_without_a_named_kernel_are_refused(project, tmp_path):
+    other = tmp_path / "nokernel"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns("_output"))
+    config = (other / "_quarto.yml").read_text()
+    assert "\njupyter: python3\n" in config
+    (other / "_quarto.yml").write_text(config.replace("\njupyter: python3\n", "\n"))
+    proc = run_cli(other, "fail_error.qmd")
+    assert proc.returncode == 1
+    assert "names the kernel (jupyter: python3)" in proc.stderr
+
+
+def test_quartos_own_callout_would_cut_the_long_answer(project, tmp_path):
+    """Without tools/templates/report.typ (Quarto's breakable: false callout) the end
+    of the answer falls below the page: what the include-in-header prevents."""
+    other = tmp_path / "plain"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns("_output"))
+    config = (other / "_quarto.yml").read_text()
+    (other / "_quarto.yml").write_text(config.replace(
+        "    include-in-header:\n      - tools/templates/report.typ\n", ""))
+    proc = run_cli(other, "long_callout.qmd")
+    assert proc.returncode == 0, proc.stderr
+    frags = pdf_fragments(other / "_output" / "long_callout.pdf")
+    (end_y,) = [y for _, _, y, t in frags if "LONG-ANSWER-END" in t]
+    assert end_y < 0            # below the bottom edge of the page: not printed
+
+
 def test_output_is_deterministic(rendered, project):
     _, html, pdf = rendered
     proc = run_cli(project, "features.qmd", out="_again")
@@ -183,6 +380,14 @@ def test_output_is_deterministic(rendered, project):
                           "UserWarning: something looks off"]),
     ("fail_stderr.qmd", ["fail_stderr.qmd:5: cell #1 ('import sys')", "progress 50%"]),
     ("fail_xref.qmd", ["fail_xref.qmd:7: unknown cross-reference @fig-does-not-exist"]),
+    ("fail_callout_id.qmd", ["fail_callout_id.qmd:7: callout id #answer-w41-1a has the "
+                             "prefix answer-, not one of Quarto's callout prefixes nte-",
+                             ":::: {#answer-w41-1a}"]),
+    ("fail_link.qmd", ["fail_link.qmd:13: link to #answer-w41-9z, but no element has the "
+                       "id 'answer-w41-9z'"]),
+    ("fail_cell_option.qmd", ["fail_cell_option.qmd:5: unknown cell option(s) fig-width: "
+                              "Quarto's jupyter engine does not know them"]),
+    ("fail_citeproc.qmd", ["format: typst: has no 'citeproc: true'"]),
 ])
 def test_failures_name_the_cause_and_write_nothing(project, qmd, expected):
     proc = run_cli(project, qmd)

@@ -52,6 +52,34 @@ def test_validation_history(iris):
     assert all(0 <= a <= 1 for a in history["val_accuracy"])
 
 
+def test_cost_and_val_cost_are_both_the_penalised_cost(iris):
+    """val_cost is network.cost of the validation data after the epoch; on full batches
+    the training cost is network.cost before the epoch's one step."""
+    X, Y = iris
+    net = _net(l2=0.05)
+    before = net.cost(X, Y)
+    history = train(net, X, Y, ffnn.GradientDescent(0.1), epochs=1, seed=0, X_val=X[:40], Y_val=Y[:40])
+    assert history["cost"][0] == pytest.approx(before, rel=1e-12)
+    assert history["val_cost"][0] == pytest.approx(net.cost(X[:40], Y[:40]), rel=1e-12)
+    assert net.cost(X, Y) > ffnn.cross_entropy(net.predict(X), Y) + 0.01  # the penalty is in
+
+
+def test_an_optimiser_with_only_a_step_method_trains_too(iris):
+    """Any object with step(layers, layer_grads), the exercises' interface."""
+    X, Y = iris
+
+    class PlainStep:
+        learning_rate = 0.5
+
+        def step(self, layers, layer_grads):
+            return [(W - 0.5 * dW, b - 0.5 * db) for (W, b), (dW, db) in zip(layers, layer_grads)]
+
+    net, reference = _net(), _net()
+    train(net, X, Y, PlainStep(), epochs=3, seed=0)
+    train(reference, X, Y, ffnn.GradientDescent(0.5), epochs=3, seed=0)
+    np.testing.assert_allclose(net.parameters, reference.parameters, rtol=1e-12)
+
+
 def test_regression_history_has_no_accuracy():
     x, y = ffnn.runge_data(50, seed=0)
     net = NeuralNetwork(1, [10, 1], ["tanh", "identity"], None, "mse", None, seed=0)
@@ -72,7 +100,7 @@ def test_bad_training_arguments(iris):
         train(_net(), X, Y, ffnn.Adam(), epochs=0)
     with pytest.raises(ValueError, match="batch_size"):
         train(_net(), X, Y, ffnn.Adam(), epochs=1, batch_size=0)
-    with pytest.raises(ValueError, match=r"targets: expected shape \(150, 3\)"):
+    with pytest.raises(ValueError, match=r"Y: expected shape \(150, 3\)"):
         train(_net(), X, Y[:, :2], ffnn.Adam(), epochs=1)
 
 
@@ -82,3 +110,36 @@ def test_training_does_not_modify_its_data(iris):
     train(_net(), X, Y, ffnn.Adam(0.01), epochs=2, batch_size=32, seed=0)
     np.testing.assert_array_equal(X, X0)
     np.testing.assert_array_equal(Y, Y0)
+
+
+def test_week41_train_network_takes_gradient_descent_steps(iris):
+    """One epoch is one step with the gradient of backpropagation_batch (an independent path:
+    train_network differentiates with autograd); many epochs learn."""
+    X, Y = iris
+    layers = ffnn.create_layers_batch(4, [8, 3], rng=0)
+    funcs = [ffnn.sigmoid, ffnn.softmax]
+    one = ffnn.train_network(X, layers, funcs, Y, learning_rate=0.1, epochs=1)
+    grads = ffnn.backpropagation_batch(X, layers, funcs, Y, [ffnn.sigmoid_der, None], ffnn.cross_entropy_der)
+    for (W, b), (W0, b0), (dW, db) in zip(one, layers, grads):
+        np.testing.assert_allclose(W, W0 - 0.1 * dW, rtol=1e-12)
+        np.testing.assert_allclose(b, b0 - 0.1 * db, rtol=1e-12)
+    trained = ffnn.train_network(X, layers, funcs, Y, learning_rate=0.1, epochs=300)
+    assert ffnn.accuracy(ffnn.feed_forward_batch(X, trained, funcs), Y) > 0.9
+
+
+def test_week42_train_network_momentum_learns_and_matches_train(iris):
+    X, Y = iris
+    layers = ffnn.create_layers_batch(4, [8, 3], rng=0)
+    funcs, ders = [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, None]
+    trained = ffnn.train_network_momentum(X, layers, funcs, ders, Y, learning_rate=0.01,
+                                          epochs=100, batch_size=10, rng=1)
+    assert ffnn.accuracy(ffnn.feed_forward_batch(X, trained, funcs), Y) > 0.9
+    # full batches, no shuffling to differ: the same steps as ffnn.train with Momentum
+    full = ffnn.train_network_momentum(X, layers, funcs, ders, Y, learning_rate=0.05, epochs=5,
+                                       batch_size=len(X))
+    net = NeuralNetwork(4, [8, 3], ["sigmoid", "softmax"], cost_fun="cross_entropy")
+    net.layers = layers
+    train(net, X, Y, ffnn.Momentum(0.05, 0.9), epochs=5)
+    for (W, b), (Wn, bn) in zip(full, net.layers):
+        np.testing.assert_allclose(W, Wn, rtol=1e-10)
+        np.testing.assert_allclose(b, bn, rtol=1e-10)

@@ -20,15 +20,18 @@ def test_lists_of_different_lengths():
 
 
 def test_unknown_activation_and_initialisation_names():
-    with pytest.raises(ValueError, match=r"activation_funcs: unknown name 'relu6'.*expected one of"):
+    with pytest.raises(ValueError, match=r"activation_funcs\[0\]: unknown name 'relu6'.*expected one of"):
         _net(activation_funcs=["relu6", "softmax"])
     with pytest.raises(ValueError, match=r"initialization: expected one of .*got 'glorot'"):
         _net(initialization="glorot")
 
 
 def test_cross_entropy_needs_a_softmax_output():
-    with pytest.raises(ValueError, match="cross_entropy expects a softmax output"):
+    with pytest.raises(ValueError, match=r"activation_funcs\[-1\]: cross_entropy_der gives dC/dz "
+                                         r"only for a softmax output layer, got sigmoid"):
         _net(activation_funcs=["sigmoid", "sigmoid"])
+    with pytest.raises(ValueError, match=r"activation_funcs\[0\]: softmax is for the output layer only"):
+        _net(activation_funcs=["softmax", "softmax"])
 
 
 def test_wrong_number_of_features_names_both_numbers():
@@ -83,3 +86,65 @@ def test_plain_functions_refuse_what_numpy_would_broadcast_silently(rng):
         ffnn.mse(np.zeros((5, 1)), np.zeros(5))
     with pytest.raises(ValueError, match=r"target: expected the shape"):
         ffnn.cross_entropy(np.full((5, 2), 0.5), np.zeros((5, 3)))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.int64, np.int32, object, "complex128", "float"])
+def test_only_float32_and_float64_networks(dtype):
+    if dtype == "float":  # "float" is numpy's float64: accepted
+        assert _net(dtype=dtype).parameters.dtype == np.float64
+        return
+    with pytest.raises(ValueError, match=r"dtype: expected float32 or float64, got"):
+        _net(dtype=dtype)
+
+
+def test_inputs_must_be_real_numbers():
+    net = _net(seed=0)
+    with pytest.raises(ValueError, match=r"inputs: expected real numbers, got an array of dtype complex128"):
+        net.predict(np.zeros((3, 4), complex))
+    with pytest.raises(ValueError, match=r"inputs: expected real numbers, got an array of dtype object"):
+        net.predict(np.array([[None] * 4], dtype=object))
+    with pytest.raises(ValueError, match=r"targets: expected real numbers, got an array of dtype <U1"):
+        net.compute_gradient(np.zeros((1, 4)), np.array([["a", "b", "c"]]))
+    np.testing.assert_allclose(net.predict(np.ones((2, 4), int)), net.predict(np.ones((2, 4))))
+
+
+def test_validation_data_come_in_pairs():
+    net = _net(seed=0)
+    X, Y = np.zeros((6, 4)), np.eye(3)[[0, 1, 2, 0, 1, 2]]
+    with pytest.raises(ValueError, match="Y_val: expected validation data with X_val, got None"):
+        ffnn.train(net, X, Y, ffnn.Adam(), epochs=1, X_val=X)
+    with pytest.raises(ValueError, match="X_val: expected validation data with Y_val, got None"):
+        ffnn.train(net, X, Y, ffnn.Adam(), epochs=1, Y_val=Y)
+    with pytest.raises(ValueError, match=r"Y_val: expected shape \(6, 3\)"):
+        ffnn.train(net, X, Y, ffnn.Adam(), epochs=1, X_val=X, Y_val=Y[:, :2])
+
+
+def test_single_vector_and_batch_functions_say_which_they_are(rng):
+    single = ffnn.create_layers(4, [3, 2], rng=rng)
+    batch = ffnn.create_layers_batch(4, [3, 2], rng=rng)
+    funcs, ders = [ffnn.relu, ffnn.sigmoid], [ffnn.relu_der, ffnn.sigmoid_der]
+    with pytest.raises(ValueError, match=r"x: expected one input vector of shape \(4,\), got shape "
+                                         r"\(10, 4\); for a batch .* use the \*_batch functions"):
+        ffnn.feed_forward(np.zeros((10, 4)), single, funcs)
+    with pytest.raises(ValueError, match=r"x: expected one input vector"):
+        ffnn.backpropagation(np.zeros((10, 4)), single, funcs, np.zeros((10, 2)), ders)
+    with pytest.raises(ValueError, match=r"inputs: expected a batch of shape \(n_samples, 4\), got "
+                                         r"shape \(4,\); for one input vector use .*feed_forward"):
+        ffnn.feed_forward_batch(np.zeros(4), batch, funcs)
+    with pytest.raises(ValueError, match=r"inputs: expected a batch"):
+        ffnn.backpropagation_batch(np.zeros(4), batch, funcs, np.zeros(2), ders)
+
+
+def test_a_hidden_layer_without_its_derivative(rng):
+    layers = ffnn.create_layers_batch(4, [3, 2], rng=rng)
+    with pytest.raises(ValueError, match=r"activation_ders\[0\]: a hidden layer needs its derivative, got None"):
+        ffnn.backpropagation_batch(np.zeros((5, 4)), layers, [ffnn.relu, ffnn.sigmoid], np.zeros((5, 2)),
+                                   [None, ffnn.sigmoid_der])
+    with pytest.raises(ValueError, match=r"activation_ders\[0\]: no registered derivative for 'cube'"):
+        def cube(z):
+            return z**3
+        NeuralNetwork(4, [3, 2], [cube, "sigmoid"], None, "mse")
+    with pytest.raises(ValueError, match=r"cost_der: no registered derivative for 'my_cost'"):
+        def my_cost(p, t):
+            return ((p - t) ** 2).sum()
+        NeuralNetwork(4, [2], ["sigmoid"], None, my_cost)

@@ -31,7 +31,7 @@ LEARNING_RATE = 1e-3
 BATCH_SIZE = 32
 L2 = 1e-4
 EPOCHS = 60
-N_SEEDS = 4
+N_SEEDS = 5
 LOGREG_C = [0.1, 1.0, 10.0, 100.0]
 N_MISCLASSIFIED = 12
 
@@ -93,7 +93,11 @@ def main():
         "architecture": "64 → 128 ReLU → 64 ReLU → 10 softmax",
         "settings": {"learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "l2": L2,
                      "epochs": EPOCHS, "initialization": "he", "optimizer": "Adam",
-                     "sklearn_alpha": 2 * L2 * BATCH_SIZE},
+                     "sklearn_alpha": 2 * L2 * BATCH_SIZE,
+                     "chosen_by": ("by hand on the validation part of digits_splits (40 or 60 "
+                                   "epochs, λ in {1e-5, 1e-4, 1e-3}, η in {1e-3, 3e-3}: validation "
+                                   "accuracy 0.975-0.99 for all); logistic regression's C: best "
+                                   "validation accuracy of C_grid")},
         "ffnn": {
             "test_accuracy": net["test_accuracy"],
             "train_accuracy": net["train_accuracy"],

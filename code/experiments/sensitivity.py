@@ -6,7 +6,8 @@ touched.  To keep the whole study under a minute on two cores the network is
 small, 64 → HIDDEN ReLU → 10 softmax, and the runs are short.
 
 1. Learning rate η × L2 penalty λ for SGD with momentum (μ = 0.9) and Adam,
-   GRID_EPOCHS epochs of mini-batches of 32: final validation accuracy.
+   GRID_EPOCHS epochs of mini-batches of 32: final validation accuracy, mean
+   (and standard deviation) over GRID_SEEDS seeds.
 2. Hidden activation (sigmoid, tanh, ReLU, leaky ReLU) × initialisation
    (N(0, 1), Xavier, He), Adam η = 1e-3, ACT_EPOCHS epochs, ACT_SEEDS seeds.
 3. Learning curves per optimiser (plain full-batch GD, SGD, momentum,
@@ -29,12 +30,13 @@ BATCH_SIZE = 32
 SEED = 0
 
 GRID_EPOCHS = 10
+GRID_SEEDS = 3
 GRID_OPTIMIZERS = ["Momentum", "Adam"]
 GRID_LRS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
 GRID_L2 = [0.0, 1e-4, 1e-3, 1e-2]
 
 ACT_EPOCHS = 15
-ACT_SEEDS = 2
+ACT_SEEDS = 5
 ACT_LR = 1e-3
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 INITIALIZATIONS = ["normal", "xavier", "he"]
@@ -87,8 +89,9 @@ def main():
     s = digits_splits()
     data = (s["train"], s["val"])
 
-    grid_jobs = [dict(data=data, optimizer=o, lr=lr, l2=l2, epochs=GRID_EPOCHS)
-                 for o in GRID_OPTIMIZERS for lr in GRID_LRS for l2 in GRID_L2]
+    grid_jobs = [dict(data=data, optimizer=o, lr=lr, l2=l2, epochs=GRID_EPOCHS, seed=k)
+                 for o in GRID_OPTIMIZERS for lr in GRID_LRS for l2 in GRID_L2
+                 for k in range(GRID_SEEDS)]
     act_jobs = [dict(data=data, optimizer="Adam", lr=ACT_LR, activation=a, initialization=i,
                      epochs=ACT_EPOCHS, seed=k)
                 for a in ACTIVATIONS for i in INITIALIZATIONS for k in range(ACT_SEEDS)]
@@ -102,20 +105,28 @@ def main():
     def acc(r, key="val_accuracy"):
         return np.nan if r["diverged"] else r[key]
 
-    # 1. η × λ heatmaps
+    # 1. η × λ heatmaps, mean over seeds (a cell where every seed diverged is NaN)
     grids = {}
-    n = len(GRID_LRS) * len(GRID_L2)
+    n = len(GRID_LRS) * len(GRID_L2) * GRID_SEEDS
+    shape = (len(GRID_LRS), len(GRID_L2), GRID_SEEDS)
     for k, o in enumerate(GRID_OPTIMIZERS):
         block = grid_out[k * n : (k + 1) * n]
-        val = np.array([acc(r) for r in block]).reshape(len(GRID_LRS), len(GRID_L2))
-        train = np.array([acc(r, "train_accuracy") for r in block]).reshape(val.shape)
-        dead = np.array([acc(r, "dead_fraction") for r in block]).reshape(val.shape)
+        with warnings.catch_warnings():  # all-diverged cells: mean and std are NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            val_seeds = np.array([acc(r) for r in block]).reshape(shape)
+            val, val_std = np.nanmean(val_seeds, axis=2), np.nanstd(val_seeds, axis=2, ddof=1)
+            train = np.nanmean(np.array([acc(r, "train_accuracy") for r in block]).reshape(shape),
+                               axis=2)
+            dead = np.nanmean(np.array([acc(r, "dead_fraction") for r in block]).reshape(shape),
+                              axis=2)
+        n_div = np.array([r["diverged"] for r in block]).reshape(shape).sum(axis=2)
         i, j = np.unravel_index(np.nanargmax(val), val.shape)
-        grids[o] = {"label": OPTIMIZER_LABELS[o], "val_accuracy": val, "train_accuracy": train,
-                    "dead_fraction": dead,
-                    "diverged": np.array([r["diverged"] for r in block]).reshape(val.shape),
+        grids[o] = {"label": OPTIMIZER_LABELS[o], "val_accuracy": val, "val_accuracy_std": val_std,
+                    "val_accuracy_per_seed": val_seeds, "train_accuracy": train,
+                    "dead_fraction": dead, "diverged": n_div > 0, "n_diverged": n_div,
                     "best": {"learning_rate": GRID_LRS[i], "l2": GRID_L2[j],
-                             "val_accuracy": float(val[i, j])}}
+                             "val_accuracy": float(val[i, j]),
+                             "val_accuracy_std": float(val_std[i, j])}}
 
     # 2. activation × initialisation, mean over seeds
     per_seed = np.array([acc(r) for r in act_out]).reshape(
@@ -148,7 +159,7 @@ def main():
         "n_train": int(len(s["train"][0])), "n_val": int(len(s["val"][0])),
         "architecture": f"64 → {HIDDEN[0]} ReLU → 10 softmax", "batch_size": BATCH_SIZE,
         "grid": {"optimizers": GRID_OPTIMIZERS, "learning_rates": GRID_LRS, "l2": GRID_L2,
-                 "epochs": GRID_EPOCHS, "initialization": "he", "results": grids},
+                 "epochs": GRID_EPOCHS, "seeds": GRID_SEEDS, "initialization": "he", "results": grids},
         "activations": activations,
         "curves": {"optimizers": CURVE_OPTIMIZERS, "learning_rates": CURVE_LRS,
                    "epochs": CURVE_EPOCHS, "results": curves},
@@ -157,8 +168,8 @@ def main():
     for o, g in grids.items():
         b = g["best"]
         print(f"sensitivity: {o:8s} best η = {b['learning_rate']:g}, λ = {b['l2']:g}: "
-              f"val accuracy {b['val_accuracy']:.3f}; {int(g['diverged'].sum())} of "
-              f"{g['diverged'].size} runs diverged")
+              f"val accuracy {b['val_accuracy']:.3f}; {int(g['n_diverged'].sum())} of "
+              f"{g['n_diverged'].size * GRID_SEEDS} runs diverged")
     for a, row in zip(ACTIVATIONS, mean):
         print(f"sensitivity: {a:10s} " + "  ".join(
             f"{i} {v:.3f}" for i, v in zip(INITIALIZATIONS, row)))

@@ -4,14 +4,18 @@ Everything a user needs is importable from here::
 
     from ffnn import NeuralNetwork, Adam, train, load_iris
 
-The modules follow the report: :mod:`ffnn.activations` (f and f'),
-:mod:`ffnn.losses` (C and its derivative), :mod:`ffnn.network` (forward pass,
-backpropagation, the ``NeuralNetwork`` class), :mod:`ffnn.optimizers`
-(gradient methods), :mod:`ffnn.training` (the training loop),
-:mod:`ffnn.data` (iris, digits, the Runge function),
-:mod:`ffnn.gradcheck` (finite differences and ``rel_error``),
-:mod:`ffnn.fastpath` (the in-place backpropagation that training uses) and
-:mod:`ffnn.grade` (grading students' submissions).
+The modules follow the report: :mod:`ffnn.activations` (one record per activation: f, f' and the in-place
+kernels), :mod:`ffnn.losses` (one record per cost: C, its derivative and
+the output error δ^L), :mod:`ffnn.functional` (the exercises' functions:
+forward pass and backpropagation, one vector or a batch),
+:mod:`ffnn.parameters` (the flat parameter vector θ and its ``(W, b)``
+views), :mod:`ffnn.network` (the ``NeuralNetwork`` class),
+:mod:`ffnn.fastpath` (the in-place backpropagation that training uses),
+:mod:`ffnn.optimizers` (gradient methods), :mod:`ffnn.training` (the
+training loop), :mod:`ffnn.storage` (save and load), :mod:`ffnn.data`
+(iris, digits, the Runge function), :mod:`ffnn.gradcheck` (finite
+differences and ``rel_error``) and :mod:`ffnn.grade` (grading students'
+submissions).
 """
 
 from .activations import (
@@ -33,8 +37,7 @@ from .activations import (
 from .data import load_digits, load_iris, one_hot, runge, runge_data
 from .gradcheck import numerical_gradient, rel_error
 from .losses import COST_DERIVATIVES, COSTS, cross_entropy, cross_entropy_der, mse, mse_der
-from .network import (
-    NeuralNetwork,
+from .functional import (
     backpropagation,
     backpropagation_batch,
     create_layers,
@@ -44,8 +47,9 @@ from .network import (
     feed_forward_saver,
     feed_forward_saver_batch,
 )
+from .network import NeuralNetwork
 from .optimizers import Adagrad, Adam, GradientDescent, Momentum, Optimizer, RMSprop
-from .training import DivergenceError, accuracy, train
+from .training import DivergenceError, accuracy, train, train_network, train_network_momentum
 
 __all__ = [
     "ACTIVATIONS", "DERIVATIVES", "COSTS", "COST_DERIVATIVES",
@@ -56,7 +60,7 @@ __all__ = [
     "create_layers_batch", "feed_forward_batch", "feed_forward_saver_batch",
     "backpropagation_batch", "NeuralNetwork",
     "Optimizer", "GradientDescent", "Momentum", "Adagrad", "RMSprop", "Adam",
-    "train", "accuracy", "DivergenceError",
+    "train", "accuracy", "DivergenceError", "train_network", "train_network_momentum",
     "load_iris", "load_digits", "one_hot", "runge", "runge_data",
     "rel_error", "numerical_gradient",
 ]

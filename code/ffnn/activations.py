@@ -1,22 +1,31 @@
-"""Activation functions f and their derivatives f', paired as in the report.
+"""Activation functions f and their derivatives f', one record per activation.
 
-A layer computes ``a^l = f(z^l)`` element by element, and backpropagation
-multiplies by ``f'(z^l)`` (the diagonal of the Jacobian ∂a^l/∂z^l).  Every
-function is written with ``autograd.numpy`` so that the reference gradients
-in the report and the tests can be traced through it; called on plain arrays
-it returns plain ``numpy`` arrays of the same dtype.
+A layer computes ``a^l = f(z^l)`` element by element (@eq-activation), and
+backpropagation multiplies by ``f'(z^l)``, the diagonal of the Jacobian
+∂a^l/∂z^l (@eq-delta-recursion).  ``f`` and ``f'`` are written with
+``autograd.numpy`` so that autograd can trace them; on plain arrays they
+return plain arrays of the input's dtype.
+
+Each :class:`Activation` record keeps, next to f and f', the two in-place
+kernels of the training hot path (:mod:`ffnn.fastpath`): ``forward(z, out)``
+writes f(z) into ``out``, ``backward(delta, z, a, tmp, mask)`` multiplies
+``delta`` by f'(z) in place, with ``a = f(z)`` and two scratch arrays of
+z's shape (``tmp`` of its dtype, ``mask`` boolean).  A kernel computes the
+same numbers as f and f' (σ' as σ(z)σ(-z), @eq-sigmoid-stable), with plain
+numpy and no allocation.
 
 ``softmax`` is the one activation that is not element-wise: its Jacobian is
-``diag(s) - s s^T`` per sample, and backpropagation applies it with
-:func:`softmax_vjp`.  Paired with cross-entropy, the product simplifies to
-``prediction - target`` (see :mod:`ffnn.losses`), which is why it has no
-``softmax_der``.
-
-The registries ``ACTIVATIONS`` and ``DERIVATIVES`` map names to functions so
-a network can be described by strings (``"relu"``, ``"sigmoid"``...).
+``diag(s) - s s^T`` per sample (@eq-softmax), applied by :func:`softmax_vjp`.
+Whether a cost folds it into its own derivative is the cost's business
+(:class:`ffnn.losses.Cost`), so softmax has neither ``der`` nor ``backward``.
 """
 
+from dataclasses import dataclass
+from typing import Callable
+
 import autograd.numpy as np
+import numpy
+from scipy.special import expit
 
 LEAKY_SLOPE = 0.01
 
@@ -52,7 +61,7 @@ def leaky_relu_der(z):
 
 
 def sigmoid(z):
-    """f(z) = 1 / (1 + e^{-z}), computed as exp(-log(1 + e^{-z})).
+    """f(z) = 1 / (1 + e^{-z}), computed as exp(-log(1 + e^{-z})) (@eq-sigmoid-stable).
 
     ``logaddexp(0, -z) = log(1 + e^{-z})`` never overflows, so
     ``sigmoid(±1000)`` is exactly 1 or 0 with no warning, and for negative z
@@ -77,7 +86,7 @@ def tanh_der(z):
 
 
 def softmax(z):
-    """s_i = e^{z_i} / Σ_j e^{z_j} over the last axis.
+    """s_i = e^{z_i} / Σ_j e^{z_j} over the last axis (@eq-softmax, @eq-softmax-stable).
 
     ``z`` is one vector of shape ``(n_classes,)`` or a batch of shape
     ``(n_samples, n_classes)`` whose rows are samples: each row sums to 1.
@@ -91,28 +100,129 @@ def softmax(z):
 def softmax_vjp(s, g):
     """Return g^T ∂s/∂z for s = softmax(z), row by row.
 
-    With the Jacobian ∂s_i/∂z_j = s_i (δ_ij - s_j) the product is
-    ``s * (g - Σ_j g_j s_j)``, computed without forming the Jacobian.
+    With the Jacobian ∂s_i/∂z_j = s_i (δ_ij - s_j) (@eq-softmax) the product
+    is ``s * (g - Σ_j g_j s_j)``, computed without forming the Jacobian.
     ``s`` and ``g`` have the same shape, ``(n_classes,)`` or
     ``(n_samples, n_classes)``.
     """
     return s * (g - np.sum(g * s, axis=-1, keepdims=True))
 
 
-ACTIVATIONS = {
-    "identity": identity,
-    "relu": relu,
-    "leaky_relu": leaky_relu,
-    "sigmoid": sigmoid,
-    "tanh": tanh,
-    "softmax": softmax,
-}
+# -- the in-place kernels: forward(z, out) and backward(delta, z, a, tmp, mask) ----
+def _identity_forward(z, out):
+    numpy.copyto(out, z)
 
-DERIVATIVES = {
-    "identity": identity_der,
-    "relu": relu_der,
-    "leaky_relu": leaky_relu_der,
-    "sigmoid": sigmoid_der,
-    "tanh": tanh_der,
-    "softmax": None,  # not element-wise: see softmax_vjp
+
+def _identity_backward(delta, z, a, tmp, mask):
+    pass  # f' = 1
+
+
+def _relu_forward(z, out):
+    numpy.maximum(z, 0.0, out=out)
+
+
+def _relu_backward(delta, z, a, tmp, mask):
+    numpy.greater(z, 0.0, out=mask)
+    numpy.multiply(delta, mask, out=delta)
+
+
+def _leaky_relu_forward(z, out):
+    numpy.multiply(z, LEAKY_SLOPE, out=out)  # max(z, αz) is z for z > 0, αz otherwise
+    numpy.maximum(out, z, out=out)
+
+
+def _leaky_relu_backward(delta, z, a, tmp, mask):
+    numpy.less_equal(z, 0.0, out=mask)
+    numpy.multiply(delta, LEAKY_SLOPE, out=delta, where=mask)
+
+
+def _sigmoid_forward(z, out):
+    expit(z, out=out)  # 1 / (1 + e^{-z}) in one overflow-free pass
+
+
+def _sigmoid_backward(delta, z, a, tmp, mask):
+    numpy.negative(z, out=tmp)
+    expit(tmp, out=tmp)  # σ(-z), not 1 - σ(z), which rounds to 0 for large z
+    numpy.multiply(tmp, a, out=tmp)
+    numpy.multiply(delta, tmp, out=delta)
+
+
+def _tanh_forward(z, out):
+    numpy.tanh(z, out=out)
+
+
+def _tanh_backward(delta, z, a, tmp, mask):
+    numpy.square(a, out=tmp)  # a = tanh(z): the same 1 - tanh(z)² as tanh_der
+    numpy.subtract(1.0, tmp, out=tmp)
+    numpy.multiply(delta, tmp, out=delta)
+
+
+def _softmax_forward(z, out):
+    numpy.subtract(z, numpy.maximum.reduce(z, axis=1, keepdims=True), out=out)
+    numpy.exp(out, out=out)
+    out /= numpy.add.reduce(out, axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation: its name, f, f' and the in-place kernels of the fast path."""
+
+    name: str
+    f: Callable
+    der: Callable | None  # None: not element-wise (softmax)
+    forward: Callable
+    backward: Callable | None
+
+
+RECORDS = {
+    record.name: record
+    for record in (
+        Activation("identity", identity, identity_der, _identity_forward, _identity_backward),
+        Activation("relu", relu, relu_der, _relu_forward, _relu_backward),
+        Activation("leaky_relu", leaky_relu, leaky_relu_der, _leaky_relu_forward,
+                   _leaky_relu_backward),
+        Activation("sigmoid", sigmoid, sigmoid_der, _sigmoid_forward, _sigmoid_backward),
+        Activation("tanh", tanh, tanh_der, _tanh_forward, _tanh_backward),
+        Activation("softmax", softmax, None, _softmax_forward, None),
+    )
 }
+ACTIVATIONS = {name: record.f for name, record in RECORDS.items()}
+DERIVATIVES = {name: record.der for name, record in RECORDS.items()}
+
+
+def record_of(f):
+    """The :class:`Activation` of a registered function or name, else None."""
+    if isinstance(f, str):
+        return RECORDS.get(f)
+    return next((record for record in RECORDS.values() if record.f is f), None)
+
+
+def resolve(value, argument):
+    """An activation given by name or as a function, returned as a function."""
+    if isinstance(value, str):
+        if value not in RECORDS:
+            raise ValueError(f"{argument}: unknown name {value!r}; expected one of {sorted(RECORDS)}")
+        return RECORDS[value].f
+    if not callable(value):
+        raise ValueError(f"{argument}: expected a name or a function, got {value!r}")
+    return value
+
+
+def resolve_derivative(value, f, argument):
+    """f' given by name (``"relu"`` or ``"relu_der"``), as a function, or None for f's own."""
+    if value is None:
+        record = record_of(f)
+        if record is None:
+            raise ValueError(
+                f"{argument}: no registered derivative for {getattr(f, '__name__', f)!r}: pass it"
+            )
+        return record.der
+    if isinstance(value, str):
+        record = RECORDS.get(value.removesuffix("_der"))
+        if record is None or record.der is None:
+            names = sorted(n for n, r in RECORDS.items() if r.der is not None)
+            raise ValueError(f"{argument}: unknown derivative {value!r}; expected one of {names}")
+        return record.der
+    if not callable(value):
+        raise ValueError(f"{argument}: expected a name, a function or None, got {value!r}")
+    return value

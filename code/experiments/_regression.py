@@ -1,0 +1,111 @@
+"""The Runge regression problem shared by the regression experiments.
+
+One data set for all of them, so that every model sees the same points and
+the same split: ``ffnn.runge_data`` with σ = NOISE, N_TRAIN training,
+N_VAL validation and N_TEST test points, each part drawn with its own seed
+(the σ = 0.1 case of ``runge.py``).  The network sees x standardised with the
+training part's mean and standard deviation; the linear models see the
+polynomial features x, ..., x^p, each standardised the same way, plus an
+unpenalised intercept.
+"""
+
+import copy
+import time
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Lasso, LinearRegression, Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+import ffnn
+
+NOISE = 0.1
+N_TRAIN, N_VAL, N_TEST = 100, 50, 500
+SEEDS = {"train": 1, "val": 2, "test": 3}
+DEGREES = list(range(1, 31))
+
+
+def runge_splits(noise=NOISE):
+    """``{"train"|"val"|"test": (x, y)}``, x raw, plus the standardised inputs ``"scaled"``."""
+    parts = {part: ffnn.runge_data(n, noise, SEEDS[part])
+             for part, n in (("train", N_TRAIN), ("val", N_VAL), ("test", N_TEST))}
+    mean, std = parts["train"][0].mean(), parts["train"][0].std()
+    parts["scaled"] = {part: ((x - mean) / std, y) for part, (x, y) in list(parts.items())}
+    return parts
+
+
+def regressor(hidden, activation, initialization, seed, *, l2=0.0, l1=0.0, dtype=np.float64):
+    """``1 → hidden... (activation) → 1`` identity output, MSE cost."""
+    return ffnn.NeuralNetwork(1, list(hidden) + [1], [activation] * len(hidden) + ["identity"],
+                              None, "mse", None, initialization, seed, l2=l2, l1=l1, dtype=dtype)
+
+
+def polynomial(degree, kind="ols", alpha=0.0):
+    """Standardised features x..x^degree, then OLS, Ridge(alpha) or Lasso(alpha)."""
+    model = {"ols": lambda: LinearRegression(),
+             "ridge": lambda: Ridge(alpha=alpha),
+             "lasso": lambda: Lasso(alpha=alpha, max_iter=100_000, tol=1e-8)}[kind]()
+    return make_pipeline(PolynomialFeatures(degree, include_bias=False), StandardScaler(), model)
+
+
+def true_mse(predict, x):
+    """MSE against the noiseless Runge function f(x)."""
+    return float(np.mean((np.ravel(predict) - np.ravel(ffnn.runge(x))) ** 2))
+
+
+def ols_by_degree(data):
+    """OLS for every degree of DEGREES; the degree with the smallest validation MSE.
+
+    Returns the validation MSE per degree and the chosen model's degree,
+    train/val/test MSE (test against y and against f) and fit time.
+    """
+    (x, y), (xv, yv), (xt, yt) = data["train"], data["val"], data["test"]
+    val = [float(np.mean((polynomial(p).fit(x, y.ravel()).predict(xv) - yv.ravel()) ** 2))
+           for p in DEGREES]
+    p = DEGREES[int(np.argmin(val))]
+    model, seconds = timed_fit(polynomial(p), x, y.ravel())
+    return {"degrees": DEGREES, "val_mse_per_degree": val, "degree": p,
+            "chosen_by": "smallest validation MSE over degrees 1-30",
+            **linear_scores(model, data), "fit_seconds": seconds}
+
+
+def linear_scores(model, data):
+    """train/val/test MSE of a fitted scikit-learn model (test also against f)."""
+    out = {}
+    for part in ("train", "val", "test"):
+        x, y = data[part]
+        out[f"{part}_mse"] = float(np.mean((model.predict(x) - y.ravel()) ** 2))
+    out["test_mse_true"] = true_mse(model.predict(data["test"][0]), data["test"][0])
+    return out
+
+
+def timed_fit(model, x, y, repeats=5):
+    """Fit ``repeats`` times; return the model and the median CPU time of a fit in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        model.fit(x, y)
+        times.append(time.process_time() - start)
+    return model, float(np.median(times))
+
+
+def lasso_fits(x, y, degree, alphas, tol, max_iter):
+    """Lasso for each α, from the largest down, each warm-started from the previous one.
+
+    Returns ``{α: {"coef", "intercept", "converged", "n_iter", "model"}}``; a fit
+    that stops at ``max_iter`` sweeps is kept and marked ``converged: False``.
+    """
+    model = polynomial(degree, "lasso", alphas[-1])
+    model[-1].set_params(warm_start=True, tol=tol, max_iter=max_iter)
+    fits = {}
+    for a in sorted(alphas, reverse=True):
+        model[-1].set_params(alpha=a)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            model.fit(x, y)
+        fits[a] = {"coef": model[-1].coef_.copy(), "intercept": float(model[-1].intercept_),
+                   "converged": not caught, "n_iter": int(model[-1].n_iter_),
+                   "model": copy.deepcopy(model)}
+    return fits

@@ -1,0 +1,57 @@
+"""Project 2, part d: the size of the gradient in each layer at the start of training.
+
+The network 1 → HIDDEN × WIDTH → 1 (identity output, MSE cost), for each
+hidden activation and initialisation, untrained, on the Runge training data
+(``_regression.runge_splits``, x standardised).  For layer l the root mean
+square of ∂C/∂W^l (``net.compute_gradient``) over its entries is recorded, for
+SEEDS initialisations; a gradient that shrinks layer by layer towards the
+input is a vanishing gradient.  Writes results/gradients.json.
+"""
+
+import time
+
+import numpy as np
+from _common import save_json
+from _fit import over_seeds
+from _regression import regressor, runge_splits
+
+HIDDEN, WIDTH = 5, 50
+SEEDS = 10
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
+INITIALIZATIONS = ["normal", "xavier", "he"]
+
+
+def layer_rms(activation, initialization, seed):
+    """RMS of ∂C/∂W^l for l = 1..L of one untrained network."""
+    x, y = runge_splits()["scaled"]["train"]
+    net = regressor([WIDTH] * HIDDEN, activation, initialization, seed)
+    return [float(np.sqrt(np.mean(dW**2))) for dW, _ in net.compute_gradient(x, y)]
+
+
+def main():
+    start = time.perf_counter()
+    results = {}
+    for a in ACTIVATIONS:
+        results[a] = {}
+        for i in INITIALIZATIONS:
+            rms = np.array([layer_rms(a, i, s) for s in range(SEEDS)])  # (seeds, layers)
+            log = over_seeds(np.log10(rms), axis=0)
+            results[a][i] = {"rms_per_seed": rms, "log10_rms_mean": log["mean"],
+                             "log10_rms_std": log["std"],
+                             "first_over_last": float(np.median(rms[:, 0] / rms[:, -1]))}
+    save_json("gradients", {
+        "architecture": f"1 → {HIDDEN} × {WIDTH} → 1", "hidden_layers": HIDDEN, "width": WIDTH,
+        "layers": list(range(1, HIDDEN + 2)), "seeds": SEEDS, "activations": ACTIVATIONS,
+        "initializations": INITIALIZATIONS, "data": "Runge training points, x standardised",
+        "quantity": "root mean square of the entries of dC/dW^l at initialisation",
+        "results": results, "seconds": time.perf_counter() - start,
+    })
+    for a in ACTIVATIONS:
+        print(f"gradients: {a:10s} " + "  ".join(
+            f"{i}: layer 1 / layer {HIDDEN + 1} = {results[a][i]['first_over_last']:.2g}"
+            for i in INITIALIZATIONS))
+    print(f"gradients: {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Checks of what a network is given, with errors that name the argument.
+
+The architecture: positive sizes, one activation (a name or a function) and
+one derivative per layer, softmax only at the output.  The data: inputs and targets are real numbers (booleans, integers or floats), cast
+once to the network's dtype (float32 or float64), finite, and shaped as
+the network expects: never a silent NaN, a discarded imaginary part or a
+broadcast into the wrong shape.
+"""
+
+import numpy as np
+
+from . import activations
+
+
+def checked_architecture(network_input_size, layer_output_sizes, activation_funcs, activation_ders):
+    """``(n_0, [n_1, ...], [f_1, ...], [f_1', ...])`` with names resolved to functions.
+
+    A ``None`` derivative (the whole list or an entry) is the registered one;
+    a softmax output's is None whatever is given (the cost applies its Jacobian).
+    """
+    sizes = list(layer_output_sizes)
+    if not sizes or int(network_input_size) < 1 or any(int(n) < 1 for n in sizes):
+        raise ValueError("network_input_size and layer_output_sizes: expected positive sizes, "
+                         f"got {network_input_size} and {sizes}")
+    funcs = list(activation_funcs)
+    ders = [None] * len(funcs) if activation_ders is None else list(activation_ders)
+    if len(funcs) != len(sizes) or len(ders) != len(sizes):
+        raise ValueError(
+            "activation_funcs and activation_ders: expected one entry per layer "
+            f"({len(sizes)} layers in layer_output_sizes), got {len(funcs)} "
+            f"activation_funcs and {len(ders)} activation_ders")
+    funcs = [activations.resolve(f, f"activation_funcs[{i}]") for i, f in enumerate(funcs)]
+    for i, f in enumerate(funcs[:-1]):
+        if f is activations.softmax:
+            raise ValueError(f"activation_funcs[{i}]: softmax is for the output layer only; "
+                             "a hidden layer needs an element-wise activation")
+    ders = [None if f is activations.softmax
+            else activations.resolve_derivative(d, f, f"activation_ders[{i}]")
+            for i, (f, d) in enumerate(zip(funcs, ders))]
+    return int(network_input_size), [int(n) for n in sizes], funcs, ders
+
+
+def checked_array(array, dtype, argument):
+    """``array`` as ``dtype``: real numbers only, all finite."""
+    array = np.asarray(array)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{argument}: expected real numbers, got an array of dtype {array.dtype}")
+    array = array.astype(dtype, copy=False)
+    # min and max are NaN when any element is, and ±inf show in them: two passes, no mask
+    if array.size and not (np.isfinite(np.min(array)) and np.isfinite(np.max(array))):
+        bad = array.size - np.count_nonzero(np.isfinite(array))
+        raise ValueError(f"{argument}: expected finite values, found {bad} NaN or infinite")
+    return array
+
+
+def checked_inputs(inputs, n_in, dtype, argument="inputs"):
+    """A batch of shape (n, n_in) for ``n_in`` features per sample."""
+    X = checked_array(inputs, dtype, argument)
+    if X.ndim != 2 or X.shape[1] != n_in:
+        hint = " (use X.reshape(1, -1) for one sample)" if X.ndim == 1 else ""
+        raise ValueError(
+            f"{argument}: expected shape (n_samples, {n_in}), got {X.shape}: "
+            f"{X.shape[-1] if X.ndim else 0} features where the network has "
+            f"network_input_size={n_in}{hint}")
+    return X
+
+
+def checked_targets(targets, n_samples, n_out, dtype, argument="targets"):
+    """Targets of shape (n_samples, n_out), one row per input."""
+    Y = checked_array(targets, dtype, argument)
+    if Y.shape != (n_samples, n_out):
+        raise ValueError(f"{argument}: expected shape {(n_samples, n_out)} (n_samples, output size), "
+                         f"got {Y.shape}")
+    return Y

@@ -1,0 +1,122 @@
+"""What every figure shares: sizes, fonts, colours, loading results, saving PNGs.
+
+Sizes are the printed ones: WIDTH is the text width of the PDF (14.6 cm), and
+each figure is drawn at the width it is shown at, so a font of 8 pt here is
+8 pt on paper (none below 7 pt).  Colours are the Okabe–Ito palette, which
+stays distinguishable with the common colour-vision deficiencies, and every
+line also differs in style or marker; heatmaps use viridis/cividis.
+"""
+
+import json
+import os
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "results"
+FIGURES = ROOT / "figures"
+DPI = 200
+WIDTH = 5.75  # inches: the PDF's text width is 5.77 in (14.65 cm)
+SMALLEST_FONT = 7.0
+
+COLORS = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000",
+          "#F0E442"]
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (3, 1))]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+
+plt.rcParams.update({
+    "font.size": 8.5, "axes.titlesize": 8.5, "axes.labelsize": 8.5, "legend.fontsize": 8,
+    "xtick.labelsize": 8, "ytick.labelsize": 8, "axes.grid": True, "grid.alpha": 0.3,
+    "figure.dpi": DPI, "savefig.dpi": DPI, "axes.prop_cycle": plt.cycler(color=COLORS),
+    "legend.framealpha": 0.9, "lines.markersize": 4.5, "errorbar.capsize": 2,
+})
+
+NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+         "normal": "N(0, 1)", "xavier": "Xavier", "he": "He"}
+
+
+def load(name):
+    with open(RESULTS / f"{name}.json") as f:
+        return json.load(f)
+
+
+def arr(x):
+    """JSON list (null = NaN) → float array of the same shape."""
+    a = np.array(x, dtype=object)
+    return np.array([np.nan if v is None else v for v in a.ravel()], dtype=float).reshape(a.shape)
+
+
+def save(fig, name):
+    """Write figures/NAME.png; no software version or date, so the bytes are reproducible.
+
+    A figure wider than the text (labels and legends included) would be shrunk
+    in the PDF, its fonts below their set size: that is refused.
+    """
+    width = fig.get_tightbbox().width  # inches
+    if width > WIDTH + 0.05:
+        raise ValueError(f"figure {name}: {width:.2f} in wide with its labels, more than the "
+                         f"text width {WIDTH} in; make it narrower")
+    FIGURES.mkdir(exist_ok=True)
+    fig.savefig(FIGURES / f"{name}.png", dpi=DPI, bbox_inches="tight", pad_inches=0.02,
+                metadata={"Software": None})
+    plt.close(fig)
+    print(f"figures/{name}.png")
+
+
+def epochs_of(values):
+    return np.arange(1, len(values) + 1)
+
+
+def log_errorbar(mean, std):
+    """``yerr`` for mean ± std on a log axis: the lower bar is cut at 20 % of the value
+    (a standard deviation larger than the mean would reach zero, off the frame)."""
+    mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+    return [np.minimum(std, 0.8 * mean), std]
+
+
+def legend_below(fig, ax_or_handles, ncol=3, labels=None, y=0.0):
+    """One legend for the figure, centred under the axes, clear of the data."""
+    if labels is None:
+        handles, labels = ax_or_handles.get_legend_handles_labels()
+    else:
+        handles = ax_or_handles
+    fig.legend(handles, labels, loc="upper center", ncol=ncol, bbox_to_anchor=(0.5, y),
+               frameon=False)
+
+
+def heatmap(ax, mean, std=None, xlabels=(), ylabels=(), fmt="{:.3f}", std_fmt=None, cmap="viridis",
+            norm=None, vmin=None, vmax=None, fontsize=7.0):
+    """An annotated heatmap: each cell shows its mean and, below it, ± its spread.
+
+    NaN cells (every run diverged) are grey and say so.  The text colour
+    follows the cell's brightness so that it stays legible.
+    """
+    cm = plt.get_cmap(cmap).copy()
+    cm.set_bad("0.82")
+    im = ax.imshow(np.ma.masked_invalid(mean), cmap=cm, norm=norm, vmin=vmin, vmax=vmax,
+                   aspect="auto")
+    std_fmt = std_fmt or fmt
+    for i in range(mean.shape[0]):
+        for j in range(mean.shape[1]):
+            v = mean[i, j]
+            if not np.isfinite(v):
+                ax.text(j, i, "diverged", ha="center", va="center", fontsize=fontsize)
+                continue
+            text = fmt.format(v)
+            if std is not None and np.isfinite(std[i, j]):
+                text += "\n±" + std_fmt.format(std[i, j])
+            r, g, b, _ = im.cmap(im.norm(v))
+            color = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+            ax.text(j, i, text, ha="center", va="center", fontsize=fontsize, color=color,
+                    linespacing=1.1)
+    ax.set_xticks(range(len(xlabels)), list(xlabels))
+    ax.set_yticks(range(len(ylabels)), list(ylabels))
+    ax.grid(False)
+    return im

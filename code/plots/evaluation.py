@@ -1,0 +1,71 @@
+"""Project 2, part g: error against training time for every method, from several results files."""
+
+import matplotlib.pyplot as plt
+
+from ._style import COLORS, MARKERS, WIDTH, save
+
+
+def regression_points(ro, pe):
+    """(label, time, time std, error, error std): test MSE against f on the Runge data."""
+    pts = [(f"OLS, degree {ro['ols']['degree']}", ro["ols"]["fit_seconds"], None,
+            ro["ols"]["test_mse_true"], None)]
+    for key, name in (("ridge", "Ridge"), ("lasso", "Lasso")):
+        r = pe[key]
+        pts.append((f"{name}, degree {r['degree']}, α = {r['alpha']:g}", r["fit_seconds"], None,
+                    r["test_mse_true"], None))
+    for o, spec in ro["settings"]["optimizers"].items():
+        cells = [(c["best"]["val_mse"]["mean"], arch, init, c)
+                 for arch, g in ro["grid"].items() for init, c in g[o].items()
+                 if init in ro["settings"]["initializations"]]
+        _, arch, init, c = min(cells, key=lambda t: t[0])
+        b = c["best"]
+        pts.append((f"network {arch}, {spec['label']}, η = {c['best_learning_rate']:g}",
+                    b["seconds"]["mean"], b["seconds"]["std"], b["test_mse_true"]["mean"],
+                    b["test_mse_true"]["std"]))
+    return pts
+
+
+def classification_points(lg, tc):
+    """(label, time, time std, error in %, error std): test error rate on the digits."""
+    sk = lg["sklearn"]["best"]
+    f = lg["ffnn"]["best"]
+    pts = [(f"LogisticRegression (lbfgs), C = {sk['C']:g}", sk["fit_seconds"], None,
+            100 * (1 - sk["test_accuracy"]), None),
+           ("ffnn, no hidden layer, SGD", f["seconds"]["mean"], f["seconds"]["std"],
+            100 * (1 - f["test_accuracy"]["mean"]), 100 * f["test_accuracy"]["std"])]
+    for key, name in (("ffnn", "ffnn"), ("torch", "PyTorch")):
+        if key in tc:
+            t = tc[key]
+            pts.append((f"{name}, 64 → 128 → 64 → 10", t["seconds"]["mean"], t["seconds"]["std"],
+                        100 * (1 - t["test_accuracy"]["mean"]), 100 * t["test_accuracy"]["std"]))
+    return pts
+
+
+def _scatter(ax, pts):
+    for k, (label, t, ts, e, es) in enumerate(pts):
+        ax.errorbar(t, e, xerr=ts, yerr=es, ls="none", marker=MARKERS[k % len(MARKERS)],
+                    color=COLORS[k % len(COLORS)], ms=6, label=label,
+                    mfc="white" if es is None else None)
+
+
+def cost_vs_error(ro, pe, lg, tc):
+    fig, axes = plt.subplots(2, 2, figsize=(WIDTH, 4.3), height_ratios=[2.3, 1.2])
+    plots, legends = axes[0], axes[1]
+    _scatter(plots[0], regression_points(ro, pe))
+    plots[0].set(xscale="log", yscale="log", xlabel="training time in CPU seconds",
+                 ylabel="test MSE against f(x)", title="Runge function (100 points)")
+    _scatter(plots[1], classification_points(lg, tc))
+    plots[1].set(xscale="log", xlabel="training time in CPU seconds",
+                 ylabel="test error in %", title="digits (360 test images)")
+    plots[1].set_ylim(bottom=0)
+    for ax, box in zip(plots, legends):  # each panel its own legend under it
+        box.axis("off")
+        box.legend(*ax.get_legend_handles_labels(), loc="upper center", frameon=False,
+                   fontsize=7.5)
+    fig.tight_layout()
+    save(fig, "cost_vs_error")
+
+
+def draw(load):
+    cost_vs_error(load("runge_optimizers"), load("penalties"), load("logistic"),
+                  load("torch_compare"))

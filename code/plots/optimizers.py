@@ -1,0 +1,75 @@
+"""Project 2, part b: figures from results/runge_optimizers.json."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ._style import (COLORS, LINESTYLES, MARKERS, NAMES, WIDTH, arr, legend_below,
+                     log_errorbar, save)
+
+YLIM = (6e-3, 0.3)
+
+
+def learning_rates(r):
+    """Validation MSE against η: one panel per architecture, one line per optimiser × init."""
+    s = r["settings"]
+    fig, axes = plt.subplots(2, 2, figsize=(WIDTH, 4.6), sharex=True, sharey=True)
+    for ax, arch in zip(axes.flat, s["architectures"]):
+        for k, (o, spec) in enumerate(s["optimizers"].items()):
+            for m, init in enumerate(s["initializations"]):
+                cells = r["grid"][arch][o][init]["per_learning_rate"]
+                mean = arr([c["val_mse"]["mean"] for c in cells])
+                std = arr([c["val_mse"]["std"] for c in cells])
+                ax.errorbar(spec["learning_rates"], mean, yerr=log_errorbar(mean, std), color=COLORS[k],
+                            ls=LINESTYLES[m], marker=MARKERS[k], mfc="white" if m else None,
+                            lw=1.2, label=f"{spec['label']}, {NAMES[init]}")
+        ax.axhline(r["ols"]["val_mse"], color="0.3", ls=(0, (1, 1)), lw=1.0,
+                   label=f"OLS, degree {r['ols']['degree']}")
+        ax.axhline(r["data"]["noise"] ** 2, color="0.6", lw=0.8,
+                   label=f"noise variance σ² = {r['data']['noise'] ** 2:g}")
+        ax.set(xscale="log", yscale="log", ylim=YLIM, title=arch)
+    for ax in axes[1]:
+        ax.set_xlabel("learning rate η")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("validation MSE")
+    fig.tight_layout()
+    legend_below(fig, axes[0, 0], ncol=3)
+    save(fig, "runge_optimizers")
+
+
+def _short(arch):
+    """'1 → 50 → 50 → 1' → '2×50'."""
+    widths = arch.split(" → ")[1:-1]
+    return f"{len(widths)}×{widths[0]}"
+
+
+def initialisations(r):
+    """Test MSE against f at the chosen η, per architecture, for the three initialisations."""
+    s = r["settings"]
+    archs = s["architectures"]
+    fig, axes = plt.subplots(1, 3, figsize=(WIDTH, 2.7), sharey=True)
+    inits = s["initializations"] + ["he"]
+    for ax, (o, spec) in zip(axes, s["optimizers"].items()):
+        for m, init in enumerate(inits):
+            mean, std = [], []
+            for arch in archs:
+                g = r["grid"][arch][o]
+                c = g["he_at_xavier_best"] if init == "he" else g[init]["best"]
+                mean.append(c["test_mse_true"]["mean"])
+                std.append(c["test_mse_true"]["std"])
+            x = np.arange(len(archs)) + (m - 1) * 0.22
+            ax.errorbar(x, arr(mean), yerr=log_errorbar(arr(mean), arr(std)), ls="none", marker=MARKERS[m],
+                        color=COLORS[m], label=f"{NAMES[init]}")
+        ax.axhline(r["ols"]["test_mse_true"], color="0.3", ls=(0, (1, 1)), lw=1.0,
+                   label=f"OLS, degree {r['ols']['degree']}")
+        ax.set_xticks(range(len(archs)), [_short(a) for a in archs])
+        ax.set(yscale="log", title=spec["label"], xlabel="hidden layers × nodes")
+    axes[0].set_ylabel("test MSE against f(x)")
+    fig.tight_layout()
+    legend_below(fig, axes[0], ncol=4)
+    save(fig, "runge_init")
+
+
+def draw(load):
+    r = load("runge_optimizers")
+    learning_rates(r)
+    initialisations(r)

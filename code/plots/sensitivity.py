@@ -1,0 +1,72 @@
+"""Digits sensitivity figures from results/sensitivity.json."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ._style import COLORS, LINESTYLES, MARKERS, NAMES, WIDTH, arr, epochs_of, heatmap, save
+
+
+def lr_l2_heatmap(r):
+    g = r["grid"]
+    opts = g["optimizers"]
+    fig, axes = plt.subplots(1, len(opts), figsize=(WIDTH, 3.3), sharey=True)
+    for ax, o in zip(np.atleast_1d(axes), opts):
+        res = g["results"][o]
+        std = arr(res["val_accuracy_std"]) * 100 if "val_accuracy_std" in res else None
+        im = heatmap(ax, arr(res["val_accuracy"]) * 100, std,
+                     xlabels=[f"{v:g}" for v in g["l2"]],
+                     ylabels=[f"{v:g}" for v in g["learning_rates"]], fmt="{:.1f}",
+                     vmin=0.0, vmax=100.0)
+        ax.set_xlabel("L2 penalty λ")
+        ax.set_title(f"{res['label']}, {g['epochs']} epochs")
+    np.atleast_1d(axes)[0].set_ylabel("learning rate η")
+    seeds = g.get("seeds", 1)
+    fig.colorbar(im, ax=axes, shrink=0.85, pad=0.02,
+                 label="validation accuracy in %" + (f" (mean ± std, {seeds} seeds)"
+                                                     if seeds > 1 else ""))
+    save(fig, "lr_l2_heatmap")
+
+
+def activations(r):
+    a = r["activations"]
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.7, 3.0))
+    im = heatmap(ax, arr(a["val_accuracy_mean"]) * 100, arr(a["val_accuracy_std"]) * 100,
+                 xlabels=[NAMES[i] for i in a["initializations"]],
+                 ylabels=[NAMES[n] for n in a["activations"]], fmt="{:.1f}", vmin=0.0,
+                 vmax=100.0, fontsize=7.5)
+    ax.set_xlabel("initialisation of the weights")
+    ax.set_ylabel("hidden activation")
+    ax.set_title(f"Adam η = {a['learning_rate']:g}, {a['epochs']} epochs, "
+                 f"mean ± std over {a['seeds']} seeds")
+    fig.colorbar(im, ax=ax, label="validation accuracy in %")
+    save(fig, "activations")
+
+
+def learning_curves(r):
+    c = r["curves"]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(WIDTH, 3.2))
+    for k, o in enumerate(c["optimizers"]):
+        res = c["results"][o]
+        label = f"{res['label']}, η = {res['learning_rate']:g}"
+        style = dict(color=COLORS[k], ls=LINESTYLES[k % len(LINESTYLES)], marker=MARKERS[k],
+                     markevery=(k % 4, 4), lw=1.2)
+        a1.semilogy(epochs_of(res["cost"]), res["cost"], label=label, **style)
+        a2.plot(epochs_of(res["val_accuracy"]), res["val_accuracy"], **style)
+    a1.set_xlabel("epoch")
+    a1.set_ylabel("training cross-entropy")
+    a1.set_title("training cost")
+    a2.set_xlabel("epoch")
+    a2.set_ylabel("validation accuracy")
+    a2.set_ylim(0.3, 1.0)
+    a2.set_title("validation accuracy")
+    fig.legend(*a1.get_legend_handles_labels(), loc="upper center", ncol=2,
+               bbox_to_anchor=(0.5, 0.0), frameon=False)
+    fig.tight_layout()
+    save(fig, "learning_curves")
+
+
+def draw(load):
+    r = load("sensitivity")
+    lr_l2_heatmap(r)
+    activations(r)
+    learning_curves(r)

@@ -1,0 +1,109 @@
+"""The experiments' helpers: penalty maps against scikit-learn, early stopping, seed statistics.
+
+Fast: tiny data and networks; the experiments themselves run in ``make train``.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Lasso, LogisticRegression, Ridge
+
+import ffnn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "code" / "experiments"))
+
+import _common  # noqa: E402
+import _equivalence as eq  # noqa: E402
+from _fit import fit, mse, over_seeds, score  # noqa: E402
+
+
+@pytest.fixture
+def regression(rng):
+    X = rng.standard_normal((60, 4))
+    y = X @ np.array([1.0, -2.0, 0.0, 0.5]) + 0.3 + 0.1 * rng.standard_normal(60)
+    return X, y.reshape(-1, 1)
+
+
+def test_ridge_alpha_is_n_lambda(regression):
+    X, y = regression
+    lam = 0.05
+    r = Ridge(alpha=eq.ridge_alpha(lam, len(X))).fit(X, y.ravel())
+    assert eq.stationarity(r.coef_, r.intercept_, X, y, cost="mse", l2=lam) < 1e-10
+    naive = Ridge(alpha=lam).fit(X, y.ravel())
+    assert eq.stationarity(naive.coef_, naive.intercept_, X, y, cost="mse", l2=lam) > 1e-3
+
+
+def test_lasso_alpha_is_half_lambda(regression):
+    X, y = regression
+    lam = 0.2
+    las = Lasso(alpha=eq.lasso_alpha(lam), tol=1e-14, max_iter=1_000_000).fit(X, y.ravel())
+    assert np.any(las.coef_ == 0)  # the kink is exercised: |dC/dw| <= λ there
+    assert eq.stationarity(las.coef_, las.intercept_, X, y, cost="mse", l1=lam) < 1e-8
+    naive = Lasso(alpha=lam, tol=1e-14, max_iter=1_000_000).fit(X, y.ravel())
+    assert eq.stationarity(naive.coef_, naive.intercept_, X, y, cost="mse", l1=lam) > 1e-2
+
+
+def test_logistic_C_is_one_over_2_n_lambda(rng):
+    X = rng.standard_normal((90, 3))
+    labels = np.argmax(X @ rng.standard_normal((3, 3)) + rng.standard_normal((90, 3)), axis=1)
+    Y = ffnn.one_hot(labels, 3)
+    lam = 0.01
+    m = LogisticRegression(C=eq.logreg_C(lam, len(X)), tol=1e-12, max_iter=10_000).fit(X, labels)
+    assert eq.stationarity(m.coef_.T, m.intercept_, X, Y, cost="cross_entropy", l2=lam) < 1e-6
+    naive = LogisticRegression(C=1 / lam, tol=1e-12, max_iter=10_000).fit(X, labels)
+    assert eq.stationarity(naive.coef_.T, naive.intercept_, X, Y, cost="cross_entropy",
+                           l2=lam) > 1e-3
+
+
+def test_fit_keeps_the_best_validation_checkpoint():
+    x, y = ffnn.runge_data(40, 0.1, 1)
+    xv, yv = ffnn.runge_data(20, 0.1, 2)
+    net = ffnn.NeuralNetwork(1, [8, 1], ["sigmoid", "identity"], None, "mse", None, "xavier", 0)
+    start = score(net, xv, yv, mse)
+    h = fit(net, x, y, xv, yv, ffnn.Adam(0.3), max_epochs=60, batch_size=10, seed=0,
+            check_every=5, patience=60)
+    assert h["epochs_run"] == 60 and len(h["val_curve"]) == 12
+    final = mse(net.predict(xv), yv)
+    assert final == pytest.approx(min([start] + h["val_curve"]), rel=1e-12)
+    assert h["best_epoch"] == 5 * (1 + int(np.argmin(h["val_curve"])))
+    assert final < h["val_curve"][-1] or h["best_epoch"] == 60  # η = 0.3 is noisy
+
+
+def test_fit_stops_after_patience_and_restores_the_start():
+    x, y = ffnn.runge_data(30, 0.0, 1)
+    net = ffnn.NeuralNetwork(1, [4, 1], ["sigmoid", "identity"], None, "mse", None, "xavier", 0)
+    # validation targets = the untrained network's own outputs: training can only get worse
+    start = net.predict(x).copy()
+    h = fit(net, x, y, x, start, ffnn.Adam(0.05), max_epochs=500, batch_size=10, seed=0,
+            check_every=5, patience=20)
+    assert h["best_epoch"] == 0 and h["epochs_run"] == 20 and len(h["val_curve"]) == 4
+    assert min(h["val_curve"]) > 0
+    np.testing.assert_array_equal(net.predict(x), start)
+
+
+def test_over_seeds_by_hand():
+    s = over_seeds([[1.0, 2.0, 3.0], [4.0, np.nan, 8.0]])
+    assert np.allclose(s["mean"], [2.0, 6.0])
+    assert np.allclose(s["std"], [1.0, np.sqrt(8.0)])
+    assert list(s["n"]) == [3, 2]
+
+
+def test_depth_width_runs_on_a_tiny_grid(monkeypatch, tmp_path):
+    import depth_width as dw
+
+    monkeypatch.setattr(_common, "RESULTS", tmp_path)
+    monkeypatch.setattr(dw, "LAYERS", [1, 2])
+    monkeypatch.setattr(dw, "WIDTHS", [4])
+    monkeypatch.setattr(dw, "SEEDS", 2)
+    monkeypatch.setattr(dw, "RUNGE_EPOCHS", 10)
+    monkeypatch.setattr(dw, "DIGITS_EPOCHS", 2)
+    monkeypatch.setattr(dw, "run_parallel", lambda f, jobs: [f(**kw) for kw in jobs])
+    dw.main()
+    r = json.loads((tmp_path / "depth_width.json").read_text())
+    test = np.array(r["runge"]["activations"]["relu"]["test"]["mean"], dtype=float)
+    assert test.shape == (2, 1) and np.all(np.isfinite(test))
+    acc = np.array(r["digits"]["test"]["mean"], dtype=float)
+    assert acc.shape == (2, 1) and np.all((acc > 0.1) & (acc <= 1.0))

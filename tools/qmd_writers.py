@@ -1,0 +1,160 @@
+"""pandoc and typst: the document's metadata, the HTML and the PDF writers, with the
+format options of ``_quarto.yml`` that both renderers read (css, include-in-header,
+citeproc, section-numbering)."""
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+from pathlib import Path
+
+from render_errors import RenderError
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+QUARTO_ONLY_META = {"format", "execute", "jupyter", "engine", "knitr", "crossref",
+                    "editor", "project", "filters", "freeze"}
+
+
+def pandoc(args: list, stdin: str, cwd: Path) -> str:
+    """Run the pandoc of pypandoc-binary; fail the build on errors or warnings."""
+    import pypandoc
+    proc = subprocess.run([pypandoc.get_pandoc_path(), "--fail-if-warnings", *args],
+                          input=stdin, capture_output=True, text=True, cwd=cwd)
+    if proc.returncode != 0 or proc.stderr.strip():
+        raise RenderError(f"pandoc {' '.join(args[:4])} failed:\n{proc.stderr.strip()}")
+    return proc.stdout
+
+
+def document_metadata(meta: dict, qmd: Path) -> dict:
+    """Front matter for pandoc: Quarto-only keys dropped, authors as names,
+    `date: today` resolved (SOURCE_DATE_EPOCH honoured), paths made absolute."""
+    out = {k: v for k, v in meta.items() if k not in QUARTO_ONLY_META}
+    authors = out.get("author")
+    if authors is not None:
+        authors = authors if isinstance(authors, list) else [authors]
+        out["author"] = [a.get("name", "") if isinstance(a, dict) else a for a in authors]
+    if out.get("date") in ("today", "now", "last-modified"):
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        day = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+               if epoch else datetime.date.today())
+        out["date"] = day.isoformat()
+    for key in ("bibliography", "csl"):
+        if key in out:
+            paths = out[key] if isinstance(out[key], list) else [out[key]]
+            out[key] = [str((qmd.parent / p).resolve()) for p in paths]
+    out.setdefault("pagetitle", out.get("title", qmd.stem))
+    return out
+
+
+def format_options(config: dict, fmt: str) -> dict:
+    """Options of one output format (`format: html:` etc.) as a dict."""
+    value = (config.get("format") or {}).get(fmt) or {}
+    return value if isinstance(value, dict) else {}
+
+
+# the format options this renderer implements; any other would be ignored silently
+FORMAT_OPTIONS = {
+    "html": {"toc", "toc-depth", "number-sections", "code-fold", "code-summary",
+             "embed-resources", "html-math-method", "fig-format", "fig-width", "fig-height",
+             "fig-dpi", "css", "include-in-header"},
+    "typst": {"toc", "toc-depth", "number-sections", "section-numbering", "citeproc",
+              "papersize", "fig-format", "include-in-header"},
+}
+
+
+def check_formats(config: dict) -> None:
+    """Refuse formats and format options that this renderer would silently ignore,
+    so that it never builds a different document from Quarto's without saying so."""
+    formats = config.get("format") or {}
+    for fmt, opts in formats.items():
+        if fmt not in FORMAT_OPTIONS:
+            raise RenderError(f"format {fmt!r}: this renderer writes only "
+                              f"{' and '.join(FORMAT_OPTIONS)}")
+        unknown = sorted(set(opts or {}) - FORMAT_OPTIONS[fmt])
+        if unknown:
+            raise RenderError(f"format: {fmt}: option(s) {', '.join(unknown)} not "
+                              f"implemented by this renderer (it implements "
+                              f"{', '.join(sorted(FORMAT_OPTIONS[fmt]))})")
+    html = formats.get("html") or {}
+    for key, expected in (("embed-resources", True), ("fig-format", "png")):
+        if key in html and html[key] != expected:
+            raise RenderError(f"format: html: {key} is {html[key]!r}; this renderer "
+                              f"implements only {expected!r}")
+
+
+def option_files(opts: dict, key: str, dirs: tuple) -> list[Path]:
+    """The files of a format option (`css`, `include-in-header`): one path or a list,
+    relative to the project or the document as in Quarto; each must exist."""
+    value = opts.get(key) or []
+    out = []
+    for item in value if isinstance(value, list) else [value]:
+        name = item.get("file") if isinstance(item, dict) else item
+        if not isinstance(name, str):
+            raise RenderError(f"format option {key}: expected file paths, got {item!r}")
+        found = next((d / name for d in dirs if (d / name).is_file()), None)
+        if found is None:
+            raise RenderError(f"format option {key}: file {name} not found in "
+                              f"{' or '.join(str(d) for d in dirs)}")
+        out.append(found)
+    return out
+
+
+def lua_filters(config: dict, dirs: tuple) -> list[str]:
+    """pandoc arguments running the document's `filters` (Lua files, as Quarto does for
+    each output format)."""
+    files = option_files({"filters": config.get("filters")}, "filters", dirs)
+    bad = [f for f in files if f.suffix != ".lua"]
+    if bad:
+        raise RenderError(f"filters: {bad[0]} is not a Lua filter; this renderer runs "
+                          "only Lua filters")
+    return [a for f in files for a in ("--lua-filter", str(f))]
+
+
+def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple, filters: list) -> str:
+    """Self-contained HTML: MathML, table of contents, numbered sections; our page
+    style, then the format's own `css` files."""
+    method = opts.get("html-math-method", "mathml")
+    if method != "mathml":
+        raise RenderError(f"format: html: html-math-method is {method!r}; this renderer "
+                          "writes MathML only (html-math-method: mathml)")
+    args = ["-f", "json", "-t", "html5", "--standalone", "--embed-resources",
+            "--mathml", *filters, "--citeproc"]
+    if opts.get("toc", False):
+        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]
+    if opts.get("number-sections", False):
+        args.append("--number-sections")
+    css = [TEMPLATES / "fallback.css"] + option_files(opts, "css", dirs)
+    style = work / "style.html"
+    style.write_text("".join(f"<style>\n{p.read_text(encoding='utf-8')}</style>\n"
+                             for p in css), encoding="utf-8")
+    headers = [style] + option_files(opts, "include-in-header", dirs)
+    return pandoc(args + [a for h in headers for a in ("-H", str(h))], ast_json, dirs[-1])
+
+
+def to_pdf(ast_json: str, opts: dict, work: Path, dirs: tuple, cites: bool,
+           filters: list) -> bytes:
+    """PDF bytes: pandoc -> typst markup (kept in `work`) -> typst.compile.  Quarto's
+    typst defaults are kept (section numbering 1.1.a), except that citations need
+    `citeproc: true` (Quarto's default false would number them in typst's own style)."""
+    import typst
+    if cites and opts.get("citeproc") is not True:
+        raise RenderError("the document cites a bibliography but format: typst: has no "
+                          "'citeproc: true'; Quarto's typst default (false) formats the "
+                          "references differently from this renderer")
+    args = ["-f", "json", "-t", "typst", "--standalone", *filters, "--citeproc",
+            "-V", f"papersize={opts.get('papersize', 'a4')}"]
+    if opts.get("toc", False):
+        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]
+    if opts.get("number-sections", False):
+        args += ["--number-sections", "-V",
+                 f"section-numbering={opts.get('section-numbering', '1.1.a')}"]
+    headers = [TEMPLATES / "fallback.typ"] + option_files(opts, "include-in-header", dirs)
+    typ = pandoc(args + [a for h in headers for a in ("-H", str(h))], ast_json, dirs[-1])
+    # pandoc's typst template justifies the title like body text: do not
+    typ = typ.replace("align(center, block[", "align(center, block[#set par(justify: false)\n", 1)
+    typ_path = work / "document.typ"
+    typ_path.write_text(typ, encoding="utf-8")
+    try:       # image paths are absolute, hence root "/"
+        return typst.compile(str(typ_path), root="/")
+    except Exception as exc:   # typst reports its errors as a plain exception
+        raise RenderError(f"typst could not compile {typ_path}: {exc}") from exc
