@@ -51,6 +51,8 @@ def parse_args(argv):
                         help="seconds one submission may take in all (default %(default)s)")
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb,
                         help="memory a submission may allocate, in MB (default %(default)s)")
+    parser.add_argument("--jobs", type=int, default=2,
+                        help="submissions graded at a time, each in its own sandbox (default %(default)s)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run the submissions without a sandbox, with your rights: "
                              "only for code you trust")
@@ -93,7 +95,7 @@ def main(argv=None):
     status = 0
     try:
         _, errors = grade_paths(args.paths, limits, args.exercise, on_result=show, sandbox=sandbox,
-                                  week=args.week)
+                                  week=args.week, jobs=args.jobs)
     except GradeError as error:
         errors, status = [str(error)], 2
     finally:

@@ -1,5 +1,6 @@
 """Grade one submission or many: load, run in the sandbox, score."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .exercises import for_weeks, max_points, to_read_for
@@ -75,21 +76,26 @@ def expand(paths):
     return files
 
 
-def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None, week=None):
+def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None, week=None, jobs=2):
     """Grade every submission under ``paths``; return ``(graded, errors)``.
 
     ``errors`` lists the files that could not be read (one message each);
-    the others are graded all the same.
+    the others are graded all the same.  ``jobs`` submissions are graded at
+    a time (each in its own sandbox): while the checks of one run here, the
+    cells of the next run in theirs.  Results come in the order of the files.
     """
     graded, errors = [], []
     sandbox = sandbox or launcher(limits or Limits())
-    for path in expand(paths):
-        try:
-            result = grade_path(path, limits, exercises, sandbox, week)
-        except GradeError as error:
-            errors.append(str(error))
-            continue
-        graded.append(result)
-        if on_result:
-            on_result(result)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(grade_path, path, limits, exercises, sandbox, week)
+                   for path in expand(paths)]
+        for future in futures:
+            try:
+                result = future.result()
+            except GradeError as error:
+                errors.append(str(error))
+                continue
+            graded.append(result)
+            if on_result:
+                on_result(result)
     return graded, errors

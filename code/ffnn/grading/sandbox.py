@@ -28,6 +28,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,7 @@ class Zygote:
 
     def __init__(self, limits):
         self.limits, self.process, self.control, self.count = limits, None, None, 0
+        self.lock = threading.RLock()  # one request at a time, from any grading thread
 
     def _start(self):
         parent, child = socket.socketpair()
@@ -130,8 +132,9 @@ class Zygote:
 
     def start(self):
         """Start the zygote now (it is started on first use otherwise); OSError if it cannot."""
-        if self.process is None or self.process.poll() is not None:
-            self._start()
+        with self.lock:
+            if self.process is None or self.process.poll() is not None:
+                self._start()
 
     def _reply(self, deadline):
         while b"\n" not in self.buffer:
@@ -148,22 +151,29 @@ class Zygote:
         return json.loads(line)
 
     def request(self, message, fds=()):
-        self.start()
-        socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
-        return self._reply(time.monotonic() + 30)
+        with self.lock:
+            self.start()
+            socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
+            return self._reply(time.monotonic() + 30)
 
     def spawn(self):
-        self.count += 1
         mine, theirs = socket.socketpair()
         try:
-            reply = self.request({"op": "spawn", "id": self.count}, [theirs.fileno()])
+            with self.lock:
+                self.count += 1
+                number = self.count
+                reply = self.request({"op": "spawn", "id": number}, [theirs.fileno()])
         finally:
             theirs.close()
-        if reply != {"ok": "spawned", "id": self.count}:
+        if reply != {"ok": "spawned", "id": number}:
             raise OSError("the sandbox refused a submission")
-        return Child(self, self.count, mine)
+        return Child(self, number, mine)
 
     def close(self):
+        with self.lock:
+            self._close()
+
+    def _close(self):
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
