@@ -296,3 +296,14 @@ def test_a_bubblewrap_that_cannot_start_is_refused_with_its_reason(tmp_path):
     run = _cli([str(FIXTURES / "correct.py")], tmp_path, path_env=f"{fake}:/usr/bin:/bin")
     assert run.returncode == 2 and run.stdout == ""
     assert "No permissions to creating new namespace" in run.stderr and "user namespaces" in run.stderr
+
+
+def test_grading_two_at_a_time_gives_the_same_results_in_the_same_order(tmp_path):
+    from ffnn.grading import grade_paths
+    for name in ("correct.py", "correct.ipynb", "typical_mistakes.py"):
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    one, _ = grade_paths([tmp_path], LIMITS, jobs=1)
+    two, _ = grade_paths([tmp_path], LIMITS, jobs=2)
+    assert [s["path"] for s in two] == sorted(str(tmp_path / n) for n in
+                                              ("correct.ipynb", "correct.py", "typical_mistakes.py"))
+    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
