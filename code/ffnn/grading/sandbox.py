@@ -30,6 +30,7 @@ import sysconfig
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,8 +111,15 @@ class Zygote:
     def __init__(self, limits):
         self.limits, self.process, self.control, self.count = limits, None, None, 0
         self.lock = threading.RLock()  # one request at a time, from any grading thread
+        # bwrap's --die-with-parent follows the thread that started it: start it from one
+        # that lives as long as the grader, not from a grading thread that ends before it
+        self.starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-starter")
 
     def _start(self):
+        self._close()
+        self.starter.submit(self._start_here).result()
+
+    def _start_here(self):
         parent, child = socket.socketpair()
         log = tempfile.TemporaryFile()  # bwrap's own complaints, for the message below
         self.process = subprocess.Popen(self.command(), stdin=child, stdout=subprocess.DEVNULL,
@@ -123,7 +131,7 @@ class Zygote:
         except OSError:
             ready = False
         if not ready:
-            self.close()
+            self._close()
             log.seek(0)
             said = log.read()[-600:].decode(errors="replace").strip().splitlines()
             log.close()
@@ -140,11 +148,11 @@ class Zygote:
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self.control], [], [], left)[0]:
-                self.close()
+                self._close()
                 raise OSError("the sandbox's zygote did not answer")
             chunk = self.control.recv(65536)
             if not chunk:
-                self.close()
+                self._close()
                 raise OSError("the sandbox's zygote ended")
             self.buffer += chunk
         line, self.buffer = self.buffer.split(b"\n", 1)
