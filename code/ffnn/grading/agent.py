@@ -17,7 +17,7 @@ request at a time (the formats are in :mod:`.protocol`, the requests in
 
 Nothing here decides a mark: the grader holds the checks and the expected
 values, and validates every reply.  This file and its neighbours
-(``protocol.py``, ``recording.py``, ``limits.py``,
+(``protocol.py``, ``handles.py``, ``recording.py``, ``limits.py``,
 ``zygote.py``, ``confine.py``, ``seccomp.py``) are bound into the sandbox
 as standalone files; the sandbox has no ``ffnn``.
 """
@@ -52,7 +52,7 @@ def load(name):
 
 
 protocol = load("protocol")
-recording, limits = load("recording"), load("limits")
+recording, limits, handles = load("recording"), load("limits"), load("handles")
 SEED = 0  # numpy.random and random are seeded with it before every cell and every call
 
 
@@ -97,42 +97,12 @@ class Agent:
     def __init__(self, channel, start):
         self.channel, self.functions, self.variables = channel, start["functions"], start["variables"]
         self.namespace = {"__name__": "__main__", "__builtins__": builtins, "display": print}
-        self.handles, self.ids = {}, {}  # id -> object, id(object) -> id
+        self.values = handles.Handles(protocol, start["limits"]["max_handles"])
         self.recorded = {}  # name -> the object last recorded under it
         self.sent = {}  # variable -> the JSON last sent for it
         self.run = []  # (handle id, function) recorded in the current section
         self.section = None
-        self.references = {}  # reference function -> name, during one call only
         self.output = CountingWriter()
-        self.max_handles = start["limits"]["max_handles"]
-
-    # -- values ---------------------------------------------------------
-    def handle(self, value):
-        if id(value) in self.ids and self.handles[self.ids[id(value)]] is value:
-            return self.ids[id(value)]
-        if len(self.handles) >= self.max_handles:
-            raise RuntimeError("too many objects handed to the grader")
-        number = len(self.handles) + 1
-        self.handles[number], self.ids[id(value)] = value, number
-        return number
-
-    def encode(self, value):
-        def other(obj):
-            if callable(obj) and obj in self.references:
-                return {"$": "builtin", "name": self.references[obj]}
-            return {"$": "remote", "id": self.handle(obj), "type": type(obj).__name__[:100],
-                    "callable": callable(obj)}
-        return protocol.encode(value, other)
-
-    def decode(self, value):
-        def tagged(obj):
-            if obj["$"] == "builtin":
-                found = [f for f, name in self.references.items() if name == obj["name"]]
-                if not found:
-                    raise protocol.ProtocolError(f"no reference function {obj['name']!r}")
-                return found[0]
-            return self.handles[obj["id"]]
-        return protocol.decode(value, tagged)
 
     # -- cells ----------------------------------------------------------
     def cell(self, request):
@@ -167,7 +137,7 @@ class Agent:
         state, budget = {}, protocol.MAX_MESSAGE // 2
         for name in self.variables:
             value = recording.snapshot_value(self.namespace.get(name))
-            encoded = self.encode(value) if value is not None else None
+            encoded = self.values.encode(value) if value is not None else None
             text = json.dumps(encoded, separators=(",", ":"))
             if len(text) > budget:  # too large to copy out: as if it were not there
                 encoded, text = None, "null"
@@ -188,12 +158,12 @@ class Agent:
             if not (mine or name in self.functions):
                 continue
             self.recorded[name] = value
-            number = self.handle(value)
+            number = self.values.handle(value)
             if isinstance(value, types.FunctionType) and value.__globals__ is self.namespace:
                 self.run.append((number, value))
             records.append({"id": number, "name": name, "cell": index,
                             "kind": "class" if isinstance(value, type) else "function",
-                            "signature": recording.parameters(value, self.encode),
+                            "signature": recording.parameters(value, self.values.encode),
                             "source": recording.source_of(value, source, protocol.MAX_STRING),
                             "names": recording.global_names(value)})
         return records
@@ -202,14 +172,14 @@ class Agent:
         """Bind the section's functions to the globals as they stand now."""
         if self.run:
             for number, copy in recording.bind_to_section_end(self.namespace, self.run).items():
-                self.handles[number] = copy
+                self.values.objects[number] = copy
             self.run = []
 
     # -- calls ----------------------------------------------------------
     def call(self, request):
-        target = self.handles[request["target"]]
-        args = [self.decode(a) for a in request["args"]]
-        kwargs = {k: self.decode(v) for k, v in request["kwargs"].items()}
+        target = self.values.objects[request["target"]]
+        args = [self.values.decode(a) for a in request["args"]]
+        kwargs = {k: self.values.decode(v) for k, v in request["kwargs"].items()}
         np.random.seed(SEED)
         random.seed(SEED)
         _alarm(request["timeout"])
@@ -225,29 +195,16 @@ class Agent:
         changed = {}
         for key, value in [*enumerate(args), *kwargs.items()]:
             before = request["args"][key] if isinstance(key, int) else request["kwargs"][key]
-            after = self.encode(value)
+            after = self.values.encode(value)
             if json.dumps(after, separators=(",", ":")) != json.dumps(before, separators=(",", ":")):
                 changed[str(key)] = after
-        return {"ok": "value", "value": self.encode(result), "changed": changed}
+        return {"ok": "value", "value": self.values.encode(result), "changed": changed}
 
     def with_references(self, request):
-        """Answer a call; the reference functions exist from the first call of a check to its end.
-
-        They arrive as source text with the first request of a check that
-        needs them and are disabled when the check ends (``forget``), so no
-        other check finds them in the sandbox as a student's answer.
-        """
+        """Answer a call, with the reference functions the check's first call brought along."""
         if request.get("reference"):
-            self.forget()
-            space = {}
-            exec(compile(request["reference"], "<reference>", "exec"), space)
-            self.references = {space[n]: n for n in space["NAMES"]}
+            self.values.arm(request["reference"])
         return self.call(request)
-
-    def forget(self):
-        for f in self.references:
-            f.__code__ = _disabled.__code__
-        self.references = {}
 
     def serve(self):
         while True:
@@ -263,7 +220,7 @@ class Agent:
                     self.end_section()
                     reply = {"ok": "end", "output_chars": self.output.total}
                 elif op == "forget":
-                    self.forget()
+                    self.values.forget()
                     reply = {"ok": "forgot"}
                 else:
                     reply = self.with_references(request)
@@ -276,10 +233,6 @@ class Agent:
                 data = protocol.dumps({"ok": "raised", "type": "ValueError", "message":
                                        f"the value is too large to send to the grader ({len(data)} bytes)"})
             self.channel.send(None, data)
-
-
-def _disabled(*args, **kwargs):
-    raise RuntimeError("the grader's reference functions work only during the check that passed them")
 
 
 def main(fd=None, confine=None):
