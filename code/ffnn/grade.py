@@ -98,6 +98,8 @@ def main(argv=None):
                                   week=args.week, jobs=args.jobs)
     except GradeError as error:
         errors, status = [str(error)], 2
+    except Exception as error:  # noqa: BLE001 - a bug of ours: say so, keep what was graded
+        errors, status = [f"internal error of the grader: {type(error).__name__}: {error}"], 2
     finally:
         if args.json and not _write_json(args.json, graded, errors, sandbox.description):
             status = 2

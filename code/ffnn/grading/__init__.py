@@ -7,12 +7,17 @@ the marks are decided here.  The modules, in the order a submission meets
 them:
 
 * :mod:`.submission` -- a notebook or script as a list of cells;
-* :mod:`.sandbox` -- the bubblewrap sandbox (one per submission) and its
-  limits; :mod:`.seccomp` -- its filter against new processes;
-* :mod:`.agent` -- what runs inside: the cells, and the calls the grader
-  asks for; :mod:`.protocol` -- the wire format, validated field by field;
-  :mod:`.builtins` -- reference functions the sandbox has its own copy of;
-* :mod:`.supervisor` -- one sandbox: requests, deadlines, validated replies;
+* :mod:`.sandbox` -- the bubblewrap sandbox and its limits; :mod:`.zygotes`
+  -- the grader's side of the zygote that forks one child per submission;
+* inside the sandbox (standalone files, no :mod:`ffnn`): :mod:`.zygote`,
+  :mod:`.confine` (namespaces, mounts, privileges), :mod:`.seccomp`,
+  :mod:`.limits`, :mod:`.agent` (the cells, and the calls the grader asks
+  for), :mod:`.handles`, :mod:`.recording`, :mod:`.protocol` (the wire
+  format, validated field by field on both sides);
+* :mod:`.builtins` -- reference functions a check may pass into the
+  student's code;
+* :mod:`.supervisor` -- one submission's sandbox: requests, deadlines,
+  validated replies;
 * :mod:`.student` -- the student's functions and variables as the checks
   see them (proxies and plain data);
 * :mod:`.runner` -- one submission: cells, then checks, restarting the
