@@ -18,12 +18,12 @@ from pathlib import Path
 
 from . import builtins as reference
 from .outcomes import StudentRaised
-from .protocol import MAX_STRING, Channel, ProtocolError, decode, encode
+from .protocol import Channel, ProtocolError, decode, encode
+from .replies import fields, function_record, text
 from .student import Remote, SandboxLost, encode_argument, write_back
 
 REFERENCE_SOURCE = Path(reference.__file__).read_text()  # sent with the calls that need it
 MAX_FUNCTIONS = 2000  # functions and classes recorded per submission
-KINDS = range(5)  # inspect.Parameter kinds
 
 
 class Malformed(SandboxLost):
@@ -31,24 +31,6 @@ class Malformed(SandboxLost):
 
     def __init__(self, reason):
         super().__init__(f"the grading process sent a malformed message ({reason})", "error")
-
-
-def _fields(message, *names):
-    if set(message) != {"ok", *names}:
-        raise ProtocolError(f"a {message.get('ok')!r} reply with the fields {sorted(message)}"[:200])
-    return [message[n] for n in names]
-
-
-def _text(value, limit=MAX_STRING, what="text"):
-    if type(value) is not str or len(value) > limit:
-        raise ProtocolError(f"{what}: expected a string of at most {limit} characters")
-    return value
-
-
-def _name(value):
-    if type(value) is not str or not value.isidentifier() or len(value) > 100:
-        raise ProtocolError("expected an identifier")
-    return value
 
 
 class Session:
@@ -115,7 +97,7 @@ class Session:
             if set(obj) != {"$", "id", "type", "callable"} or type(obj["id"]) is not int \
                     or not 0 < obj["id"] <= self.limits.max_handles or type(obj["callable"]) is not bool:
                 raise ProtocolError("an invalid handle")
-            return Remote(self, obj["id"], {"type": _text(obj["type"], 100, "a type name")})
+            return Remote(self, obj["id"], {"type": text(obj["type"], 100, "a type name")})
         return decode(value, tagged)
 
     def _encode(self, value, used):
@@ -133,14 +115,17 @@ class Session:
         try:
             kind = reply["ok"]
             if kind == "timeout":
-                _text(_fields(reply, "message")[0], 200)
+                text(fields(reply, "message")[0], 200)
                 return f"timeout: took longer than {timeout:g} s", [], {}
-            got, error, functions, state = _fields(reply, "index", "error", "functions", "state")
+            got, error, functions, state = fields(reply, "index", "error", "functions", "state")
             if got != index or (error is not None and type(error) is not str):
                 raise ProtocolError("a cell reply for another cell")
             if type(functions) is not list or type(state) is not dict:
                 raise ProtocolError("a cell reply without its lists")
-            records = [self._record(r, index) for r in functions]
+            self.records += len(functions)
+            if self.records > MAX_FUNCTIONS:
+                raise ProtocolError(f"more than {MAX_FUNCTIONS} functions")
+            records = [function_record(r, index, self.limits.max_handles, self.decode) for r in functions]
             values = {}
             for name, value in state.items():
                 if name not in self.names[1]:
@@ -150,43 +135,10 @@ class Session:
         except ProtocolError as problem:
             self._lose(Malformed(str(problem)[:200]))
 
-    def _record(self, record, index):
-        if type(record) is not dict or set(record) != {"id", "name", "cell", "kind", "signature",
-                                                         "source", "names"}:
-            raise ProtocolError("an invalid function record")
-        number = record["id"]
-        if type(number) is not int or not 0 < number <= self.limits.max_handles:
-            raise ProtocolError("a function record with an invalid handle")
-        self.records += 1
-        if self.records > MAX_FUNCTIONS:
-            raise ProtocolError(f"more than {MAX_FUNCTIONS} functions")
-        if record["cell"] != index or record["kind"] not in ("function", "class"):
-            raise ProtocolError("an invalid function record")
-        names = record["names"]
-        if type(names) is not list or len(names) > 500:
-            raise ProtocolError("an invalid list of names")
-        signature = record["signature"]
-        if signature is not None:
-            if type(signature) is not list or len(signature) > 64:
-                raise ProtocolError("an invalid signature")
-            signature = [self._parameter(p) for p in signature]
-        return {"id": number, "name": _name(record["name"]), "cell": index, "kind": record["kind"],
-                "signature": signature, "source": _text(record["source"]),
-                "names": [_name(n) for n in names]}
-
-    def _parameter(self, p):
-        if type(p) is not dict or not {"name", "kind"} <= set(p) <= {"name", "kind", "default"} \
-                or p["kind"] not in KINDS or type(p["kind"]) is not int:
-            raise ProtocolError("an invalid parameter")
-        out = {"name": _name(p["name"]), "kind": p["kind"]}
-        if "default" in p:
-            out["default"] = self.decode(p["default"])
-        return out
-
     def end(self):
         reply = self.request({"op": "end"}, self.limits.cell_timeout, "finishing the cells")
         try:
-            (chars,) = _fields(reply, "output_chars")
+            (chars,) = fields(reply, "output_chars")
             if type(chars) is not int or chars < 0:
                 raise ProtocolError("an invalid output count")
             return chars
@@ -206,7 +158,7 @@ class Session:
         try:
             kind = reply["ok"]
             if kind == "value":
-                value, changed = _fields(reply, "value", "changed")
+                value, changed = fields(reply, "value", "changed")
                 if type(changed) is not dict:
                     raise ProtocolError("an invalid list of changed arguments")
                 result = self.decode(value)
@@ -217,10 +169,10 @@ class Session:
                     write_back(original, self.decode(new))
                 return result
             if kind == "raised":
-                type_name, text = _fields(reply, "type", "message")
-                raise StudentRaised(_text(type_name, 100), _text(text, 2000))
+                type_name, message = fields(reply, "type", "message")
+                raise StudentRaised(text(type_name, 100), text(message, 2000))
             if kind == "timeout":
-                _text(_fields(reply, "message")[0], 200)
+                text(fields(reply, "message")[0], 200)
                 raise SandboxLost("timeout: the check took longer than "
                                   f"{self.limits.check_timeout:g} s; is there an endless loop?", "timeout")
             raise ProtocolError(f"an unknown reply {kind[:40]!r}")
