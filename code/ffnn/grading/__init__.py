@@ -16,8 +16,8 @@ them:
   format, validated field by field on both sides);
 * :mod:`.builtins` -- reference functions a check may pass into the
   student's code;
-* :mod:`.supervisor` -- one submission's sandbox: requests, deadlines,
-  validated replies;
+* :mod:`.supervisor` -- one submission's sandbox: requests, deadlines;
+  :mod:`.replies` -- what a valid reply looks like;
 * :mod:`.student` -- the student's functions and variables as the checks
   see them (proxies and plain data);
 * :mod:`.runner` -- one submission: cells, then checks, restarting the
