@@ -13,8 +13,10 @@ JSON layout (``--json OUT``)::
      "errors": ["bob.txt: expected a .ipynb notebook or a .py file"]}
 
 Every entry of ``results`` has exactly the keys ``exercise``, ``status``
-(pass, fail, missing, error, timeout), ``points``, ``max_points`` and
-``reason`` (a pass may carry an informational reason).
+(pass, fail, missing, error, timeout, to read), ``points``, ``max_points``
+and ``reason`` (a pass may carry an informational reason).  ``to_read``
+lists the prose questions and the coding exercises answered in words only
+(status "to read"): a teacher reads them; they earn no point here.
 
 Everything a submission can influence (its file name, reasons quoting its
 errors, notes) is printed through :func:`clean`: control characters, and
