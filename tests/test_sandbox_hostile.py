@@ -244,7 +244,9 @@ OUTCOMES = {
     "fork_bomb.py": ["threads, then"],
     "kill_grader.py": ["still here"],  # it reached no one: not even itself (process 1)
     "lift_rlimits.py": ["RLIMIT_AS: not allowed to raise maximum limit", "MemoryError"],
-    "proc_mem.py": ["pids seen: [1]"],
+    "proc_mem.py": ["pids seen: []", "/proc/2/mem: FileNotFoundError"],  # no /proc at all
+    "kernel_settings.py": ["/proc/sys/kernel/core_pattern: FileNotFoundError",
+                           "/proc/sysrq-trigger: OSError"],
     "shell_lines.ipynb": ["BlockingIOError"],
     "steal_reference.py": ["KeyError: 'softmax'"],  # the grader's files are not there to read
 }

@@ -45,20 +45,25 @@ def _mount(source, target, fstype, flags, data=None):
     _check(_libc.mount(source, target.encode(), fstype, flags, data), f"mount {target}")
 
 
-def private_mounts(tmpfs_bytes, hide=()):
-    """Fresh writable space and a /proc of the submission's own; nothing shared with another.
-
-    ``hide``: folders covered by an empty read-only tmpfs (the grader's own
-    files, loaded by now, need not be readable by the submission).
-    """
+def private_mounts(tmpfs_bytes):
+    """Fresh writable space of the submission's own; nothing shared with another."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    for target in hide:
-        _mount(b"tmpfs", target, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=4k")
     options = f"size={int(tmpfs_bytes)},nr_inodes=4096,mode=1777".encode()
     for target in ("/tmp", HOME, "/dev/shm"):
         if os.path.isdir(target):
             _mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, options)
-    _mount(b"proc", "/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def hide(targets):
+    """Cover each folder with an empty read-only tmpfs.
+
+    The grader's own files (loaded by now) and ``/proc``: a process whose
+    kernel user is root (a grader run as root) may write root's files in a
+    ``/proc`` even without capabilities (``/proc/sys``), so the submission
+    gets none, and sees no process either.
+    """
+    for target in targets:
+        _mount(b"tmpfs", target, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=4k")
 
 
 class _Header(ctypes.Structure):

@@ -4,9 +4,9 @@ Started by :class:`~.sandbox.Zygote` as ``python -I -S zygote.py MODE
 TMPFS_BYTES SITE_DIR...`` with a control socket on stdin.  It never runs
 student code.  On ``spawn`` (with one socket passed along) it forks; in
 ``isolate`` mode the child enters namespaces of its own (:mod:`.confine`)
-and forks the submission's process 1, which mounts its own tmpfs and
-``/proc``, drops every privilege and becomes the agent (:mod:`.agent`)
-on that socket.  Forking a warm Python costs milliseconds where starting
+and forks the submission's process 1, which mounts its own tmpfs, hides
+the grader's files and ``/proc``, drops every privilege and becomes the
+agent (:mod:`.agent`) on that socket.  Forking a warm Python costs milliseconds where starting
 one and importing numpy, matplotlib and scikit-learn costs seconds.  On
 ``kill`` it ends that child (its namespace dies with it) and reports how
 the submission's process ended.
@@ -53,10 +53,16 @@ def _submission(fd, isolated, tmpfs_bytes):
             _, status = os.waitpid(pid, 0)
             os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
         confine.die_with_parent()
-        confine.private_mounts(tmpfs_bytes, hide=[HERE])
+        confine.private_mounts(tmpfs_bytes)
         os.chdir(confine.HOME)
     os.setsid()  # a group of its own: kill(0) and killpg reach no one else
-    agent.main(fd, (lambda: confine.drop_privileges(FILTER)) if isolated else None)
+    agent.main(fd, _confine if isolated else None)
+
+
+def _confine():
+    """Last step before student code: hide what it need not see, drop every privilege."""
+    confine.hide([HERE, "/proc"])
+    confine.drop_privileges(FILTER)
 
 
 def main():
