@@ -112,6 +112,18 @@ def keep(f):
 def use_kept(x):
     return KEPT["f"](x)
 
+def threaded(x):
+    import threading
+    out = []
+    worker = threading.Thread(target=lambda: out.append(2 * x))
+    worker.start()
+    worker.join()
+    return out[0]
+
+def forks():
+    import os
+    return os.fork()
+
 def loops(x):
     while True:
         pass
@@ -126,7 +138,7 @@ def helper(x):
 @pytest.fixture(scope="module")
 def remote():
     names = (("helper", "uses_helper", "train", "noisy", "square_sum", "Net", "broken", "loops", "keep",
-              "use_kept"), ("W",))
+              "use_kept", "threaded", "forks"), ("W",))
     session = Session(launcher(LIMITS), LIMITS, time.monotonic() + 120, names, None)
     found = {}
     for index, (section, source) in enumerate(STUDENT.items()):
@@ -188,6 +200,12 @@ def test_reference_functions_die_with_the_check_that_passed_them(remote):
     remote["keep"]._session.end_check()
     with pytest.raises(StudentRaised, match="work only during the check"):
         remote["use_kept"](np.zeros(1))  # a later check: the kept function is dead
+
+
+def test_threads_start_but_processes_do_not(remote):
+    assert remote["threaded"](21) == 42
+    with pytest.raises(StudentRaised, match="BlockingIOError"):
+        remote["forks"]()
 
 
 def test_a_students_exception_arrives_as_student_raised(remote):
