@@ -8,7 +8,7 @@ packages with :mod:`ffnn` masked) and the grader's agent files.  The zygote
 imports numpy, autograd, matplotlib and scikit-learn once; for each
 submission it forks a child that gets namespaces of its own (mount, pid,
 network, ipc, uts: :mod:`.confine`), fresh size-limited tmpfs for ``/tmp``
-and the home directory, a ``/proc`` showing only its own processes, limits
+and the home directory, the grader's files and ``/proc`` covered, limits
 with soft = hard (CPU seconds, address space, file size, processes), no
 capability and a seccomp filter against new processes (:mod:`.seccomp`).
 Killing that child kills its pid namespace and everything the submission
