@@ -101,7 +101,7 @@ report: $(HTML) $(PDF)
 # make grade SUBMISSION=notebook.ipynb [GRADE_FLAGS="--json grades.json"]
 grade: $(READY)
 	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path [GRADE_FLAGS=...]"; exit 2; }
-	$(PY) -m ffnn.grade $(SUBMISSION) $(GRADE_FLAGS)
+	$(PY) -P -m ffnn.grade $(SUBMISSION) $(GRADE_FLAGS)
 
 clean:
 	rm -rf _output build results/*.json results/.tests-passed figures/*.png figures/.drawn

@@ -1,27 +1,34 @@
 """Grading students' week-41/42 notebooks against :mod:`ffnn`.
 
-``python -m ffnn.grade PATH [PATH ...] [--json OUT]`` (or ``make grade
+``ffnn-grade PATH [PATH ...] [--json OUT]`` (or ``make grade
 SUBMISSION=PATH``) grades notebooks (``.ipynb``) and scripts (``.py``), or
-every such file in a folder.  The modules, in the order a submission meets
+every such file in a folder.  The student's code runs only in a sandbox;
+the marks are decided here.  The modules, in the order a submission meets
 them:
 
-* :mod:`.submission` -- turn a notebook or script into a list of cells;
-* :mod:`.sandbox` -- the supervisor: runs the cells and checks in a child
-  process with limits, restarts it when the submission kills it;
-* :mod:`.runner` -- what runs inside the child: executes the cells one by
-  one, snapshots the exercise variables, runs each check under a timer;
-* :mod:`.checks` -- one check per exercise, against the reference
-  implementation :mod:`ffnn`, and the points scheme;
+* :mod:`.submission` -- a notebook or script as a list of cells;
+* :mod:`.sandbox` -- the bubblewrap sandbox and its limits; :mod:`.zygotes`
+  -- the grader's side of the zygote that forks one child per submission;
+* inside the sandbox (standalone files, no :mod:`ffnn`): :mod:`.zygote`,
+  :mod:`.confine` (namespaces, mounts, privileges), :mod:`.seccomp`,
+  :mod:`.limits`, :mod:`.agent` (the cells, and the calls the grader asks
+  for), :mod:`.handles`, :mod:`.recording`, :mod:`.protocol` (the wire
+  format, validated field by field on both sides);
+* :mod:`.builtins` -- reference functions a check may pass into the
+  student's code;
+* :mod:`.supervisor` -- one submission's sandbox: requests, deadlines;
+  :mod:`.replies` -- what a valid reply looks like;
+* :mod:`.student` -- the student's functions and variables as the checks
+  see them (proxies and plain data);
+* :mod:`.runner` -- one submission: cells, then checks, restarting the
+  sandbox when the submission kills it;
+* :mod:`.checks` -- one check per exercise (in this process, never in the
+  sandbox), :mod:`.exercises` -- the exercises and points;
 * :mod:`.report` -- the table and the JSON file.
 
 Points scheme: every exercise that asks for code is worth 1 point
-(:data:`ffnn.grading.checks.EXERCISES`); questions answered in prose are
-listed "to read" and not scored (:data:`ffnn.grading.checks.TO_READ`).
-
-The submission never runs in the grader's own process.  This is
-containment of mistakes (loops, crashes, ``os._exit``, runaway memory or
-output), not a security sandbox: a submission can still read files and use
-the network.
+(:data:`ffnn.grading.exercises.EXERCISES`); questions answered in prose are
+listed "to read" and not scored (:data:`ffnn.grading.exercises.TO_READ`).
 """
 
 from .grader import GradeError, grade_path, grade_paths

@@ -1,7 +1,9 @@
 """The exercises of weeks 41 and 42 that the grader knows, and their points.
 
 Scheme: every exercise that asks for code is worth 1 point; its check is in
-:mod:`.checks` under the same identifier.  Questions answered in prose are
+:mod:`.checks` under the same identifier.  A submission is marked out of the
+exercises of the week(s) it holds (:func:`for_week`): 16 points for week 41,
+12 for week 42, 28 for a file holding both.  Questions answered in prose are
 in :data:`TO_READ`: listed for a human reader, not scored.  Identifiers
 are ``w41-<n><letter>`` / ``w42-<n><letter>`` after the exercise sets;
 week 42's exercise 6 has no letters and is ``w42-6``.
@@ -23,7 +25,7 @@ EXERCISES = {
     "w41-3b": "feed_forward_all_relu",
     "w41-3c": "a network 8 -> 10, 16, 6, 2 with create_layers and feed_forward_all_relu",
     "w41-4a": "feed_forward with one activation per layer",
-    "w41-4b": "a network 8 -> 5, 8, 2 with ReLU, ReLU, sigmoid",
+    "w41-4b": "a network of three layers with ReLU, ReLU, sigmoid",
     "w41-5a": "create_layers_batch",
     "w41-5b": "feed_forward_batch",
     "w41-5c": "softmax and a batched network with ReLU, ReLU, softmax",
@@ -64,9 +66,35 @@ TO_READ = {
 }
 
 
+WEEKS = (41, 42)
+
+
 def max_points(exercise_id):
     return POINTS_PER_EXERCISE
 
 
 def week_of(exercise_id):
     return exercise_id.split("-", 1)[0]
+
+
+def _check_week(week):
+    if week not in WEEKS:
+        raise ValueError(f"week: expected one of {WEEKS}, got {week!r}")
+    return f"w{week}"
+
+
+def for_week(week):
+    """The scored exercises of ``week`` (41 or 42), in the exercise set's order."""
+    prefix = _check_week(week)
+    return {id: text for id, text in EXERCISES.items() if week_of(id) == prefix}
+
+
+def for_weeks(weeks):
+    """The scored exercises of every week in ``weeks``, week by week."""
+    return {id: text for week in sorted(set(weeks)) for id, text in for_week(week).items()}
+
+
+def to_read_for(weeks):
+    """The prose questions of the weeks in ``weeks``, sorted."""
+    prefixes = {_check_week(week) for week in weeks}
+    return sorted(id for id in TO_READ if week_of(id) in prefixes)

@@ -1,25 +1,38 @@
 """Grade one submission or many: load, run in the sandbox, score."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .exercises import EXERCISES, TO_READ, max_points
-from .sandbox import Limits, run_submission
-from .submission import SUFFIXES, SubmissionError, load_cells
+from .exercises import for_weeks, max_points, to_read_for
+from .runner import run_submission
+from .sandbox import Limits, launcher
+from .submission import SUFFIXES, SubmissionError, load_submission
+
+
+MAX_NOTES, MAX_REASON = 40, 1000  # what a submission can make the grader print
 
 
 class GradeError(Exception):
     """Grading could not run: a path is missing or unreadable."""
 
 
-def grade_path(path, limits=None, exercises=None):
-    """Grade one file; return its dict (see :mod:`.report` for the layout)."""
+def grade_path(path, limits=None, exercises=None, sandbox=None, week=None):
+    """Grade one file; return its dict (see :mod:`.report` for the layout).
+
+    The file is marked out of the exercises of the weeks it holds (or of
+    ``week``), or of ``exercises`` when given.  ``sandbox`` is a launcher of
+    :mod:`.sandbox` (default: bubblewrap, :class:`~.sandbox.SandboxUnavailable`
+    when it is missing).
+    """
     path = Path(path)
+    limits = limits or Limits()
     try:
-        cells = load_cells(path)
+        submission = load_submission(path, week)
     except SubmissionError as error:
         raise GradeError(str(error)) from error
-    ids = list(exercises or EXERCISES)
-    outcome = run_submission(cells, ids, limits or Limits())
+    cells = submission.cells
+    ids = list(exercises or for_weeks(submission.weeks))
+    outcome = run_submission(cells, ids, limits, sandbox or launcher(limits), path)
     results = []
     for exercise in ids:
         status, reason = outcome.results[exercise]
@@ -29,16 +42,24 @@ def grade_path(path, limits=None, exercises=None):
             "status": status,
             "points": top if status == "pass" else 0,
             "max_points": top,
-            "reason": reason,
+            "reason": reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 3] + "...",
         })
     notes = [f"{cells[i].label}: {message}" for i, message in sorted(outcome.cell_errors.items())]
     notes += outcome.notes
+    if not submission.detected and week is None and exercises is None:
+        notes.insert(0, "the week could not be told from the content: graded on both weeks; "
+                        "pass --week 41 or --week 42")
+    if len(notes) > MAX_NOTES:
+        notes = notes[:MAX_NOTES] + [f"... and {len(notes) - MAX_NOTES} more notes"]
     return {
         "path": str(path),
         "total": sum(r["points"] for r in results),
         "max_total": sum(r["max_points"] for r in results),
         "results": results,
-        "to_read": sorted(TO_READ),
+        "weeks": list(submission.weeks),
+        # prose questions, and coding exercises answered in words only (status "to read")
+        "to_read": sorted(set(to_read_for(submission.weeks))
+                          | {r["exercise"] for r in results if r["status"] == "to read"}),
         "notes": notes,
     }
 
@@ -60,20 +81,26 @@ def expand(paths):
     return files
 
 
-def grade_paths(paths, limits=None, exercises=None, on_result=None):
+def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None, week=None, jobs=2):
     """Grade every submission under ``paths``; return ``(graded, errors)``.
 
     ``errors`` lists the files that could not be read (one message each);
-    the others are graded all the same.
+    the others are graded all the same.  ``jobs`` submissions are graded at
+    a time (each in its own sandbox): while the checks of one run here, the
+    cells of the next run in theirs.  Results come in the order of the files.
     """
     graded, errors = [], []
-    for path in expand(paths):
-        try:
-            result = grade_path(path, limits, exercises)
-        except GradeError as error:
-            errors.append(str(error))
-            continue
-        graded.append(result)
-        if on_result:
-            on_result(result)
+    sandbox = sandbox or launcher(limits or Limits())
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(grade_path, path, limits, exercises, sandbox, week)
+                   for path in expand(paths)]
+        for future in futures:
+            try:
+                result = future.result()
+            except GradeError as error:
+                errors.append(str(error))
+                continue
+            graded.append(result)
+            if on_result:
+                on_result(result)
     return graded, errors

@@ -2,7 +2,8 @@
 
 JSON layout (``--json OUT``)::
 
-    {"submissions": [
+    {"sandbox": "bubblewrap 0.8.0",     # or the --no-sandbox warning
+     "submissions": [
         {"path": "alice.ipynb", "total": 27, "max_total": 28,
          "results": [{"exercise": "w41-1b", "status": "pass", "points": 1,
                       "max_points": 1, "reason": ""}, ...],
@@ -12,25 +13,42 @@ JSON layout (``--json OUT``)::
      "errors": ["bob.txt: expected a .ipynb notebook or a .py file"]}
 
 Every entry of ``results`` has exactly the keys ``exercise``, ``status``
-(pass, fail, missing, error, timeout), ``points``, ``max_points`` and
-``reason``.
+(pass, fail, missing, error, timeout, to read), ``points``, ``max_points``
+and ``reason`` (a pass may carry an informational reason).  ``to_read``
+lists the prose questions and the coding exercises answered in words only
+(status "to read"): a teacher reads them; they earn no point here.
+
+Everything a submission can influence (its file name, reasons quoting its
+errors, notes) is printed through :func:`clean`: control characters, and
+the invisible ones that reorder text, appear escaped (``\x1b``), so a
+submission cannot move the cursor or recolour the teacher's terminal.  The
+JSON escapes them by itself (ASCII only).
 """
 
 import json
+import re
 import textwrap
 
 from .exercises import EXERCISES
+
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean(text):
+    """``text`` with every control or reordering character escaped, on one line."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), str(text))
 
 
 def table(submission, width=100):
     """One submission as a text table with its total."""
     rows = [("exercise", "points", "status", "reason")]
     for r in submission["results"]:
-        rows.append((r["exercise"], f"{r['points']}/{r['max_points']}", r["status"],
-                     r["reason"] or EXERCISES.get(r["exercise"], "")))
+        rows.append((clean(r["exercise"]), f"{r['points']}/{r['max_points']}", clean(r["status"]),
+                     clean(r["reason"] or EXERCISES.get(r["exercise"], ""))))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     indent = sum(widths) + 6
-    lines = [f"== {submission['path']}"]
+    lines = [f"== {clean(submission['path'])}"]
     for row in rows:
         head = "  ".join(cell.ljust(w) for cell, w in zip(row, widths))
         reason = textwrap.wrap(row[3], max(30, width - indent)) or [""]
@@ -40,7 +58,7 @@ def table(submission, width=100):
     if submission.get("to_read"):
         lines.append("to read (prose answers, not scored): " + ", ".join(submission["to_read"]))
     for note in submission.get("notes", []):
-        lines.append(f"note: {note}")
+        lines.append(f"note: {clean(note)}")
     return "\n".join(lines)
 
 
@@ -48,16 +66,18 @@ def summary(submissions):
     """One row per submission, for a folder of them."""
     if not submissions:
         return "no submission graded"
-    width = max(len(s["path"]) for s in submissions + [{"path": "submission"}])
+    paths = [clean(s["path"]) for s in submissions]
+    width = max(len(p) for p in paths + ["submission"])
     lines = [f"{'submission'.ljust(width)}  total"]
-    for s in submissions:
+    for s, path in zip(submissions, paths):
         counts = {}
         for r in s["results"]:
             counts[r["status"]] = counts.get(r["status"], 0) + 1
         detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        lines.append(f"{s['path'].ljust(width)}  {s['total']}/{s['max_total']}  ({detail})")
+        lines.append(f"{path.ljust(width)}  {s['total']}/{s['max_total']}  ({detail})")
     return "\n".join(lines)
 
 
-def to_json(submissions, errors=()):
-    return json.dumps({"submissions": list(submissions), "errors": list(errors)}, indent=2)
+def to_json(submissions, errors=(), sandbox=None):
+    return json.dumps({"sandbox": sandbox, "submissions": list(submissions), "errors": list(errors)},
+                      indent=2)

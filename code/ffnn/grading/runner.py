@@ -1,251 +1,119 @@
-"""What runs inside the child process: the submission, then the checks.
+"""Grade one submission: its cells in a sandbox, then the checks here against it.
 
-The supervisor (:mod:`.sandbox`) starts :func:`child_main` in a forked copy
-of a fresh Python that has imported only this module (numpy, autograd,
-matplotlib, scikit-learn, ffnn).  The child
-
-1. sets its limits (CPU seconds, address space, file size), closes stdin
-   and sends its output to a file, keeping at most ``output_cap`` bytes;
-2. executes the cells one by one, each under its own timer; a cell that
-   raises is reported and the next cell runs;
-3. after every cell copies the exercise variables (``W1``, ``a1``,
-   ``layers``...) into a snapshot, and remembers every function bound to an
-   exercise name (``cost`` may be defined twice with different signatures);
-4. runs each check under its own timer.
-
-Progress is one JSON line per event in the events file, flushed at once, so
-the supervisor knows which step was running when the child died or hung.
+:func:`run_submission` starts a sandbox (:class:`~.supervisor.Session`),
+runs the cells one by one (each under its own timer), builds the
+:class:`~.student.Context` from what they bound, and runs each exercise's
+check in this process.  When the sandbox dies or hangs, the step that was
+running pays for it: a cell is skipped in the next sandbox, an exercise is
+marked "error" or "timeout"; a new sandbox re-runs the remaining cells to
+grade the remaining exercises.  A malformed reply, or the submission's
+absolute deadline, ends the submission: every exercise not graded by then
+is marked.
 """
 
-import os
+import time
+from dataclasses import dataclass
 
-# Before numpy: one BLAS thread, plots off-screen.
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
-os.environ["MPLBACKEND"] = "Agg"
-
-import builtins  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-import resource  # noqa: E402
-import signal  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import traceback  # noqa: E402
-import warnings  # noqa: E402
-
-import autograd  # noqa: E402, F401
-import autograd.numpy  # noqa: E402, F401
-import matplotlib  # noqa: E402
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import sklearn.datasets  # noqa: E402, F401
-import sklearn.metrics  # noqa: E402, F401
-
-import ffnn  # noqa: E402, F401
-
-from . import checks  # noqa: E402
-from .checks import FUNCTION_NAMES, VARIABLE_NAMES, Context, StepTimeout  # noqa: E402
+from . import checks
+from .student import Context, Remote, SandboxLost
+from .supervisor import Malformed, Session
 
 
-class CappedWriter(io.TextIOBase):
-    """A text stream that keeps the first ``cap`` characters and counts the rest."""
-
-    def __init__(self, cap):
-        self.cap, self.kept, self.total = cap, [], 0
-
-    def writable(self):
-        return True
-
-    def write(self, text):
-        text = str(text)
-        room = self.cap - self.total
-        if room > 0:
-            self.kept.append(text[:room])
-        self.total += len(text)
-        return len(text)
-
-    def isatty(self):
-        return False
+@dataclass
+class RunOutcome:
+    cell_errors: dict  # cell index -> message
+    results: dict  # exercise id -> (status, reason)
+    notes: list
+    output_chars: int
 
 
-def _alarm(seconds):
-    def handler(signum, frame):
-        raise StepTimeout(f"took longer than {seconds:g} s")
-
-    signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-
-
-def _disarm():
-    signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-def _vm_bytes():
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _set_limits(limits):
-    def lower(kind, value):
-        soft, hard = resource.getrlimit(kind)
-        value = int(value)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(kind, (value, hard))
-
-    lower(resource.RLIMIT_CPU, limits["cpu_seconds"])
-    lower(resource.RLIMIT_AS, _vm_bytes() + limits["memory_mb"] * 2**20)
-    lower(resource.RLIMIT_FSIZE, limits["file_bytes"])
-    lower(resource.RLIMIT_CORE, 0)
-    # Past the file-size cap a write fails (OSError) instead of killing us.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-
-
-def _one_line(error):
-    text = f"{type(error).__name__}: {error}".strip().splitlines()
-    line = text[0] if text else type(error).__name__
-    return line if len(line) <= 200 else line[:197] + "..."
-
-
-def _where(error, filename):
-    """The line of the submission where ``error`` was raised, if any."""
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename == filename:
-            return f" (line {frame.lineno})"
-    return ""
-
-
-def child_main(job_path, events_path, output_path):
-    with open(job_path) as handle:
-        job = json.load(handle)
-    events = open(events_path, "a", buffering=1)
-
-    def emit(**event):
-        events.write(json.dumps(event) + "\n")
-        events.flush()
-
-    # stdin closed, stdout/stderr to a file (and into a capped buffer above).
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    out = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    sys.stdin = open(os.devnull)
-    writer = CappedWriter(job["limits"]["output_cap"])
-    sys.stdout = sys.stderr = writer
-    _set_limits(job["limits"])
-    warnings.simplefilter("ignore")
-    np.seterr(all="ignore")
-    plt.show = lambda *args, **kwargs: None
-    plt.ion = plt.ioff = plt.pause = plt.show
-
-    namespace = {"__name__": "__main__", "__builtins__": builtins, "display": print}
-    history = {}  # name -> list of distinct callables, oldest first
-    states = []  # one snapshot of the exercise variables per cell
-    skip = set(job["skip_cells"])
-    for index, cell in enumerate(job["cells"]):
+def _cells(session, cells, skip, cell_errors, limits):
+    """Run the cells; return the Context (or raise SandboxLost, with ``.cell`` set)."""
+    history, states, state = {}, [], {}
+    for index, cell in enumerate(cells):
         if index in skip:
             continue
-        emit(event="cell_start", index=index)
-        filename = f"<{cell['label']}>"
-        error, fatal = None, False
         try:
-            code = compile(cell["source"], filename, "exec")
-            _alarm(job["limits"]["cell_timeout"])
-            try:
-                exec(code, namespace)
-            finally:
-                _disarm()
-        except StepTimeout as exc:
-            error = f"timeout: {exc}"
-        except MemoryError as exc:
-            error, fatal = f"MemoryError{_where(exc, filename)}: ran out of memory", True
-        except SyntaxError as exc:
-            error = f"SyntaxError (line {exc.lineno}): {exc.msg}"
-        except BaseException as exc:  # noqa: BLE001 - SystemExit too: it is the student's
-            error = _one_line(exc) + _where(exc, filename)
+            error, records, changed = session.cell(index, cell, limits.cell_timeout)
+        except SandboxLost as lost:
+            lost.cell = index
+            raise
+        if error:
+            cell_errors.setdefault(index, error)
+        for record in records:
+            history.setdefault(record["name"], []).append(Remote(session, record["id"], record, cell))
+        for name, value in changed.items():
+            if value is None:
+                state.pop(name, None)
+            else:
+                state[name] = value
+        states.append({**state, "__cell__": index, "__section__": getattr(cell, "section", None),
+                       "__error__": error})
+    return Context(cells, history, states), session.end()
+
+
+def run_submission(cells, exercise_ids, limits, launcher, path=None):
+    """Execute ``cells`` in sandboxes from ``launcher`` and check ``exercise_ids``."""
+    deadline = time.monotonic() + limits.submission_timeout
+    cell_errors, results, notes = {}, {}, []
+    skip, output_chars = set(), 0
+    names = (checks.FUNCTION_NAMES, checks.VARIABLE_NAMES)
+    ended = None  # why the submission stopped early
+    for _ in range(limits.max_children):
+        pending = [e for e in exercise_ids if e not in results]
+        if not pending:
+            break
+        session = None
         try:
-            plt.close("all")
-        except BaseException:  # noqa: BLE001
-            pass
-        emit(event="cell_end", index=index, error=error, fatal=fatal)
-        if fatal:
-            events.close()
-            os._exit(3)
-        try:
-            _alarm(job["limits"]["cell_timeout"])
-            try:
-                _record(namespace, history, states, index)
-            finally:
-                _disarm()
-        except BaseException as exc:  # noqa: BLE001
-            emit(event="note", text=f"{cell['label']}: could not copy the variables ({_one_line(exc)})")
-
-    ctx = Context(namespace, history, states)
-    for exercise in job["checks"]:
-        emit(event="check_start", id=exercise)
-        started = time.monotonic()
-        fatal = False
-        try:
-            _alarm(job["limits"]["check_timeout"])
-            try:
-                status, reason = checks.run_check(exercise, ctx)
-            finally:
-                _disarm()
-        except StepTimeout as exc:
-            status, reason = "timeout", f"timeout: {exc}; is there an endless loop?"
-        except MemoryError:
-            status, reason, fatal = "error", "ran out of memory during the check", True
-        except BaseException as exc:  # noqa: BLE001
-            status, reason = "error", f"the check could not run: {_one_line(exc)}"
-        emit(event="check_end", id=exercise, status=status, reason=reason,
-             seconds=round(time.monotonic() - started, 3))
-        if fatal:
-            events.close()
-            os._exit(3)
-    emit(event="done", output_chars=writer.total)
-    events.close()
-    os._exit(0)
-
-
-def _copy(value, depth=0):
-    """A private copy of an exercise variable, or None to leave it out."""
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind in "biuf" and value.size <= 10**5:
-            return np.array(value, dtype=float, copy=True)
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (list, tuple)) and depth < 3 and len(value) <= 64:
-        items = [_copy(item, depth + 1) for item in value]
-        if any(item is None for item in items):
-            return None
-        return type(value)(items) if isinstance(value, tuple) else items
-    return None
-
-
-def _record(namespace, history, states, index):
-    for name in FUNCTION_NAMES:
-        value = namespace.get(name)
-        if callable(value):
-            versions = history.setdefault(name, [])
-            if not versions or versions[-1] is not value:
-                versions.append(value)
-    state = {}
-    for name in VARIABLE_NAMES:
-        if name in namespace:
-            copied = _copy(namespace[name])
-            if copied is not None:
-                state[name] = copied
-    state["__cell__"] = index
-    states.append(state)
+            session = Session(launcher, limits, deadline, names, path)
+            ctx, chars = _cells(session, cells, skip, cell_errors, limits)
+            output_chars = max(output_chars, chars)
+            for exercise in pending:
+                session.call_deadline = time.monotonic() + limits.check_timeout
+                try:
+                    status, reason = checks.run_check(exercise, ctx)
+                except SandboxLost as lost:
+                    status, reason = lost.status, lost.reason
+                except Exception as error:  # noqa: BLE001 - a check's own bug costs this exercise only
+                    status, reason = "error", f"the check could not run: {type(error).__name__}: {error}"[:300]
+                if not session.lost:
+                    try:
+                        session.end_check()
+                    except SandboxLost:
+                        pass
+                if session.lost:
+                    status, reason = session.lost.status, f"{session.lost.reason} while checking this exercise"
+                results[exercise] = (status, reason)
+                if session.lost:
+                    if isinstance(session.lost, Malformed):
+                        raise session.lost
+                    break
+            else:
+                session.close()
+                break
+        except SandboxLost as lost:
+            if isinstance(lost, Malformed) or lost.status == "timeout" and time.monotonic() >= deadline:
+                ended = lost
+                break
+            cell = getattr(lost, "cell", None)
+            if cell is None:
+                notes.append(f"the grading process could not start: {lost.reason}")
+                ended = lost
+                break
+            cell_errors.setdefault(cell, lost.reason)
+            skip.add(cell)
+        finally:
+            if session is not None:
+                session.close()
+    for exercise in exercise_ids:
+        if exercise not in results:
+            if ended is not None:
+                results[exercise] = (ended.status, ended.reason)
+            else:
+                results[exercise] = ("error", "the grader could not finish: the submission kept "
+                                     "ending the grading process")
+    if ended is not None and ended.reason not in notes:
+        notes.append(ended.reason)
+    if output_chars > limits.output_cap:
+        notes.append(f"the submission printed {output_chars} characters (more than {limits.output_cap})")
+    return RunOutcome(cell_errors, results, notes, output_chars)

@@ -1,191 +1,156 @@
-"""The supervisor: run a submission and its checks in a child process.
+"""Where the student's code runs: a bubblewrap sandbox, and in it one process tree per submission.
 
-Children are forked by a ``multiprocessing`` fork server: a fresh Python,
-started once by the grader, which imports only :mod:`.runner` (numpy,
-autograd, matplotlib, scikit-learn, ffnn) and never runs student code.
-Each child is a clean copy of it (one per submission, and one more after
-every crash), so startup costs milliseconds instead of seconds.
+:class:`Bubblewrap` starts the zygote (:mod:`.zygote`) under ``bwrap``:
+new user, pid, network, ipc, uts and cgroup namespaces, ``--die-with-parent``,
+``--new-session``, a cleared environment, and a read-only file system made
+of what Python needs (the interpreter, its standard library, the installed
+packages with :mod:`ffnn` masked) and the grader's agent files.  The zygote
+imports numpy, autograd, matplotlib and scikit-learn once; for each
+submission it forks a child that gets namespaces of its own (mount, pid,
+network, ipc, uts: :mod:`.confine`), fresh size-limited tmpfs for ``/tmp``
+and the home directory, the grader's files and ``/proc`` covered, limits
+with soft = hard (CPU seconds, address space, file size, processes), no
+capability and a seccomp filter against new processes (:mod:`.seccomp`).
+Killing that child kills its pid namespace and everything the submission
+started; killing ``bwrap`` kills them all.
 
-Inside the child the runner sets the limits (CPU seconds, address space,
-file size), closes stdin, captures the output with a cap and times every
-cell and every check.  Here the supervisor watches the events the child
-writes, with a wall clock per step as the backstop: when a step hangs (a
-loop that swallows the timer's exception, a long C call) the child is
-killed; when the child dies (``os._exit``, a signal, running out of memory)
-the step that was running is marked, and a new child re-runs the cells,
-skipping the culprit, to grade the remaining exercises.
+:class:`Unsandboxed` (``--no-sandbox``) runs the same zygote and agent as
+plain processes: for trusted submissions only.  :func:`launcher` picks one.
 """
 
-import json
-import multiprocessing
+import atexit
 import os
-import signal
-import tempfile
-import time
-from dataclasses import asdict, dataclass
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+from .zygotes import Zygote
+
+HERE = Path(__file__).resolve().parent
+AGENT_FILES = ("zygote.py", "agent.py", "protocol.py", "handles.py", "recording.py", "limits.py",
+               "confine.py", "seccomp.py")
+INSIDE = "/grader"  # where the agent's files are in the sandbox
+HOME = "/home/student"
+NAMESPACES_HINT = ("bubblewrap needs unprivileged user namespaces (Debian: sysctl "
+                   "kernel.unprivileged_userns_clone=1; Ubuntu 24.04: sysctl "
+                   "kernel.apparmor_restrict_unprivileged_userns=0)")
+INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf "
+                "install bubblewrap), or pass --no-sandbox to run trusted submissions without one")
 
 
 @dataclass
 class Limits:
     cell_timeout: float = 30.0  # seconds per cell
     check_timeout: float = 10.0  # seconds per exercise check
+    submission_timeout: float = 900.0  # seconds per submission, absolute, restarts included
     memory_mb: int = 1024  # address space the submission may add
-    cpu_seconds: int = 600  # CPU time of one child, a backstop
-    output_cap: int = 100_000  # characters of print output kept
-    file_bytes: int = 64 * 2**20  # largest file the child may write
+    cpu_seconds: int = 600  # CPU seconds of one submission process
+    output_cap: int = 100_000  # characters of print output before a note says so
+    file_bytes: int = 64 * 2**20  # largest file the submission may write
+    tmpfs_mb: int = 128  # size of each of /tmp and the home directory
+    processes: int = 256  # RLIMIT_NPROC inside (threads count too; seccomp stops processes)
+    max_handles: int = 100_000  # objects the sandbox may hand out
     grace: float = 3.0  # wall-clock slack over a step's own timer
-    startup_timeout: float = 120.0  # first child: the fork server imports numpy & co
-    max_children: int = 12  # children per submission, crashes included
+    startup_timeout: float = 120.0  # the zygote imports numpy, matplotlib, scikit-learn
+    max_children: int = 12  # submission processes per submission, crashes included
 
 
-_CONTEXT = None
+class SandboxUnavailable(RuntimeError):
+    """No sandbox can be started here; the message says how to get one."""
 
 
-def _context():
-    global _CONTEXT
-    if _CONTEXT is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ffnn.grading.runner"])
-        _CONTEXT = context
-    return _CONTEXT
+def _site_dirs():
+    paths = sysconfig.get_paths()
+    found = {os.path.realpath(paths[k]) for k in ("purelib", "platlib")}
+    return sorted(p for p in found if os.path.isdir(p))
 
 
-def _child(job_path, events_path, output_path):
-    """The child's entry point (imported lazily: the grader never loads numpy for it)."""
-    from .runner import child_main
-
-    child_main(job_path, events_path, output_path)
+def _python():
+    return os.path.realpath(sys.executable)
 
 
-@dataclass
-class RunOutcome:
-    cell_errors: dict  # cell index -> message
-    results: dict  # exercise id -> (status, reason)
-    notes: list
-    output_chars: int
+class Unsandboxed(Zygote):
+    """The zygote and the agent as plain child processes: no isolation at all."""
+
+    kind = "none"
+    description = "none: --no-sandbox, the submissions ran with the grader's rights"
+
+    def command(self):
+        return [_python(), "-I", "-S", str(HERE / "zygote.py"), "plain", "0", *_site_dirs()]
 
 
-def run_submission(cells, exercise_ids, limits=None):
-    """Execute ``cells`` (a list of :class:`~.submission.Cell`) and check ``exercise_ids``."""
-    limits = limits or Limits()
-    cell_errors, results, notes = {}, {}, []
-    skip_cells, output_chars = set(), 0
-    for attempt in range(limits.max_children):
-        pending = [e for e in exercise_ids if e not in results]
-        job = {
-            "cells": [{"label": c.label, "source": c.source} for c in cells],
-            "skip_cells": sorted(skip_cells),
-            "checks": pending,
-            "limits": asdict(limits),
-        }
-        events, ending = _run_child(job, limits, first=attempt == 0)
-        running = None
-        for event in events:
-            kind = event["event"]
-            if kind in ("cell_start", "check_start"):
-                running = event
-            elif kind == "cell_end":
-                running = None
-                if event["error"]:
-                    cell_errors.setdefault(event["index"], event["error"])
-                    if event["error"].startswith("timeout") or event["fatal"]:
-                        skip_cells.add(event["index"])
-            elif kind == "check_end":
-                running = None
-                results[event["id"]] = (event["status"], event["reason"])
-            elif kind == "note" and event["text"] not in notes:
-                notes.append(event["text"])
-            elif kind == "done":
-                output_chars = max(output_chars, event["output_chars"])
-        if ending == "done":
-            break
-        if running is None:
-            if not events:
-                notes.append(f"the grading process {ending} before running anything")
-                break
-            continue  # died between steps: try again
-        if running["event"] == "cell_start":
-            index = running["index"]
-            cell_errors.setdefault(index, ending)
-            skip_cells.add(index)
-        else:
-            status = "timeout" if ending.startswith("timeout") else "error"
-            results[running["id"]] = (status, f"{ending} while checking this exercise")
-    for exercise in exercise_ids:
-        results.setdefault(exercise, ("error", "the grader could not finish: the submission kept "
-                                      "ending the grading process"))
-    if output_chars > limits.output_cap:
-        notes.append(f"the submission printed {output_chars} characters; "
-                     f"the first {limits.output_cap} were kept")
-    return RunOutcome(cell_errors, results, notes, output_chars)
+class Bubblewrap(Zygote):
+    kind = "bwrap"
+
+    def __init__(self, limits, bwrap=None):
+        super().__init__(limits)
+        self.bwrap = bwrap or shutil.which("bwrap")
+        if not self.bwrap:
+            raise SandboxUnavailable("the grader runs students' code only in a sandbox, and bwrap "
+                                     f"(bubblewrap) is not installed: {INSTALL_HINT}")
+        version = subprocess.run([self.bwrap, "--version"], capture_output=True, text=True).stdout
+        self.description = version.strip() or "bubblewrap"
+
+    def _binds(self):
+        prefix = os.path.realpath(sys.base_prefix)
+        binds = ["--ro-bind", "/usr", "/usr"]
+        for name in ("bin", "lib", "lib32", "lib64", "sbin"):
+            target = f"/{name}"
+            if os.path.islink(target):
+                binds += ["--symlink", os.readlink(target), target]
+            elif os.path.isdir(target):
+                binds += ["--ro-bind", target, target]
+        if os.path.exists("/etc/ld.so.cache"):
+            binds += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+        if not prefix.startswith("/usr/"):
+            binds += ["--ro-bind", prefix, prefix]
+        python = _python()
+        if not python.startswith((prefix + "/", "/usr/")):
+            binds += ["--ro-bind", python, python]
+        for site in _site_dirs():
+            binds += ["--ro-bind", site, site]
+            for entry in os.listdir(site):  # the reference implementation stays outside
+                if entry.startswith(("ffnn", "__editable__")):
+                    path = os.path.join(site, entry)
+                    binds += ["--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
+        return binds
+
+    def command(self):
+        size = self.limits.tmpfs_mb * 2**20
+        argv = [self.bwrap, "--unshare-all", "--unshare-user", "--uid", "0", "--gid", "0",
+                "--cap-add", "ALL", "--die-with-parent", "--new-session",
+                "--hostname", "sandbox", "--clearenv", "--setenv", "HOME", HOME,
+                "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
+                "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "PYTHONHASHSEED", "0",
+                "--proc", "/proc", "--dev", "/dev", "--size", str(size), "--tmpfs", "/tmp",
+                "--dir", HOME, *self._binds()]
+        for name in AGENT_FILES:
+            argv += ["--ro-bind", str(HERE / name), f"{INSIDE}/{name}"]
+        argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", HOME,
+                 _python(), "-I", "-S", f"{INSIDE}/zygote.py", "isolate", str(size), *_site_dirs()]
+        return argv
 
 
-def _describe_exit(code):
-    if code is None:
-        return "the process did not finish"
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        if name == "SIGXCPU":
-            return "the process ran out of CPU time"
-        return f"the process was killed by {name}"
-    return f"the process ended with exit code {code} (os._exit, exit or a crash)"
+_SHARED = {}
 
 
-def _run_child(job, limits, first):
-    """Run one child; return its events and how it ended ("done", or why not)."""
-    with tempfile.TemporaryDirectory(prefix="ffnn-grade-") as tmp:
-        job_path = os.path.join(tmp, "job.json")
-        events_path = os.path.join(tmp, "events.jsonl")
-        output_path = os.path.join(tmp, "output.txt")
-        with open(job_path, "w") as handle:
-            json.dump(job, handle)
-        open(events_path, "w").close()
-        process = _context().Process(target=_child, args=(job_path, events_path, output_path),
-                                     daemon=True)
-        process.start()
-        events, buffer, offset = [], "", 0
-        running, since = None, time.monotonic()
-        idle_limit = limits.startup_timeout if first else limits.startup_timeout / 4
-        ending = None
-        with open(events_path) as reader:
-            while True:
-                alive = process.is_alive()
-                reader.seek(offset)
-                chunk = reader.read()
-                offset += len(chunk.encode())
-                buffer += chunk
-                *lines, buffer = buffer.split("\n")
-                for line in lines:
-                    try:
-                        event = json.loads(line)
-                    except ValueError:
-                        continue
-                    events.append(event)
-                    since = time.monotonic()
-                    kind = event["event"]
-                    running = event if kind in ("cell_start", "check_start") else None
-                    if kind == "done":
-                        ending = "done"
-                    idle_limit = limits.cell_timeout + limits.grace
-                if not alive or ending == "done":
-                    break
-                if running is not None:
-                    step = limits.cell_timeout if running["event"] == "cell_start" else limits.check_timeout
-                    if time.monotonic() - since > step + limits.grace:
-                        ending = f"timeout: took longer than {step:g} s (stopped by the grader)"
-                        break
-                elif time.monotonic() - since > idle_limit:
-                    ending = "timeout: the grading process stopped responding"
-                    break
-                process.join(0.02)
-        if ending == "done":
-            process.join(2)
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-        if ending is None:
-            ending = _describe_exit(process.exitcode)
-        return events, ending
+def launcher(limits, sandbox=True):
+    """The bubblewrap launcher (or :class:`SandboxUnavailable`), or :class:`Unsandboxed`.
+
+    One per kind and tmpfs size for the whole process (its zygote is started
+    on first use and killed at exit), so grading file after file forks
+    children of one warm zygote.
+    """
+    key = (sandbox, limits.tmpfs_mb)
+    if key not in _SHARED:
+        _SHARED[key] = Bubblewrap(limits) if sandbox else Unsandboxed(limits)
+    return _SHARED[key]
+
+
+@atexit.register
+def _close_all():
+    for zygote in _SHARED.values():
+        zygote.close()

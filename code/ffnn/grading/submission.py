@@ -8,19 +8,30 @@ whose body is plain Python and runs.
 
 A script is split at ``# %%`` markers when it has them (the VS Code /
 Jupytext cell convention), otherwise into its top-level statements, so that
-one failing statement does not stop the rest from being graded.
+one failing statement does not stop the rest from being graded.  A heading
+comment (``# Exercise 3``, ``# b) ...``) starts a new cell; in a script
+with headings and no markers, the statements between two headings form one
+cell, as the code under a heading does in a notebook.
+
+Each cell knows the exercise it answers and the names in it that the
+handout itself supplies; the submission knows the weeks it holds
+(:mod:`.sections` reads the headings and the content).
 """
 
 import ast
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .sections import annotate, defined_names
 
 SUFFIXES = (".ipynb", ".py")
 _RUNNABLE_CELL_MAGICS = {"time", "timeit", "capture"}
 _MAGIC_LINE = re.compile(r"^(\s*)(%|!)")
 _CELL_MARKER = re.compile(r"^#\s*%%")
+_HEADING_COMMENT = re.compile(  # "# Exercise 3", "# %% week 42", "# b) ...", "# **b)** ..."
+    r"^#[\s#*%]*(?:\[markdown\])?[\s#*]*(?:(?i:exercise)\s+\d|(?i:week)\s*\d|\(?[a-h]\)(?=\W|$))")
 
 
 class SubmissionError(ValueError):
@@ -31,10 +42,27 @@ class SubmissionError(ValueError):
 class Cell:
     label: str  # "cell 3" or "lines 10-24": how a student finds it
     source: str
+    kind: str = "code"
+    section: str | None = None  # "w41-3b": the exercise whose heading the cell follows
+    handout_names: frozenset = field(default_factory=frozenset)  # names it defines that the handout supplies
+    handout: bool = False  # every name the cell defines is one the handout supplies there
 
 
-def load_cells(path):
-    """Return the code cells of ``path`` (``.ipynb`` or ``.py``)."""
+@dataclass(frozen=True)
+class Submission:
+    path: str
+    cells: list
+    weeks: tuple  # the weeks to grade: (41,), (42,) or (41, 42)
+    detected: tuple  # the weeks the content shows (empty: none recognised)
+
+    @property
+    def handout_cells(self):
+        """Indices of the cells that hold only code the handout supplies."""
+        return tuple(i for i, cell in enumerate(self.cells) if cell.handout)
+
+
+def load_submission(path, week=None):
+    """Read ``path`` (``.ipynb`` or ``.py``); ``week`` (41 or 42) overrides the detected weeks."""
     path = Path(path)
     if path.suffix not in SUFFIXES:
         raise SubmissionError(f"{path}: expected a .ipynb notebook or a .py file")
@@ -42,12 +70,35 @@ def load_cells(path):
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SubmissionError(f"{path}: cannot read the file ({error})") from error
-    if path.suffix == ".ipynb":
-        return notebook_cells(text, path)
-    return script_cells(text)
+    items = notebook_items(text, path) if path.suffix == ".ipynb" else script_items(text)
+    code, weeks, detected = annotate(items, week)
+    cells = []
+    for label, source, section, names in code:
+        defined = defined_names(source)
+        cells.append(Cell(label, source, section=section, handout_names=names,
+                          handout=bool(defined) and defined <= names))
+    return Submission(str(path), cells, weeks, detected)
+
+
+def load_cells(path):
+    """Return the code cells of ``path`` (``.ipynb`` or ``.py``)."""
+    return load_submission(path).cells
 
 
 def notebook_cells(text, path="notebook"):
+    return [Cell(label, source) for kind, label, source in _code(notebook_items(text, path))]
+
+
+def script_cells(text):
+    return [Cell(label, source) for kind, label, source in _code(script_items(text))]
+
+
+def _code(items):
+    return [item for item in items if item[0] == "code"]
+
+
+def notebook_items(text, path="notebook"):
+    """``("text", markdown)`` and ``("code", label, source)`` in the notebook's order."""
     try:
         notebook = json.loads(text)
         cells = notebook["cells"]
@@ -56,15 +107,18 @@ def notebook_cells(text, path="notebook"):
     out = []
     number = 0
     for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        if not isinstance(cell, dict):
             continue
-        number += 1
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(str(part) for part in source)
-        source = strip_ipython(str(source))
-        if source.strip():
-            out.append(Cell(f"cell {number}", source))
+        if cell.get("cell_type") == "markdown":
+            out.append(("text", str(source)))
+        elif cell.get("cell_type") == "code":
+            number += 1
+            source = strip_ipython(str(source))
+            if source.strip():
+                out.append(("code", f"cell {number}", source))
     return out
 
 
@@ -85,27 +139,50 @@ def strip_ipython(source):
     return "\n".join(out) + "\n"
 
 
-def script_cells(text):
+def script_items(text):
+    """A script's heading comments and code cells, in line order (see the module's text)."""
     lines = text.splitlines()
+    headings = {i for i, line in enumerate(lines) if _HEADING_COMMENT.match(line)}
     if any(_CELL_MARKER.match(line) for line in lines):
-        cells, start = [], 0
-        for i, line in enumerate(lines + ["# %%"]):
-            if _CELL_MARKER.match(line):
-                chunk = "\n".join(lines[start:i])
-                if chunk.strip():
-                    # pad with blank lines so tracebacks give the file's line numbers
-                    cells.append(Cell(f"lines {start + 1}-{i}", "\n" * start + chunk + "\n"))
-                start = i + 1
-        return cells
+        starts = sorted({i for i, line in enumerate(lines) if _CELL_MARKER.match(line)} | headings)
+        spans = [(a, b) for a, b in zip(starts, starts[1:] + [len(lines)])]
+        if starts and starts[0] > 0:
+            spans.insert(0, (0, starts[0]))
+        cells = []
+        for a, b in spans:
+            first = a + 1 if a in headings or _CELL_MARKER.match(lines[a]) else a
+            if "\n".join(lines[first:b]).strip():
+                cells.append((first, b))
+    else:
+        cells = _grouped(_statements(text, lines), headings)
+    items = [(i, ("text", lines[i])) for i in headings]
+    for first, last in cells:
+        # pad with blank lines so tracebacks give the file's line numbers
+        chunk = "\n" * first + "\n".join(lines[first:last]) + "\n"
+        items.append((first, ("code", f"lines {first + 1}-{last}", chunk)))
+    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+
+
+def _grouped(spans, headings):
+    """Statements between two headings form one cell, as in a notebook."""
+    cells = []
+    for first, last in spans:
+        if cells and not any(cells[-1][1] <= h < first for h in headings) and headings:
+            cells[-1] = (cells[-1][0], last)
+        else:
+            cells.append((first, last))
+    return cells
+
+
+def _statements(text, lines):
+    """(first, end) line spans, 0-based and end-exclusive, of each top-level statement."""
     try:
         tree = ast.parse(text)
     except SyntaxError:
         # the runner reports the syntax error with its line number
-        return [Cell(f"lines 1-{len(lines)}", text)]
-    cells = []
+        return [(0, len(lines))]
+    spans = []
     for node in tree.body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        last = node.end_lineno
-        chunk = "\n".join(lines[first - 1 : last])
-        cells.append(Cell(f"lines {first}-{last}", "\n" * (first - 1) + chunk + "\n"))
-    return cells
+        spans.append((first - 1, node.end_lineno))
+    return spans

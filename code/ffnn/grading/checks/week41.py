@@ -1,0 +1,212 @@
+"""Week 41, exercises 1-4: the forward pass one vector at a time.
+
+One vector at a time W has shape (n_out, n_in) and z = W @ a + b.  The
+variables of exercises 1 and 2 are read from the snapshots of their own
+cells; the functions get reference layers and activations, so one mistake
+costs the exercises that ask for that code and not every later one.
+"""
+
+import numpy as np
+
+from ffnn import activations as _act
+from ffnn import network as _net
+
+from ..outcomes import Fail
+from .binding import bind_call
+from .common import REF, as_array, as_layers, close, expect_shape, fresh, rng_for
+from .registry import exercise
+from .scope import Scope, variant_of
+
+relu, sigmoid, tanh, identity = _act.relu, _act.sigmoid, _act.tanh, _act.identity
+
+
+def _ex1(scope, changed):
+    return scope.state("variables of exercise 1 (W1 of shape (4, 2) and x of shape (2,))",
+                       changed=changed, W1=(4, 2), x=(2,))
+
+
+@exercise("w41-1b")
+def _w41_1b(ctx):
+    scope = Scope(ctx, "w41-1b")
+    s = _ex1(scope, "b1")
+    expect_shape(scope.need(s, "b1"), (4,), "b1", ": one bias per node of the layer, like W1 @ x")
+
+
+@exercise("w41-1c")
+def _w41_1c(ctx):
+    scope = Scope(ctx, "w41-1c")
+    s = _ex1(scope, "z1")
+    z1, b1 = scope.need(s, "z1"), scope.need(s, "b1")
+    if not close(z1, s["W1"] @ s["x"] + b1):
+        raise Fail("z1 is not W1 @ x + b1")
+
+
+@exercise("w41-1d")
+def _w41_1d(ctx):
+    scope = Scope(ctx, "w41-1d")
+    s = _ex1(scope, "a1")
+    a1 = scope.need(s, "a1")
+    z1 = s["W1"] @ s["x"] + scope.need(s, "b1")
+    expect_shape(a1, (4,), "a1")
+    if close(a1, relu(z1)):
+        return
+    if close(a1, z1):
+        raise Fail("a1 equals z1: apply the ReLU activation, a1 = ReLU(z1)")
+    if close(a1, sigmoid(z1)):
+        raise Fail("a1 is sigmoid(z1): exercise 1d asks for ReLU")
+    raise Fail("a1 is not ReLU(W1 @ x + b1)")
+
+
+@exercise("w41-2b")
+def _w41_2b(ctx):
+    scope = Scope(ctx, "w41-2b")
+    s = _ex1(scope, "W2")
+    W2 = scope.need(s, "W2")
+    if np.shape(W2) == (4, 8):
+        raise Fail("W2 has shape (4, 8): layer 2 maps 4 inputs to 8 outputs, so W2 has shape (8, 4)")
+    expect_shape(W2, (8, 4), "W2")
+    expect_shape(scope.need(s, "b2"), (8,), "b2")
+
+
+@exercise("w41-2c")
+def _w41_2c(ctx):
+    scope = Scope(ctx, "w41-2c")
+    s = _ex1(scope, "a2")
+    W2, b2, a1, z2, a2 = (scope.need(s, n) for n in ("W2", "b2", "a1", "z2", "a2"))
+    if np.shape(W2) != (8, 4) or np.shape(a1) != (4,):
+        raise Fail(f"W2 {np.shape(W2)} and a1 {np.shape(a1)} cannot make a layer of 8 outputs")
+    if not close(z2, W2 @ a1 + b2):
+        raise Fail("z2 is not W2 @ a1 + b2")
+    expect_shape(a2, (8,), "a2")
+    if not close(a2, relu(z2)):
+        raise Fail("a2 is not ReLU(z2)")
+
+
+def create_layers_functions(scope, batch):
+    name = "create_layers_batch" if batch else "create_layers"
+    return scope.functions([name], fits=variant_of(name))
+
+
+def check_create_layers(scope, batch):
+    """The student's create_layers(_batch)(3, [4, 5, 2]) gives layers of the right shapes."""
+    sizes, n_in = [4, 5, 2], 3
+
+    def attempt(create):
+        label = f"{create.name}({n_in}, {sizes})"
+        layers = as_layers(bind_call(label, create, {"X": n_in, "layers": list(sizes)},
+                                     order=("X", "layers")), len(sizes), label)
+        inputs = n_in
+        for i, ((W, b), n_out) in enumerate(zip(layers, sizes)):
+            want = (inputs, n_out) if batch else (n_out, inputs)
+            if W.shape == want[::-1] and want[0] != want[1]:
+                if batch:
+                    raise Fail(f"layer {i + 1}: W has shape {W.shape} = (n_out, n_in); for batches "
+                               f"the exercise asks for the transpose, shape {want}")
+                raise Fail(f"layer {i + 1}: W has shape {W.shape} = (n_in, n_out); one vector at a "
+                           f"time (z = W @ a + b) W has shape (n_out, n_in) = {want}")
+            expect_shape(W, want, f"layer {i + 1}: W")
+            allowed = [(n_out,), (1, n_out), (n_out, 1)] if batch else [(n_out,)]
+            if b.shape not in allowed:
+                raise Fail(f"layer {i + 1}: b has shape {b.shape}, expected {(n_out,)}")
+            inputs = n_out
+        if all(not np.any(W) for W, _ in layers):
+            raise Fail("every weight is zero: draw them at random (np.random.randn)")
+
+    scope.first_passing(create_layers_functions(scope, batch), attempt)
+
+
+@exercise("w41-3a")
+def _w41_3a(ctx):
+    check_create_layers(Scope(ctx, "w41-3a"), batch=False)
+
+
+def vector_sizes(layers):
+    """(n_in, [n_out per layer]) of layers for one vector at a time, or None."""
+    try:
+        shapes = [np.shape(W) for W, _ in layers]
+    except (TypeError, ValueError):
+        return None
+    if not shapes or any(len(s) != 2 for s in shapes):
+        return None
+    return shapes[0][1], [s[0] for s in shapes]
+
+
+def network_layers(scope, n_in, sizes, fixed=True):
+    """The layers of the exercise's network: the student's own, or made by create_layers.
+
+    The student's ``layers`` of this exercise's cells are used when there
+    are any; a network of other sizes (with ``fixed``; else of another
+    number of layers) is a wrong answer, named as such.
+    """
+    for state in reversed(scope.states):
+        found = vector_sizes(state.get("layers") or [])
+        if found is None:
+            continue
+        if not fixed and len(found[1]) != len(sizes):
+            raise Fail(f"the network has {len(found[1])} layers, the exercise asks for {len(sizes)}")
+        if fixed and found != (n_in, sizes):
+            raise Fail(f"the network has layers {found[1]} for {found[0]} inputs, the exercise "
+                       f"asks for {sizes} for {n_in} inputs")
+        return fresh(state["layers"])
+    label = f"create_layers({n_in}, {sizes})"
+    f = create_layers_functions(scope, batch=False)[0]
+    layers = as_layers(bind_call(label, f, {"X": n_in, "layers": list(sizes)}, order=("X", "layers")),
+                       len(sizes), label)
+    if vector_sizes(layers) != (n_in, sizes):
+        raise Fail(f"{label} gives weights of shapes {[W.shape for W, _ in layers]}")
+    return layers
+
+
+def check_forward(scope, names, layers, x, funcs, expected, what):
+    """The student's forward pass ``names[0]`` gives ``expected`` on ``x``."""
+    order = ("layers", "X") if names[0] == "feed_forward_all_relu" else ("X", "layers", "funcs")
+
+    def attempt(f):
+        got = as_array(bind_call(f"{f.name}({', '.join(order)})", f,
+                                 {"X": x.copy(), "layers": fresh(layers), "funcs": list(funcs)},
+                                 order=order), f"{f.name}'s output")
+        expect_shape(got, expected.shape, f"{f.name}'s output")
+        if close(got, expected):
+            return
+        if len(funcs) and close(got, _net.feed_forward(x, layers, [relu] * len(layers))):
+            raise Fail(f"{f.name} applies ReLU in every layer: use activation_funcs[i] in layer i")
+        if close(got, _net.feed_forward(x, layers, [identity] * len(layers))):
+            raise Fail(f"{f.name} applies no activation: a = f(W @ a + b) in every layer")
+        raise Fail(f"{f.name}'s output differs from {what}")
+
+    return scope.first_passing(scope.functions(names, fits=variant_of(names[0])), attempt)
+
+
+@exercise("w41-3b")
+def _w41_3b(ctx):
+    rng = rng_for("w41-3b")
+    layers, x = _net.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
+    check_forward(Scope(ctx, "w41-3b"), ["feed_forward_all_relu"], layers, x, [],
+                  _net.feed_forward(x, layers, [relu] * 3), "ReLU(W @ a + b) layer after layer")
+
+
+@exercise("w41-3c")
+def _w41_3c(ctx):
+    scope = Scope(ctx, "w41-3c")
+    layers = network_layers(scope, 8, [10, 16, 6, 2])
+    x = rng_for("w41-3c").random(8)
+    check_forward(scope, ["feed_forward_all_relu"], layers, x, [],
+                  _net.feed_forward(x, layers, [relu] * 4), "ReLU(W @ a + b) layer after layer")
+
+
+@exercise("w41-4a")
+def _w41_4a(ctx):
+    rng = rng_for("w41-4a")
+    layers, x = _net.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
+    check_forward(Scope(ctx, "w41-4a"), ["feed_forward"], layers, x, [REF.relu, REF.tanh, REF.sigmoid],
+                  _net.feed_forward(x, layers, [relu, tanh, sigmoid]), "f_l(W @ a + b) layer after layer")
+
+
+@exercise("w41-4b")
+def _w41_4b(ctx):
+    scope = Scope(ctx, "w41-4b")
+    layers = network_layers(scope, 8, [5, 8, 2], fixed=False)  # the text fixes no sizes
+    x = rng_for("w41-4b").standard_normal(vector_sizes(layers)[0])
+    check_forward(scope, ["feed_forward"], layers, x, [REF.relu, REF.relu, REF.sigmoid],
+                  _net.feed_forward(x, layers, [relu, relu, sigmoid]),
+                  "sigmoid(W3 ReLU(W2 ReLU(W1 x + b1) + b2) + b3)")

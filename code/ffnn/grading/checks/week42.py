@@ -1,0 +1,179 @@
+"""Week 42, exercises 2-5: gradients of one vector at a time, by autograd and by hand.
+
+Each exercise is checked in the setting its text describes: exercises 2-5
+send one input vector through the network (W of shape (n_out, n_in)), so
+``mse_der`` written with ``len(predict)`` or ``predict.shape[0]`` is right
+here; only the batched exercise 6 asks more.  The hand-computed gradients
+(3d, 3f, 4a, 4c) are read from the snapshots of their own cells and
+compared with autograd's.
+"""
+
+import autograd
+import numpy as np
+
+from ffnn import activations as _act
+from ffnn import losses as _loss
+from ffnn import network as _net
+
+from ..outcomes import Fail
+from .binding import accepts
+from .common import (REF, as_array, as_layers, call, close, expect_shape, fresh, grad_mismatch,
+                     largest_difference, rng_for)
+from .registry import exercise
+from .scope import Scope, variant_of
+
+sigmoid, sigmoid_der = _act.sigmoid, _act.sigmoid_der
+
+
+@exercise("w42-2b")
+def _w42_2b(ctx):
+    scope = Scope(ctx, "w42-2b")
+    rng = rng_for("w42-2b")
+    W, b, x = rng.standard_normal((3, 2)), rng.standard_normal(3), rng.random(2)
+
+    def attempt(f):
+        got = as_array(call("feed_forward_one_layer(W, b, x)", f, W.copy(), b.copy(), x.copy()),
+                       "its output")
+        expect_shape(got, (3,), "feed_forward_one_layer's output for W (3, 2)")
+        if close(got, W @ x + b):
+            raise Fail("feed_forward_one_layer returns z: apply the sigmoid, a = sigmoid(W @ x + b)")
+        if not close(got, sigmoid(W @ x + b)):
+            raise Fail("feed_forward_one_layer's output is not sigmoid(W @ x + b)")
+
+    name = "feed_forward_one_layer"
+    scope.first_passing(scope.functions([name], fits=variant_of(name)), attempt)
+    s = scope.state("W and b next to x of shape (2,) and target of shape (3,)", x=(2,), target=(3,))
+    expect_shape(scope.need(s, "W"), (3, 2), "W", ": 2 inputs, 3 outputs")
+    expect_shape(scope.need(s, "b"), (3,), "b")
+
+
+@exercise("w42-3b")
+def _w42_3b(ctx):
+    scope = Scope(ctx, "w42-3b")
+    rng = rng_for("w42-3b")
+
+    def attempt(f):
+        for n in (3, 5):  # one vector at a time, as in the exercise
+            p, t = rng.random(n), rng.random(n)
+            expected = autograd.grad(_loss.mse)(p, t)
+            got = as_array(call("mse_der(predict, target)", f, p.copy(), t.copy()), "mse_der's output")
+            if close(got, expected):
+                continue
+            if close(got, expected * n):
+                raise Fail(f"mse_der is {n} times autograd's gradient for a predict of {n} entries: "
+                           "mse takes the mean, so divide 2 (predict - target) by predict.size "
+                           "(len(predict) is the same for one vector)")
+            if close(got, expected / 2):
+                raise Fail("mse_der is half of autograd's gradient: d/dp (p - t)^2 = 2 (p - t)")
+            raise Fail(f"mse_der differs from autograd's gradient of mse for a predict of {n} entries")
+
+    scope.first_passing(scope.functions(["mse_der"], fits=variant_of("mse_der")), attempt)
+
+
+@exercise("w42-3c")
+def _w42_3c(ctx):
+    scope = Scope(ctx, "w42-3c")
+    z = 2 * rng_for("w42-3c").standard_normal(5)
+
+    def attempt(f):
+        got = as_array(call("sigmoid_der(z)", f, z.copy()), "sigmoid_der's output")
+        if close(got, sigmoid_der(z)):
+            return
+        if close(got, sigmoid(z)):
+            raise Fail("sigmoid_der returns sigmoid(z), not its derivative sigmoid(z) (1 - sigmoid(z))")
+        raise Fail("sigmoid_der(z) is not sigmoid(z) (1 - sigmoid(z))")
+
+    scope.first_passing(scope.functions(["sigmoid_der"], fits=variant_of("sigmoid_der")), attempt)
+
+
+@exercise("w42-3d")
+def _w42_3d(ctx):
+    scope = Scope(ctx, "w42-3d")
+    scope.value("dC_dz")
+    s = scope.state("dC_dz next to z and target of shape (3,)", changed="dC_dz",
+                    z=(3,), target=(3,), dC_dz=(3,))
+    z, t = s["z"], s["target"]
+    if not close(s["dC_dz"], _loss.mse_der(sigmoid(z), t) * sigmoid_der(z)):
+        raise Fail("dC_dz is not mse_der(sigmoid(z), target) * sigmoid_der(z)")
+
+
+def _check_gradient_variables(scope, state, pairs, cost_of_layers, layers):
+    expected = autograd.grad(cost_of_layers)(layers)
+    for (wname, bname), (eW, eb) in zip(pairs, expected):
+        dW, db = scope.need(state, wname), scope.need(state, bname)
+        if np.shape(dW) != eW.shape:
+            if np.shape(dW) == eW.T.shape:
+                raise Fail(f"{wname} has shape {np.shape(dW)}, the transpose of W's {eW.shape}: "
+                           "dC/dW = np.outer(dC_dz, a_previous)")
+            raise Fail(f"{wname} has shape {np.shape(dW)}, expected W's shape {eW.shape}")
+        if not close(dW, eW):
+            raise Fail(f"{wname} differs from autograd's gradient (largest difference "
+                       f"{largest_difference(dW, eW):.3g})")
+        if np.size(db) != eb.size or not close(np.reshape(db, eb.shape), eb):
+            raise Fail(f"{bname} differs from autograd's gradient")
+
+
+@exercise("w42-3f")
+def _w42_3f(ctx):
+    scope = Scope(ctx, "w42-3f")
+    dW = scope.value("dC_dW")
+    s = scope.state("dC_dW next to W (3, 2), b (3,), x (2,) and target (3,)", changed="dC_dW",
+                    W=(3, 2), b=(3,), x=(2,), target=(3,), dC_dW=np.shape(dW))
+    x, t = s["x"], s["target"]
+    _check_gradient_variables(scope, s, [("dC_dW", "dC_db")],
+                              lambda L: _loss.mse(sigmoid(L[0][0] @ x + L[0][1]), t), [(s["W"], s["b"])])
+
+
+def _two_layers(scope, name):
+    scope.value(name)
+    s = scope.state(f"{name} next to W1 (3, 2), b1 (3,), W2 (4, 3), b2 (4,), x (2,) and target (4,)",
+                    changed=name, W1=(3, 2), b1=(3,), W2=(4, 3), b2=(4,), x=(2,), target=(4,))
+    x, t = s["x"], s["target"]
+    layers = [(s["W1"], s["b1"]), (s["W2"], s["b2"])]
+
+    def cost(L):
+        return _loss.mse(_net.feed_forward(x, L, [sigmoid, sigmoid]), t)
+
+    return s, cost, layers
+
+
+@exercise("w42-4a")
+def _w42_4a(ctx):
+    scope = Scope(ctx, "w42-4a")
+    s, cost, layers = _two_layers(scope, "dC_dW2")
+    _check_gradient_variables(scope, s, [("dC_dW2", "dC_db2")], lambda L: cost([layers[0], L[0]]),
+                              [layers[1]])
+
+
+@exercise("w42-4c")
+def _w42_4c(ctx):
+    scope = Scope(ctx, "w42-4c")
+    s, cost, layers = _two_layers(scope, "dC_dW1")
+    _check_gradient_variables(scope, s, [("dC_dW1", "dC_db1")], lambda L: cost([L[0], layers[1]]),
+                              [layers[0]])
+
+
+@exercise("w42-5a")
+def _w42_5a(ctx):
+    scope = Scope(ctx, "w42-5a")
+    rng = rng_for("w42-5a")
+    layers = _net.create_layers(3, [4, 5, 3], rng)
+    x, t = rng.standard_normal(3), rng.random(3)
+    funcs = [_act.sigmoid, _act.relu, _act.sigmoid]
+    expected = autograd.grad(lambda L: _loss.mse(_net.feed_forward(x, L, funcs), t))(layers)
+
+    def attempt(f):
+        label = "backpropagation(x, layers, activation_funcs, target, activation_ders)"
+        kwargs = {"cost_der": REF.mse_der} if accepts(f, "cost_der") else {}
+        got = as_layers(call(label, f, x.copy(), fresh(layers), [REF.sigmoid, REF.relu, REF.sigmoid],
+                             t.copy(), [REF.sigmoid_der, REF.relu_der, REF.sigmoid_der], **kwargs),
+                        3, f.name)
+        reason = grad_mismatch(got, expected, f.name, factors=[
+            (3, "the number of outputs", "the cost derivative does not divide by it: mse takes the mean"),
+            (2, "", "the cost derivative has a factor 2 too many"),
+            (0.5, "", "a factor 2 is missing in the cost derivative: d/dp (p - t)^2 = 2 (p - t)")])
+        if reason:
+            raise Fail(reason)
+
+    scope.first_passing(scope.functions(["backpropagation"], fits=variant_of("backpropagation")),
+                        attempt)

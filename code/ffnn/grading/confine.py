@@ -1,0 +1,94 @@
+"""Inside the sandbox: give one submission namespaces of its own, then drop every privilege.
+
+Loaded as a standalone file by the zygote (:mod:`.zygote`), which runs in
+the bubblewrap sandbox with capabilities inside its own user namespace
+only.  For each submission it forks a process that calls :func:`isolate`
+(new mount, pid, network, ipc and uts namespaces), forks again (the child
+is process 1 of the new pid namespace: when it dies, everything the
+submission started dies with it) and calls :func:`private_mounts` (fresh
+size-limited tmpfs for ``/tmp``, the home directory and ``/dev/shm``, a
+``/proc`` that shows only the submission's own processes).  The agent then
+calls :func:`drop_privileges` before any student code runs: no capability
+left (bounding set emptied), ``no_new_privs``, and the seccomp filter of
+:mod:`.seccomp` against new processes.
+"""
+
+import ctypes
+import os
+
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 1 << 18
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP = 1, 24, 38, 22
+PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, SECCOMP_MODE_FILTER = 47, 4, 2
+HOME = "/home/student"
+
+
+def _check(result, what):
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{what}: {os.strerror(error)}")
+
+
+def die_with_parent(signal_number=9):
+    _check(_libc.prctl(PR_SET_PDEATHSIG, signal_number, 0, 0, 0), "prctl(PDEATHSIG)")
+
+
+def isolate():
+    """New namespaces for the children of the calling process (pid) and for itself (the rest)."""
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS),
+           "unshare")
+
+
+def _mount(source, target, fstype, flags, data=None):
+    _check(_libc.mount(source, target.encode(), fstype, flags, data), f"mount {target}")
+
+
+def private_mounts(tmpfs_bytes):
+    """Fresh writable space of the submission's own; nothing shared with another."""
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    options = f"size={int(tmpfs_bytes)},nr_inodes=4096,mode=1777".encode()
+    for target in ("/tmp", HOME, "/dev/shm"):
+        if os.path.isdir(target):
+            _mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, options)
+
+
+def hide(targets):
+    """Cover each folder with an empty read-only tmpfs.
+
+    The grader's own files (loaded by now) and ``/proc``: a process whose
+    kernel user is root (a grader run as root) may write root's files in a
+    ``/proc`` even without capabilities (``/proc/sys``), so the submission
+    gets none, and sees no process either.
+    """
+    for target in targets:
+        _mount(b"tmpfs", target, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=4k")
+
+
+class _Header(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _Data(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+class _Filter(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def drop_privileges(seccomp_filter):
+    """No capabilities, none to regain by exec, and (when given) the seccomp filter."""
+    for cap in range(64):
+        _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # EINVAL past the last capability
+    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header, data = _Header(0x20080522, 0), (_Data * 2)()  # _LINUX_CAPABILITY_VERSION_3
+    _check(_libc.capset(ctypes.byref(header), data), "capset")
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
+    if seccomp_filter:
+        buffer = ctypes.create_string_buffer(seccomp_filter, len(seccomp_filter))
+        program = _Filter(len(seccomp_filter) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+        _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0),
+               "prctl(SECCOMP)")
