@@ -5,7 +5,11 @@ check meets: the fallback renderer's (flat headings carrying the ids) and
 Quarto's (each heading inside a ``<section>`` carrying the id).
 """
 import ast
+import base64
 import html
+import struct
+import textwrap
+import zlib
 from pathlib import Path
 
 import pytest
@@ -24,12 +28,13 @@ def source_from_file(module_file, name):
     return "\n".join(text.splitlines()[node.lineno - 1:node.end_lineno]) + "\n"
 
 
-def listing(name, code):
+def listing(name, code, excerpt=False):
     """A source listing as pandoc writes it: one span per line, each with an empty anchor."""
     lines = "\n".join(f'<span id="cb1-{k}"><a href="#cb1-{k}" aria-hidden="true"></a>'
                       f"{html.escape(line)}</span>"
                       for k, line in enumerate(code.rstrip("\n").split("\n"), 1))
-    return (f'<div class="ffnn-source" data-source="{name}"><p><code>{name}</code>:</p>'
+    marked = ' data-excerpt="true"' if excerpt else ""
+    return (f'<div class="ffnn-source" data-source="{name}"{marked}><p><code>{name}</code>:</p>'
             f'<div class="sourceCode" id="cb1"><pre class="sourceCode python">'
             f'<code class="sourceCode python">{lines}</code></pre></div></div>')
 
@@ -109,6 +114,24 @@ def test_the_package_source_passes_and_an_edited_copy_fails():
     assert "differs" in problems[0]
 
 
+def test_an_excerpt_must_be_the_real_end_of_the_source():
+    real = source_from_file("training.py", "train").splitlines(keepends=True)
+    first = next(k for k, line in enumerate(real) if line.lstrip().startswith("rng = "))
+    tail = textwrap.dedent("".join(real[first:]))
+    middle = textwrap.dedent("".join(real[first:-2]))
+    edited = tail.replace("permutation", "shuffle", 1)
+    assert edited != tail
+    results = [check_report.check_sources(check_report.parse_html(
+        page(listing("ffnn.train", code, excerpt=True)))) for code in (tail, middle, edited)]
+    assert results[0] == ([], 1)
+    for problems, n in results[1:]:
+        assert n == 1 and len(problems) == 1 and "not the end" in problems[0]
+    # unmarked, the same tail is not the whole source
+    problems, _ = check_report.check_sources(check_report.parse_html(
+        page(listing("ffnn.train", tail))))
+    assert len(problems) == 1 and "differs" in problems[0]
+
+
 def test_a_listing_of_an_unknown_object_fails():
     problems, _ = check_report.check_sources(check_report.parse_html(
         page(listing("ffnn.no_such_function", "def no_such_function(): pass\n"))))
@@ -149,3 +172,39 @@ def test_command_line_exit_status(tmp_path, capsys):
     assert "main text: 21 words" in capsys.readouterr().err
     assert check_report.main([str(tmp_path / "absent.html")]) == 1
     assert "no file" in capsys.readouterr().err
+
+
+def png(width_px, dpi):
+    """A PNG's first chunks, as matplotlib writes them: IHDR, then pHYs with ``dpi``."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    per_metre = round(dpi / 0.0254)
+    header = struct.pack(">IIBBBBB", width_px, 10, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)) + chunk(b"IEND", b""))
+
+
+def figure(width_px, dpi, style=""):
+    data = base64.b64encode(png(width_px, dpi)).decode()
+    return f'<img src="data:image/png;base64,{data}" alt="a plot" {style}/>'
+
+
+def test_png_width_is_read_from_its_density():
+    assert check_report.png_width_inches(png(1000, 200)) == pytest.approx(5.0, rel=1e-4)
+
+
+def test_a_figure_shown_narrower_than_drawn_fails():
+    # 4.0 in drawn; the text is 5.77 in wide, so 4.0 in need width >= 69.3 %
+    ok = figure(800, 200, 'style="width:70.0%"')
+    small = figure(800, 200, 'style="width:60.0%"')
+    assert check_report.check_figures(check_report.parse_html(page(ok))) == []
+    problems = check_report.check_figures(check_report.parse_html(page(small)))
+    assert len(problems) == 1 and "width=69%" in problems[0] and "87%" in problems[0]
+
+
+def test_a_figure_wider_than_the_text_without_width_fails():
+    wide = figure(1300, 200)      # 6.5 in, shrunk to the 5.77 in text width
+    narrow = figure(1100, 200)    # 5.5 in, shown as drawn
+    problems = check_report.check_figures(check_report.parse_html(page(wide + narrow)))
+    assert len(problems) == 1 and "at most 5.77 in wide" in problems[0]

@@ -15,18 +15,26 @@ It fails (exit status 1, one line per problem) unless
 * every **source listing** -- a ``div.ffnn-source`` whose ``data-source`` names an
   object such as ``ffnn.backpropagation_batch`` -- shows exactly
   ``inspect.getsource`` of that object in the ``ffnn`` that is imported now
-  (dedented, as the report's ``show_source`` prints it);
+  (dedented, as the report's ``show_source`` prints it), or, for a listing marked
+  ``data-excerpt``, a run of its consecutive lines to its end (dedented);
 * each answer that asks for code shows it: the listings in
   :data:`REQUIRED_SOURCES`, and for the seeds' names that ``ffnn`` does not have,
   a code cell of the answer's own that defines the function (:data:`REQUIRED_DEFS`);
-* every internal link (``href="#..."``) points to an element that exists.
+* every internal link (``href="#..."``) points to an element that exists;
+* every PNG figure is shown at least as wide as it was drawn: the figures are drawn at
+  their printed size (fonts of 7 pt and more), so a figure included narrower than its
+  physical width (its pixels over the dpi stored in the PNG) shrinks its fonts below
+  their set size.  An image's ``width:X%`` is X % of the PDF's text width,
+  :data:`TEXT_WIDTH_IN`; an image without a width is shrunk to the text width when wider.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import importlib
 import inspect
 import re
+import struct
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -40,6 +48,10 @@ NOT_PROSE = {"pre", "math", "thead", "tbody", "tr", "script", "style", "nav", "s
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
         "param", "source", "track", "wbr"}
 WORD = re.compile(r"\S*[^\W_]\S*")  # a run of non-space characters holding a letter or digit
+
+# The text width of the PDF (pandoc's A4 typst page), which figure widths in % refer to.
+TEXT_WIDTH_IN = 5.77
+FONT_SCALE_MIN = 0.99  # a figure may be shown 1 % smaller than drawn (rounding of widths)
 
 # The answers whose question asks for code of a function that ffnn has: its source is shown.
 REQUIRED_SOURCES = {
@@ -189,6 +201,13 @@ def _normalise(code: str) -> str:
     return "\n".join(line.rstrip() for line in code.strip("\n").splitlines())
 
 
+def is_tail(shown: str, source: str) -> bool:
+    """Whether ``shown`` is the dedented end of ``source``, from some line on."""
+    lines, want = source.splitlines(keepends=True), _normalise(shown)
+    return bool(want) and any(_normalise(textwrap.dedent("".join(lines[k:]))) == want
+                              for k in range(1, len(lines)))
+
+
 def source_listings(root: Node) -> list[tuple[str, str, Node]]:
     """``(name, shown code, div)`` for every ``div.ffnn-source``."""
     found = []
@@ -201,7 +220,7 @@ def source_listings(root: Node) -> list[tuple[str, str, Node]]:
 
 def check_sources(root: Node) -> tuple[list[str], int]:
     problems, listings = [], source_listings(root)
-    for name, shown, _ in listings:
+    for name, shown, div in listings:
         if not name:
             problems.append("a source listing has no data-source naming its object")
             continue
@@ -210,7 +229,11 @@ def check_sources(root: Node) -> tuple[list[str], int]:
         except (ImportError, AttributeError, TypeError, OSError) as error:
             problems.append(f"source listing {name}: cannot read the package's source ({error})")
             continue
-        if _normalise(shown) != _normalise(expected):
+        if "data-excerpt" in div.attrs:
+            if not is_tail(shown, expected):
+                problems.append(f"source listing {name}: the excerpt shown is not the end of "
+                                f"inspect.getsource({name}) of the installed package")
+        elif _normalise(shown) != _normalise(expected):
             problems.append(f"source listing {name}: the code shown differs from "
                             f"inspect.getsource({name}) of the installed package")
     return problems, len(listings)
@@ -253,6 +276,46 @@ def check_links(root: Node) -> list[str]:
     return [f"link to #{target}: no element has this id" for target in missing]
 
 
+def png_width_inches(data: bytes) -> float | None:
+    """The physical width of a PNG: its pixel width over the density of its ``pHYs``
+    chunk (pixels per metre), or ``None`` when it stores no density."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG file")
+    width = struct.unpack(">I", data[16:20])[0]
+    pos = 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"pHYs":
+            per_metre, _, unit = struct.unpack(">IIB", data[pos + 8:pos + 17])
+            return width / per_metre / 0.0254 if unit == 1 and per_metre else None
+        if kind == b"IDAT":
+            return None
+        pos += 12 + length
+    return None
+
+
+def check_figures(root: Node) -> list[str]:
+    problems = []
+    for img in root.iter():
+        src = img.attrs.get("src", "") if img.tag == "img" else ""
+        if not src.startswith("data:image/png;base64,"):
+            continue
+        drawn = png_width_inches(base64.b64decode(src.split(",", 1)[1]))
+        if drawn is None:
+            continue
+        match = re.search(r"width:\s*([\d.]+)%", img.attrs.get("style", ""))
+        shown = (float(match.group(1)) / 100 * TEXT_WIDTH_IN if match
+                 else min(drawn, TEXT_WIDTH_IN))
+        if shown < FONT_SCALE_MIN * drawn:
+            name = (img.attrs.get("alt") or "a figure")[:60]
+            need = 100 * drawn / TEXT_WIDTH_IN
+            problems.append(f"figure {name!r}: drawn {drawn:.2f} in wide, shown "
+                            f"{shown:.2f} in, so its fonts shrink to {shown / drawn:.0%}: "
+                            + (f"include it at width={need:.0f}% or more" if need <= 100
+                               else f"draw it at most {TEXT_WIDTH_IN} in wide"))
+    return problems
+
+
 def check(html: str, max_words: int = MAX_WORDS) -> tuple[list[str], dict]:
     """All checks on one rendered HTML page: ``(problems, summary numbers)``."""
     root = parse_html(html)
@@ -261,7 +324,8 @@ def check(html: str, max_words: int = MAX_WORDS) -> tuple[list[str], dict]:
     if words > max_words:
         problems.append(f"main text: {words} words, expected at most {max_words}")
     source_problems, n_listings = check_sources(root)
-    problems += source_problems + check_answers(root) + check_links(root)
+    problems += (source_problems + check_answers(root) + check_links(root)
+                 + check_figures(root))
     return problems, {"main_words": words, "source_listings": n_listings}
 
 
