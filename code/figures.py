@@ -22,12 +22,11 @@ from plots import (  # noqa: E402
     iris,
     optimizers,
     penalties,
-    runge,
     sensitivity,
 )
 from plots._style import load  # noqa: E402
 
-MODULES = [iris, digits, runge, sensitivity, optimizers, architecture, penalties,
+MODULES = [iris, digits, sensitivity, optimizers, architecture, penalties,
            classification, evaluation]
 
 

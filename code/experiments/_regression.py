@@ -2,8 +2,7 @@
 
 One data set for all of them, so that every model sees the same points and
 the same split: ``ffnn.runge_data`` with σ = NOISE, N_TRAIN training,
-N_VAL validation and N_TEST test points, each part drawn with its own seed
-(the σ = 0.1 case of ``runge.py``).  The network sees x standardised with the
+N_VAL validation and N_TEST test points, each part drawn with its own seed.  The network sees x standardised with the
 training part's mean and standard deviation; the linear models see the
 polynomial features x, ..., x^p, each standardised the same way, plus an
 unpenalised intercept.
