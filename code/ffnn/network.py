@@ -145,6 +145,10 @@ class NeuralNetwork:
         """Return A^L of shape (n, n_L) for inputs of shape (n, n_0) (@eq-layer-batch)."""
         return feed_forward_batch(self.check_inputs(inputs), self.layers, self.activation_funcs)
 
+    def _feed_forward_saver(self, inputs):
+        """``(layer_inputs, zs, A^L)`` of :func:`ffnn.feed_forward_saver_batch` (the exercise's skeleton)."""
+        return feed_forward_saver_batch(self.check_inputs(inputs), self.layers, self.activation_funcs)
+
     def penalty(self, layers=None):
         """λ₂ Σ_l ‖W^l‖² + λ₁ Σ_l |W^l| (@eq-penalty; 0 without regularisation)."""
         if not (self.l2 or self.l1):
@@ -202,6 +206,12 @@ class NeuralNetwork:
                              parameters.flatten(layer_grads, self.shapes, self.dtype, "layer_grads"))
         else:
             self.layers = optimizer.step(self.layers, layer_grads)
+
+    def train(self, X, Y, optimizer, **options):
+        """``ffnn.train(self, X, Y, optimizer, **options)``: the history of the training."""
+        from .training import train
+
+        return train(self, X, Y, optimizer, **options)
 
     def fast_gradient(self, rows):
         """The in-place gradient of :func:`ffnn.train`, for batches of at most ``rows`` samples."""
