@@ -8,6 +8,8 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ffnn
 from ffnn import NeuralNetwork, rel_error, train
@@ -56,8 +58,7 @@ def test_fast_gradient_equals_the_readable_one_and_autograd(hidden, out, cost, p
     fast, _, c = _fast(net, X, Y)
     _assert_close(fast.layer_grads, net.compute_gradient(X, Y))
     _assert_close(fast.layer_grads, net.autograd_gradient(X, Y), 1e-10)
-    data_cost = net.cost(X, Y) - float(net.penalty())
-    assert c == pytest.approx(data_cost, rel=1e-12, abs=1e-15)
+    assert c == pytest.approx(float(net.cost_fun(net.predict(X), Y)), rel=1e-12, abs=1e-15)
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh", "relu", "leaky_relu"])
@@ -205,3 +206,20 @@ def test_training_does_not_copy_the_data():
     finally:
         tracemalloc.stop()
     assert peak < 0.05 * (X.nbytes + Y.nbytes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n_layers=st.integers(1, 4), width=st.integers(1, 6), n=st.integers(1, 9),
+       hidden=st.sampled_from(ELEMENTWISE), classify=st.booleans(),
+       scale=st.sampled_from([1.0, 30.0]), seed=st.integers(0, 2**32 - 1))
+def test_property_fast_equals_readable(n_layers, width, n, hidden, classify, scale, seed):
+    """Random architectures and batch sizes, weights of scale 1 or 30 (saturating)."""
+    rng = np.random.default_rng(seed)
+    out, cost = ("softmax", "cross_entropy") if classify else ("identity", "mse")
+    net = NeuralNetwork(3, [width] * (n_layers - 1) + [3], [hidden] * (n_layers - 1) + [out],
+                        cost_fun=cost, initialization="xavier", seed=rng, l2=0.01)
+    net.parameters[...] *= scale
+    X, Y = _data(rng, n=n, n_in=3, classes=classify)
+    fast, _, c = _fast(net, X, Y, rows=9)
+    _assert_close(fast.layer_grads, net.compute_gradient(X, Y))
+    assert c == pytest.approx(float(net.cost_fun(net.predict(X), Y)), rel=1e-12, abs=1e-15)

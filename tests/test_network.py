@@ -204,6 +204,18 @@ def test_assigning_layers_copies_into_the_parameter_vector(rng):
         net.layers = [(np.zeros((2, 3)), np.zeros(2))]
 
 
+def test_the_exercise_skeletons_methods(rng):
+    net = NeuralNetwork(3, [4, 2], ["tanh", "identity"], cost_fun="mse", seed=0)
+    X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    layer_inputs, zs, a = net._feed_forward_saver(X)
+    np.testing.assert_array_equal(layer_inputs[0], X)
+    np.testing.assert_allclose(zs[0], X @ net.layers[0][0] + net.layers[0][1], rtol=1e-15)
+    np.testing.assert_allclose(a, np.tanh(zs[0]) @ net.layers[1][0] + net.layers[1][1], rtol=1e-14)
+    before = net.cost(X, Y)
+    history = net.train(X, Y, ffnn.Adam(0.05), epochs=20)
+    assert history["cost"][0] == pytest.approx(before) and net.cost(X, Y) < 0.5 * before
+
+
 def test_softmax_output_ignores_its_derivative_entry():
     X, Y, _ = ffnn.load_iris()
     exercise_like = NeuralNetwork(4, [8, 3], [ffnn.sigmoid, ffnn.softmax], [ffnn.sigmoid_der, lambda z: 1],

@@ -143,3 +143,35 @@ def test_week42_train_network_momentum_learns_and_matches_train(iris):
     for (W, b), (Wn, bn) in zip(full, net.layers):
         np.testing.assert_allclose(W, Wn, rtol=1e-10)
         np.testing.assert_allclose(b, bn, rtol=1e-10)
+
+
+@pytest.mark.parametrize("act,sklearn_name", [("sigmoid", "logistic"), ("relu", "relu"), ("tanh", "tanh")])
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+def test_training_follows_scikit_learns_sgd_with_momentum(act, sklearn_name, alpha, iris):
+    """From the same weights, 20 full-batch epochs of momentum SGD give scikit-learn's weights
+    and loss curve: an independent implementation of the gradient, the penalty (its
+    α/2 ‖W‖² / n is our λ₂ ‖W‖² with λ₂ = α / 2n) and the update."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    X, Y = iris
+    labels = np.argmax(Y, axis=1)
+    net = NeuralNetwork(4, [8, 3], [act, "softmax"], cost_fun="cross_entropy",
+                        initialization="xavier", seed=0, l2=alpha / (2 * len(X)))
+    model = MLPClassifier(hidden_layer_sizes=[8], activation=sklearn_name, solver="sgd",
+                          learning_rate_init=0.1, momentum=0.9, nesterovs_momentum=False,
+                          alpha=alpha, batch_size=len(X), shuffle=False, max_iter=1,
+                          warm_start=True, tol=0.0, n_iter_no_change=10**9, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, labels)  # only to create its arrays, then overwritten with ours
+        for (W, b), coef, intercept in zip(net.layers, model.coefs_, model.intercepts_):
+            coef[...], intercept[...] = W, b
+        model.set_params(max_iter=20)
+        model.fit(X, labels)
+    history = train(net, X, Y, ffnn.Momentum(0.1, 0.9), epochs=20)
+    for (W, b), coef, intercept in zip(net.layers, model.coefs_, model.intercepts_):
+        assert ffnn.rel_error(W, coef) < 1e-13 and ffnn.rel_error(b, intercept) < 1e-13
+    np.testing.assert_allclose(history["cost"], model.loss_curve_[1:], rtol=1e-13)

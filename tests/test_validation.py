@@ -133,6 +133,8 @@ def test_single_vector_and_batch_functions_say_which_they_are(rng):
         ffnn.feed_forward_batch(np.zeros(4), batch, funcs)
     with pytest.raises(ValueError, match=r"inputs: expected a batch"):
         ffnn.backpropagation_batch(np.zeros(4), batch, funcs, np.zeros(2), ders)
+    with pytest.raises(ValueError, match=r"layers: expected at least one \(W, b\) pair, got none"):
+        ffnn.feed_forward(np.zeros(4), [], [])
 
 
 def test_a_hidden_layer_without_its_derivative(rng):

@@ -35,8 +35,6 @@ from .activations import (
     tanh_der,
 )
 from .data import load_digits, load_iris, one_hot, runge, runge_data
-from .gradcheck import numerical_gradient, rel_error
-from .losses import COST_DERIVATIVES, COSTS, cross_entropy, cross_entropy_der, mse, mse_der
 from .functional import (
     backpropagation,
     backpropagation_batch,
@@ -47,6 +45,8 @@ from .functional import (
     feed_forward_saver,
     feed_forward_saver_batch,
 )
+from .gradcheck import numerical_gradient, rel_error
+from .losses import COST_DERIVATIVES, COSTS, cross_entropy, cross_entropy_der, mse, mse_der
 from .network import NeuralNetwork
 from .optimizers import Adagrad, Adam, GradientDescent, Momentum, Optimizer, RMSprop
 from .training import DivergenceError, accuracy, train, train_network, train_network_momentum

@@ -25,6 +25,8 @@ from .losses import for_derivative, mse_der
 
 def _check(inputs, layers, activation_funcs, batch):
     """Clear errors for the mistakes numpy would report cryptically (or not at all)."""
+    if not len(layers):
+        raise ValueError("layers: expected at least one (W, b) pair, got none")
     if len(layers) != len(activation_funcs):
         raise ValueError(
             f"activation_funcs: expected one per layer ({len(layers)}), got {len(activation_funcs)}"

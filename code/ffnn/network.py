@@ -16,7 +16,7 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 
-from . import losses, parameters, validation
+from . import fastpath, losses, optimizers, parameters, storage, training, validation
 from .functional import (  # noqa: F401  (the exercises' functions, reachable from here too)
     backpropagation,
     backpropagation_batch,
@@ -119,16 +119,12 @@ class NeuralNetwork:
 
     def save(self, path):
         """Write the parameters and the configuration to ``path`` (.npz, see :mod:`ffnn.storage`)."""
-        from .storage import save
-
-        return save(self, path)
+        return storage.save(self, path)
 
     @classmethod
     def load(cls, path):
         """The network that :meth:`save` wrote to ``path``."""
-        from .storage import load
-
-        return load(path, cls)
+        return storage.load(path, cls)
 
     # -- checked inputs --------------------------------------------------------------
     def check_inputs(self, inputs, argument="inputs"):
@@ -144,6 +140,10 @@ class NeuralNetwork:
     def predict(self, inputs):
         """Return A^L of shape (n, n_L) for inputs of shape (n, n_0) (@eq-layer-batch)."""
         return feed_forward_batch(self.check_inputs(inputs), self.layers, self.activation_funcs)
+
+    def _feed_forward_saver(self, inputs):
+        """``(layer_inputs, zs, A^L)`` of :func:`ffnn.feed_forward_saver_batch` (the exercise's skeleton)."""
+        return feed_forward_saver_batch(self.check_inputs(inputs), self.layers, self.activation_funcs)
 
     def penalty(self, layers=None):
         """λ₂ Σ_l ‖W^l‖² + λ₁ Σ_l |W^l| (@eq-penalty; 0 without regularisation)."""
@@ -194,20 +194,20 @@ class NeuralNetwork:
         descent, W ← W - η ∂C/∂W with η = 0.01.
         """
         if optimizer is None:
-            from .optimizers import GradientDescent
-
-            optimizer = GradientDescent()
+            optimizer = optimizers.GradientDescent()
         if hasattr(optimizer, "update"):
             optimizer.update(self._parameters,
                              parameters.flatten(layer_grads, self.shapes, self.dtype, "layer_grads"))
         else:
             self.layers = optimizer.step(self.layers, layer_grads)
 
+    def train(self, X, Y, optimizer, **options):
+        """``ffnn.train(self, X, Y, optimizer, **options)``: the history of the training."""
+        return training.train(self, X, Y, optimizer, **options)
+
     def fast_gradient(self, rows):
         """The in-place gradient of :func:`ffnn.train`, for batches of at most ``rows`` samples."""
-        from .fastpath import FastGradient
-
-        return FastGradient(self, rows)
+        return fastpath.FastGradient(self, rows)
 
     # -- the autograd reference -----------------------------------------------------------
     def autograd_compliant_predict(self, layers, inputs):

@@ -14,9 +14,13 @@ import math
 import sys
 
 import numpy as np
+from autograd import grad
 from tqdm import tqdm
 
 from .activations import softmax
+from .functional import backpropagation_batch, feed_forward_batch
+from .losses import cross_entropy, cross_entropy_der
+from .optimizers import Momentum
 
 
 class DivergenceError(FloatingPointError):
@@ -171,11 +175,6 @@ def train_network(inputs, layers, activation_funcs, targets, learning_rate=0.001
     and the gradient by autograd, as in the exercise.  Returns the new layers;
     ``layers`` is left unchanged.
     """
-    from autograd import grad
-
-    from .functional import feed_forward_batch
-    from .losses import cross_entropy
-
     gradient = grad(lambda L: cross_entropy(feed_forward_batch(inputs, L, activation_funcs), targets))
     for _ in range(epochs):
         layers = [(W - learning_rate * dW, b - learning_rate * db)
@@ -193,10 +192,6 @@ def train_network_momentum(inputs, layers, activation_funcs, activation_ders, ta
     of a softmax output (``cross_entropy_der``).  Returns the new layers;
     ``layers`` is left unchanged.
     """
-    from .functional import backpropagation_batch
-    from .losses import cross_entropy_der
-    from .optimizers import Momentum
-
     rng = np.random.default_rng(rng)
     layers = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in layers]
     optimizer = Momentum(learning_rate, momentum)
