@@ -26,27 +26,46 @@ def digits_confusion(r):
     save(fig, "digits_confusion")
 
 
-def digits_curves(r):
+def digits_curves(r, lr):
+    """Left: training cost; right: ffnn's test accuracy per epoch (seed 0) and, at
+    the last epoch, every model's final test accuracy as in the report's table:
+    mean ± std over seeds (digits.json, logistic.json), scikit-learn's logistic
+    regression deterministic."""
     f, m = r["ffnn"], r["mlp"]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(WIDTH, 3.0))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(WIDTH, 3.3))
     a1.semilogy(epochs_of(f["cost"]), f["cost"], color=COLORS[0], label="ffnn")
     a1.semilogy(epochs_of(m["loss_curve"]), m["loss_curve"], color=COLORS[1], ls="--",
                 label="scikit-learn MLPClassifier")
     a1.set_xlabel("epoch")
     a1.set_ylabel("training cost (cross-entropy + L2)")
     a1.legend()
-    a1.set_title("training cost")
-    a2.plot(epochs_of(f["test_accuracy_curve"]), f["test_accuracy_curve"], color=COLORS[0],
-            label="ffnn")
-    a2.axhline(m["test_accuracy"], color=COLORS[1], ls="--", label="MLPClassifier (final)")
-    a2.axhline(r["logreg"]["test_accuracy"], color=COLORS[2], ls=":",
-               label="logistic regression")
+    a1.set_title("training cost (seed 0)")
+    epochs = epochs_of(f["test_accuracy_curve"])
+    a2.plot(epochs, f["test_accuracy_curve"], color=COLORS[0], label="ffnn, seed 0")
+    last = epochs[-1]
+    F, L = lr["ffnn"]["best"]["test_accuracy"], lr["sklearn"]["best"]
+    finals = [
+        (f["mean_test_accuracy"], f["std_test_accuracy"], len(f["seed_test_accuracies"]),
+         "ffnn", COLORS[0], "o"),
+        (m["mean_test_accuracy"], m["std_test_accuracy"], len(m["seed_test_accuracies"]),
+         "MLPClassifier", COLORS[1], "s"),
+        (F["mean"], F["std"], F["n"], "ffnn logistic regression", COLORS[2], "^"),
+        (L["test_accuracy"], 0.0, 1, "scikit-learn logistic regression", COLORS[3], "D"),
+    ]
+    for k, (mean, std, n, name, color, marker) in enumerate(finals):
+        spread = f"{100 * mean:.1f} ± {100 * std:.1f} %" if n > 1 else f"{100 * mean:.1f} %"
+        a2.errorbar(last + 3 + 2.5 * k, mean, yerr=std if n > 1 else None, color=color,
+                    marker=marker, ls="none",
+                    label=f"{name}: {spread}" + (f" ({n} seeds)" if n > 1 else ""))
+    a2.axvline(last, color="0.6", lw=0.6)
+    a2.set_xlim(0, last + 3 + 2.5 * len(finals))
     a2.set_ylim(0.9, 1.0)
-    a2.set_xlabel("epoch")
+    a2.set_xlabel("epoch (right of the line: final test accuracy)")
     a2.set_ylabel("test accuracy")
-    a2.set_title("ffnn accuracy on the test images")
-    a2.legend(loc="lower right")
-    fig.tight_layout()
+    a2.set_title("test accuracy")
+    fig.legend(*a2.get_legend_handles_labels(), loc="lower center", ncol=2,
+               bbox_to_anchor=(0.5, 0.0), frameon=False)
+    fig.tight_layout(rect=(0, 0.17, 1, 1))
     save(fig, "digits_curves")
 
 
@@ -69,5 +88,5 @@ def digits_misclassified(r):
 def draw(load):
     r = load("digits")
     digits_confusion(r)
-    digits_curves(r)
+    digits_curves(r, load("logistic"))
     digits_misclassified(r)
