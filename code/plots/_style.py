@@ -91,9 +91,21 @@ def legend_below(fig, ax_or_handles, ncol=3, labels=None, y=0.0):
                frameon=False)
 
 
+def spread(std, fmt):
+    """"±std" in fmt, with one significant digit where fmt would round it to zero;
+    "all seeds" where every seed gave the same value."""
+    if std < 1e-9:  # rounding noise of equal values
+        return "all seeds"
+    text = fmt.format(std)
+    if float(text) == 0:
+        text = f"{std:.1g}"
+    return "±" + text
+
+
 def heatmap(ax, mean, std=None, xlabels=(), ylabels=(), fmt="{:.3f}", std_fmt=None, cmap="viridis",
             norm=None, vmin=None, vmax=None, fontsize=7.0):
-    """An annotated heatmap: each cell shows its mean and, below it, ± its spread.
+    """An annotated heatmap: each cell shows its mean and, below it, ± its spread
+    (``spread``: never "±0.0").
 
     NaN cells (every run diverged) are grey and say so.  The text colour
     follows the cell's brightness so that it stays legible.
@@ -111,7 +123,7 @@ def heatmap(ax, mean, std=None, xlabels=(), ylabels=(), fmt="{:.3f}", std_fmt=No
                 continue
             text = fmt.format(v)
             if std is not None and np.isfinite(std[i, j]):
-                text += "\n±" + std_fmt.format(std[i, j])
+                text += "\n" + spread(std[i, j], std_fmt)
             r, g, b, _ = im.cmap(im.norm(v))
             color = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
             ax.text(j, i, text, ha="center", va="center", fontsize=fontsize, color=color,
