@@ -82,7 +82,8 @@ def iris_splits(r):
     ax.set_ylabel("test accuracy (45 flowers)")
     ax.set_xticks(x)
     ax.set_ylim(min(net.min(), lr.min()) - 0.03, 1.01)
-    ax.legend(loc="lower right")
+    fig.tight_layout()
+    legend_below(fig, ax, ncol=2)
     save(fig, "iris_splits")
 
 
