@@ -34,6 +34,7 @@ RUNGE_LR, RUNGE_BATCH, RUNGE_EPOCHS, RUNGE_PATIENCE = 1e-2, 50, 200, 50
 DIGITS_LR, DIGITS_BATCH, DIGITS_EPOCHS, DIGITS_PATIENCE = 3e-3, 64, 20, 8
 DTYPE = np.float32  # half the memory traffic of float64: the grid's large networks run ~2x faster
 DIGITS_ACTIVATION = "relu"
+STUCK = 0.5
 
 
 def run_runge(layers, width, activation, seed):
@@ -67,10 +68,20 @@ def run(kind, **kw):
 
 
 def grid_summary(out, keys):
-    """{key: {"mean", "std", "n"} of shape (len(LAYERS), len(WIDTHS))} from runs in order."""
+    """{key: {"mean", "std", "n", "values"}} from runs in order: the first three of shape
+    (len(LAYERS), len(WIDTHS)), ``values`` (len(LAYERS), len(WIDTHS), SEEDS)."""
     shape = (len(LAYERS), len(WIDTHS), SEEDS)
-    return {k: over_seeds(np.array([r[k] for r in out], dtype=float).reshape(shape))
-            for k in keys}
+    summary = {}
+    for k in keys:
+        values = np.array([r[k] for r in out], dtype=float).reshape(shape)
+        summary[k] = {**over_seeds(values), "values": values}
+    return summary
+
+
+def stuck(train_mse):
+    """Per cell, the seeds whose network ended at a near-constant prediction:
+    training MSE above STUCK × Var(y_train) (a constant's MSE is Var(y_train))."""
+    return np.sum(train_mse > STUCK * float(np.var(runge_splits()["train"][1])), axis=-1)
 
 
 def main():
@@ -88,9 +99,10 @@ def main():
     runge = {}
     for k, a in enumerate(RUNGE_ACTIVATIONS):
         block = out[k * per:(k + 1) * per]
-        runge[a] = {"initialization": RUNGE_ACTIVATIONS[a],
-                    **grid_summary(block, ("train", "val", "test", "test_true", "best_epoch",
-                                           "seconds"))}
+        summary = grid_summary(block, ("train", "val", "test", "test_true", "best_epoch",
+                                       "seconds"))
+        runge[a] = {"initialization": RUNGE_ACTIVATIONS[a], **summary,
+                    "n_stuck": stuck(summary["train"]["values"])}
     digits = grid_summary(out[len(RUNGE_ACTIVATIONS) * per:],
                           ("train", "val", "test", "best_epoch", "seconds"))
     save_json("depth_width", {
@@ -98,6 +110,8 @@ def main():
         "runge": {"metric": "MSE (train/val/test against y; test_true against f)",
                   "optimizer": "Adam", "learning_rate": RUNGE_LR, "batch_size": RUNGE_BATCH,
                   "max_epochs": RUNGE_EPOCHS, "patience": RUNGE_PATIENCE,
+                  "stuck": f"n_stuck: seeds per cell with training MSE > {STUCK} Var(y_train), "
+                           "i.e. a near-constant prediction",
                   "activations": runge},
         "dtype": "float32",
         "digits": {"metric": "accuracy", "activation": DIGITS_ACTIVATION, "initialization": "he",

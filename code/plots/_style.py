@@ -103,11 +103,12 @@ def spread(std, fmt):
 
 
 def heatmap(ax, mean, std=None, xlabels=(), ylabels=(), fmt="{:.3f}", std_fmt=None, cmap="viridis",
-            norm=None, vmin=None, vmax=None, fontsize=7.0):
+            norm=None, vmin=None, vmax=None, fontsize=7.0, notes=None):
     """An annotated heatmap: each cell shows its mean and, below it, ± its spread
     (``spread``: never "±0.0").
 
-    NaN cells (every run diverged) are grey and say so.  The text colour
+    ``notes[i][j]``, where not empty, replaces cell (i, j)'s spread.  NaN cells
+    (every run diverged) are grey and say so.  The text colour
     follows the cell's brightness so that it stays legible.
     """
     cm = plt.get_cmap(cmap).copy()
@@ -122,7 +123,9 @@ def heatmap(ax, mean, std=None, xlabels=(), ylabels=(), fmt="{:.3f}", std_fmt=No
                 ax.text(j, i, "diverged", ha="center", va="center", fontsize=fontsize)
                 continue
             text = fmt.format(v)
-            if std is not None and np.isfinite(std[i, j]):
+            if notes is not None and notes[i][j]:
+                text += "\n" + notes[i][j]
+            elif std is not None and np.isfinite(std[i, j]):
                 text += "\n" + spread(std[i, j], std_fmt)
             r, g, b, _ = im.cmap(im.norm(v))
             color = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"

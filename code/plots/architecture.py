@@ -7,11 +7,12 @@ from matplotlib.colors import LogNorm, Normalize
 from ._style import COLORS, LINESTYLES, MARKERS, NAMES, WIDTH, arr, heatmap, legend_below, save
 
 
-def _grid_panels(axes, panels, r, norm, fmt, scale, cmap):
+def _grid_panels(axes, panels, r, norm, fmt, scale, cmap, notes=None):
     """Draw (ax, summary, title) panels on the layers × widths grid of depth_width.json."""
     for ax, (summary, title) in zip(axes, panels):
         im = heatmap(ax, arr(summary["mean"]) * scale, arr(summary["std"]) * scale,
-                     xlabels=r["widths"], ylabels=r["layers"], fmt=fmt, norm=norm, cmap=cmap)
+                     xlabels=r["widths"], ylabels=r["layers"], fmt=fmt, norm=norm, cmap=cmap,
+                     notes=notes)
         ax.set_title(title)
     return im
 
@@ -29,13 +30,24 @@ def depth_width_runge(r):
         im = _grid_panels(row, [(res["train"], f"{NAMES[a]} ({NAMES[res['initialization']]}): "
                                                "train MSE"),
                                 (res["test"], f"{NAMES[a]}: test MSE")],
-                          r, norm, "{:.1f}", 1e3, "viridis")
+                          r, norm, "{:.1f}", 1e3, "viridis", _stuck_notes(res, r["seeds"]))
         row[0].set_ylabel("hidden layers")
     for ax in axes[-1]:
         ax.set_xlabel("nodes per hidden layer")
     fig.tight_layout()
-    fig.colorbar(im, ax=axes, shrink=0.6, label="MSE × 10³ (mean over seeds)", pad=0.02)
+    bar = fig.colorbar(im, ax=axes, shrink=0.6, label="MSE × 10³ (mean over seeds)", pad=0.02)
+    ticks = [t for t in (1, 2, 5, 10, 20, 40, 60, 80, 100) if norm.vmin <= t <= norm.vmax]
+    bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
+    bar.minorticks_off()
     save(fig, "depth_width_runge")
+
+
+def _stuck_notes(res, seeds):
+    """"k/n stuck" for the cells where some but not all seeds ended at a constant."""
+    if "n_stuck" not in res:
+        return None
+    return [[f"{k}/{seeds} stuck" if 0 < k < seeds else "" for k in row]
+            for row in res["n_stuck"]]
 
 
 def depth_width_digits(r):
