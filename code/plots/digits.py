@@ -32,7 +32,7 @@ def digits_curves(r, lr):
     mean ± std over seeds (digits.json, logistic.json), scikit-learn's logistic
     regression deterministic."""
     f, m = r["ffnn"], r["mlp"]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(WIDTH, 3.3))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(WIDTH - 0.1, 3.3))
     a1.semilogy(epochs_of(f["cost"]), f["cost"], color=COLORS[0], label="ffnn")
     a1.semilogy(epochs_of(m["loss_curve"]), m["loss_curve"], color=COLORS[1], ls="--",
                 label="scikit-learn MLPClassifier")
