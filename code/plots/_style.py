@@ -116,6 +116,7 @@ def heatmap(ax, mean, std=None, xlabels=(), ylabels=(), fmt="{:.3f}", std_fmt=No
     im = ax.imshow(np.ma.masked_invalid(mean), cmap=cm, norm=norm, vmin=vmin, vmax=vmax,
                    aspect="auto")
     std_fmt = std_fmt or fmt
+    cell_width = ax.get_window_extent().width / mean.shape[1] * 72 / ax.figure.dpi  # points
     for i in range(mean.shape[0]):
         for j in range(mean.shape[1]):
             v = mean[i, j]
@@ -127,6 +128,8 @@ def heatmap(ax, mean, std=None, xlabels=(), ylabels=(), fmt="{:.3f}", std_fmt=No
                 text += "\n" + notes[i][j]
             elif std is not None and np.isfinite(std[i, j]):
                 text += "\n" + spread(std[i, j], std_fmt)
+            if len(text.split("\n")[-1]) * 0.6 * fontsize > cell_width:  # a wide note: two lines
+                text = text.replace(" ", "\n")
             r, g, b, _ = im.cmap(im.norm(v))
             color = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
             ax.text(j, i, text, ha="center", va="center", fontsize=fontsize, color=color,
