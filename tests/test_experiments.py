@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "code" / "experimen
 import _common  # noqa: E402
 import _equivalence as eq  # noqa: E402
 from _fit import fit, mse, over_seeds, score  # noqa: E402
+from _regression import duality_gap, lasso_fits, polynomial  # noqa: E402
 
 
 @pytest.fixture
@@ -107,3 +108,41 @@ def test_depth_width_runs_on_a_tiny_grid(monkeypatch, tmp_path):
     assert test.shape == (2, 1) and np.all(np.isfinite(test))
     acc = np.array(r["digits"]["test"]["mean"], dtype=float)
     assert acc.shape == (2, 1) and np.all((acc > 0.1) & (acc <= 1.0))
+
+
+def test_lasso_duality_gap_bounds_the_distance_to_the_minimum(rng):
+    X = rng.standard_normal((50, 6))
+    X -= X.mean(axis=0)
+    y = X @ np.array([1.0, 0.0, -0.5, 0.0, 2.0, 0.0]) + 0.2 * rng.standard_normal(50)
+    a = 0.1
+
+    def cost(w):
+        r = y - y.mean() - X @ w
+        return r @ r / (2 * len(y)) + a * np.sum(np.abs(w)), r
+
+    best = Lasso(alpha=a, tol=1e-14, max_iter=1_000_000).fit(X, y).coef_
+    low, r = cost(best)
+    assert abs(duality_gap(X, r, y, best, a)) < 1e-10
+    for w in (np.zeros(6), best + 0.05 * rng.standard_normal(6)):
+        c, r = cost(w)
+        assert duality_gap(X, r, y, w, a) >= c - low - 1e-12 > 0
+
+
+def test_lasso_fits_reach_the_minimum_of_a_well_conditioned_problem(rng):
+    x = rng.uniform(-1, 1, (80, 1))
+    y = (x**3 - x).ravel() + 0.05 * rng.standard_normal(80)
+    fits = lasso_fits(x, y, 3, [1e-3, 1e-2], tol=1e-10, max_iter=100_000)
+    for a, f in fits.items():
+        ref = polynomial(3, "lasso", a)
+        ref[-1].set_params(tol=1e-14, max_iter=1_000_000)
+        ref.fit(x, y)
+        assert f["converged"] and f["gap"] < 1e-8
+        np.testing.assert_allclose(f["coef"], ref[-1].coef_, atol=1e-6)
+
+
+def test_heatmap_spread_never_prints_zero():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "code"))
+    from plots._style import spread
+    assert spread(0.0, "{:.1f}") == spread(1e-17, "{:.1f}") == "all seeds"
+    assert spread(0.03, "{:.1f}") == "±0.03"
+    assert spread(1.26, "{:.1f}") == "±1.3"
