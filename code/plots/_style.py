@@ -91,6 +91,17 @@ def legend_below(fig, ax_or_handles, ncol=3, labels=None, y=0.0):
                frameon=False)
 
 
+def number(v):
+    """A value as the report prints it: 10⁻⁴ or 5 × 10⁻⁷ up to 10⁻³ (and from 10⁴ on),
+    plain otherwise (0.003, 0.3, 100)."""
+    if v == 0 or 1e-3 < abs(v) < 1e4:
+        return f"{v:g}"
+    e = int(np.floor(np.log10(abs(v)) + 1e-9))
+    m = float(f"{v / 10.0**e:.3g}")
+    power = "10" + str(e).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return power if m == 1 else f"{m:g} × {power}"
+
+
 def spread(std, fmt):
     """"±std" in fmt, with one significant digit where fmt would round it to zero;
     "all seeds" where every seed gave the same value."""

@@ -2,7 +2,7 @@
 
 import matplotlib.pyplot as plt
 
-from ._style import COLORS, MARKERS, WIDTH, save
+from ._style import COLORS, MARKERS, WIDTH, number, save
 
 
 def regression_points(ro, pe):
@@ -11,7 +11,7 @@ def regression_points(ro, pe):
             ro["ols"]["test_mse_true"], None)]
     for key, name in (("ridge", "Ridge"), ("lasso", "Lasso")):
         r = pe[key]
-        pts.append((f"{name}, degree {r['degree']}, α = {r['alpha']:g}", r["fit_seconds"], None,
+        pts.append((f"{name}, degree {r['degree']}, α = {number(r['alpha'])}", r["fit_seconds"], None,
                     r["test_mse_true"], None))
     for o, spec in ro["settings"]["optimizers"].items():
         cells = [(c["best"]["val_mse"]["mean"], arch, init, c)
@@ -19,7 +19,7 @@ def regression_points(ro, pe):
                  if init in ro["settings"]["initializations"]]
         _, arch, init, c = min(cells, key=lambda t: t[0])
         b = c["best"]
-        pts.append((f"network {arch}, {spec['label']}, η = {c['best_learning_rate']:g}",
+        pts.append((f"network {arch}, {spec['label']}, η = {number(c['best_learning_rate'])}",
                     b["seconds"]["mean"], b["seconds"]["std"], b["test_mse_true"]["mean"],
                     b["test_mse_true"]["std"]))
     return pts
@@ -29,7 +29,7 @@ def classification_points(lg, tc):
     """(label, time, time std, error in %, error std): test error rate on the digits."""
     sk = lg["sklearn"]["best"]
     f = lg["ffnn"]["best"]
-    pts = [(f"LogisticRegression (lbfgs), C = {sk['C']:g}", sk["fit_seconds"], None,
+    pts = [(f"LogisticRegression (lbfgs), C = {number(sk['C'])}", sk["fit_seconds"], None,
             100 * (1 - sk["test_accuracy"]), None),
            ("ffnn, no hidden layer, SGD", f["seconds"]["mean"], f["seconds"]["std"],
             100 * (1 - f["test_accuracy"]["mean"]), 100 * f["test_accuracy"]["std"])]
