@@ -103,17 +103,20 @@ def main():
             "train_accuracy": net["train_accuracy"],
             "cost": net["cost"],
             "test_accuracy_curve": net["test_accuracy_curve"],
+            "seed_costs": [r["cost"] for r in nets],
+            "seed_test_accuracy_curves": [r["test_accuracy_curve"] for r in nets],
             "seed_test_accuracies": ffnn_acc,
             "mean_test_accuracy": float(ffnn_acc.mean()),
-            "std_test_accuracy": float(ffnn_acc.std()),
+            "std_test_accuracy": float(ffnn_acc.std(ddof=1)),
         },
         "mlp": {
             "test_accuracy": mlps[0]["test_accuracy"],
             "train_accuracy": mlps[0]["train_accuracy"],
             "loss_curve": mlps[0]["loss_curve"],
+            "seed_loss_curves": [r["loss_curve"] for r in mlps],
             "seed_test_accuracies": mlp_acc,
             "mean_test_accuracy": float(mlp_acc.mean()),
-            "std_test_accuracy": float(mlp_acc.std()),
+            "std_test_accuracy": float(mlp_acc.std(ddof=1)),
         },
         "logreg": {
             "test_accuracy": float(logreg.score(Xte, lte)),
@@ -132,9 +135,9 @@ def main():
     }
     save_json("digits", results)
     print(f"digits: ffnn   test accuracy {net['test_accuracy']:.4f} "
-          f"(seeds: {ffnn_acc.mean():.4f} ± {ffnn_acc.std():.4f}), train {net['train_accuracy']:.4f}")
+          f"(seeds: {ffnn_acc.mean():.4f} ± {ffnn_acc.std(ddof=1):.4f}), train {net['train_accuracy']:.4f}")
     print(f"digits: MLP    test accuracy {mlps[0]['test_accuracy']:.4f} "
-          f"(seeds: {mlp_acc.mean():.4f} ± {mlp_acc.std():.4f})")
+          f"(seeds: {mlp_acc.mean():.4f} ± {mlp_acc.std(ddof=1):.4f})")
     print(f"digits: logreg test accuracy {results['logreg']['test_accuracy']:.4f} (C = {best_C})")
     print(f"digits: {time.perf_counter() - start:.1f} s")
 

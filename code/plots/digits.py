@@ -27,21 +27,24 @@ def digits_confusion(r):
 
 
 def digits_curves(r, lr):
-    """Left: training cost; right: ffnn's test accuracy per epoch (seed 0) and, at
+    """Left: training cost; right: ffnn's test accuracy per epoch and, at
     the last epoch, every model's final test accuracy as in the report's table:
     mean ± std over seeds (digits.json, logistic.json), scikit-learn's logistic
     regression deterministic."""
     f, m = r["ffnn"], r["mlp"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(WIDTH - 0.1, 3.3))
-    a1.semilogy(epochs_of(f["cost"]), f["cost"], color=COLORS[0], label="ffnn")
-    a1.semilogy(epochs_of(m["loss_curve"]), m["loss_curve"], color=COLORS[1], ls="--",
-                label="scikit-learn MLPClassifier")
+    seeds = len(f["seed_test_accuracies"])
+    for ax, curves, color, ls, name in (
+            (a1, f["seed_costs"], COLORS[0], "-", "ffnn"),
+            (a1, m["seed_loss_curves"], COLORS[1], "--", "scikit-learn MLPClassifier"),
+            (a2, f["seed_test_accuracy_curves"], COLORS[0], "-", "ffnn per epoch: mean, band = range")):
+        _band(ax, curves, color, ls, name)
+    a1.set_yscale("log")
     a1.set_xlabel("epoch")
     a1.set_ylabel("training cost (cross-entropy + L2)")
     a1.legend()
-    a1.set_title("training cost (seed 0)")
+    a1.set_title(f"training cost ({seeds} seeds)")
     epochs = epochs_of(f["test_accuracy_curve"])
-    a2.plot(epochs, f["test_accuracy_curve"], color=COLORS[0], label="ffnn, seed 0")
     last = epochs[-1]
     F, L = lr["ffnn"]["best"]["test_accuracy"], lr["sklearn"]["best"]
     finals = [
@@ -62,11 +65,19 @@ def digits_curves(r, lr):
     a2.set_ylim(0.9, 1.0)
     a2.set_xlabel("epoch (right of the line: final test accuracy)")
     a2.set_ylabel("test accuracy")
-    a2.set_title("test accuracy")
+    a2.set_title(f"test accuracy ({seeds} seeds)")
     fig.legend(*a2.get_legend_handles_labels(), loc="lower center", ncol=2,
                bbox_to_anchor=(0.5, 0.0), frameon=False)
     fig.tight_layout(rect=(0, 0.17, 1, 1))
     save(fig, "digits_curves")
+
+
+def _band(ax, curves, color, ls, label):
+    """Mean over seeds as a line, the range (min to max) over seeds as a band."""
+    c = np.array(curves, dtype=float)
+    x = epochs_of(c[0])
+    ax.plot(x, c.mean(axis=0), color=color, ls=ls, label=label)
+    ax.fill_between(x, c.min(axis=0), c.max(axis=0), color=color, alpha=0.2, lw=0)
 
 
 def digits_misclassified(r):
