@@ -150,9 +150,15 @@ def main():
             "test_accuracy": net_acc,
             "logreg_test_accuracy": logreg_acc,
             "mean": float(net_acc.mean()),
-            "std": float(net_acc.std()),
+            "std": float(net_acc.std(ddof=1)),
             "logreg_mean": float(logreg_acc.mean()),
-            "logreg_std": float(logreg_acc.std()),
+            "logreg_std": float(logreg_acc.std(ddof=1)),
+            # paired on the same splits: network minus logistic regression
+            "difference_mean": float(np.mean(net_acc - logreg_acc)),
+            "difference_std": float(np.std(net_acc - logreg_acc, ddof=1)),
+            "difference_sem": float(np.std(net_acc - logreg_acc, ddof=1) / np.sqrt(N_SPLITS)),
+            "splits_network_better": int(np.sum(net_acc > logreg_acc)),
+            "splits_logreg_better": int(np.sum(net_acc < logreg_acc)),
         },
     }
 
@@ -178,7 +184,7 @@ def main():
             "n_networks": N_UNTRAINED,
             "architecture": "4 → 8 sigmoid → 3 softmax, W, b ~ N(0, 1), raw features",
             "mean": float(acc.mean()),
-            "std": float(acc.std()),
+            "std": float(acc.std(ddof=1)),
             "min": float(acc.min()),
             "max": float(acc.max()),
             "median": float(np.median(acc)),
@@ -203,7 +209,7 @@ def main():
           f"(first 150/150 at epoch {full_data['first_epoch_all_correct']})")
     print(f"iris: held out: test {held_out['test_accuracy']:.3f} on {held_out['n_test']}, "
           f"train {held_out['train_accuracy']:.3f}; logreg {held_out['logreg_test_accuracy']:.3f}; "
-          f"over {N_SPLITS} splits {net_acc.mean():.3f} ± {net_acc.std():.3f} "
+          f"over {N_SPLITS} splits {net_acc.mean():.3f} ± {net_acc.std(ddof=1):.3f} "
           f"(logreg {logreg_acc.mean():.3f})")
     print(f"iris: {time.perf_counter() - start:.1f} s")
 
