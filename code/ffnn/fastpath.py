@@ -1,8 +1,9 @@
 """The training hot path: backpropagation in place, on buffers allocated once.
 
 :class:`FastGradient` computes what :meth:`ffnn.NeuralNetwork.compute_gradient`
-computes — the forward pass ``Z^l = A^{l-1} W + b^l``, ``A^l = f_l(Z^l)``,
-Δ^L, ``Δ^l = (Δ^{l+1} W_{l+1}^T) ⊙ f_l'(Z^l)``, ``∂C/∂W = (A^{l-1})^T Δ^l``
+computes — the forward pass ``Z^l = A^{l-1} W + b^l`` (the array ``W`` holds
+(W^l)^T), ``A^l = f_l(Z^l)``, Δ^L, ``Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f_l'(Z^l)``
+(``delta @ W.T``), ``∂C/∂W = (A^{l-1})^T Δ^l``
 and ``∂C/∂b^l = Σ_rows Δ^l`` (@eq-delta-batch, @eq-grad-batch) — with
 plain numpy, one buffer per Z^l, A^l and Δ^l, and the gradients written
 straight into one gradient vector laid out as the parameters

@@ -170,8 +170,8 @@ def backpropagation_batch(X, layers, activation_funcs, Y, activation_ders, cost_
     """Return ``[(∂C/∂W, ∂C/∂b^l), ...]`` for a batch, shaped as the layers.
 
     With Δ^l = ∂C/∂Z^l of shape (n, n_l): Δ^L from @eq-delta-output, then
-    Δ^l = (Δ^{l+1} W_{l+1}^T) ⊙ f_l'(Z^l) (@eq-delta-batch), where W_{l+1}
-    is the array holding (W^{l+1})^T, and (@eq-grad-batch)
+    Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f_l'(Z^l) (@eq-delta-batch), computed as
+    ``delta @ W.T`` since the array ``W`` holds (W^{l+1})^T, and (@eq-grad-batch)
     ∂C/∂W = (A^{l-1})^T Δ^l, the transpose (∂C/∂W^l)^T like W, and
     ∂C/∂b^l = Σ_rows Δ^l.  No division by the batch size here: the cost
     is a mean, so ``cost_der`` already carries the 1/n.
