@@ -183,10 +183,21 @@ class Channel:
     def __init__(self, read_fd, write_fd):
         self.read_fd, self.write_fd, self.buffer = read_fd, write_fd, bytearray()
 
-    def send(self, message, data=None):
+    def send(self, message, data=None, deadline=None):
+        """Write one message; ``TimeoutError`` when the other side has not taken it all by
+        ``deadline`` (a ``time.monotonic`` value; None: wait as long as it takes)."""
         data = memoryview(data or dumps(message))
+        if deadline is not None:
+            os.set_blocking(self.write_fd, False)  # a full buffer must not block past deadline
         while data:
-            data = data[os.write(self.write_fd, data):]
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([], [self.write_fd], [], left)[1]:
+                    raise TimeoutError
+            try:
+                data = data[os.write(self.write_fd, data):]
+            except BlockingIOError:
+                continue
 
     def receive(self, deadline=None):
         """The next message; ``TimeoutError`` past ``deadline`` (a ``time.monotonic`` value),
@@ -203,7 +214,12 @@ class Channel:
                 left = deadline - time.monotonic()
                 if left <= 0 or not select.select([self.read_fd], [], [], left)[0]:
                     raise TimeoutError
-            chunk = os.read(self.read_fd, 2**20)
+            else:
+                select.select([self.read_fd], [], [])
+            try:
+                chunk = os.read(self.read_fd, 2**20)
+            except BlockingIOError:
+                continue
             if not chunk:
                 raise EOFError
             self.buffer += chunk

@@ -51,7 +51,8 @@ class Limits:
     output_cap: int = 100_000  # characters of print output before a note says so
     file_bytes: int = 64 * 2**20  # largest file the submission may write
     tmpfs_mb: int = 128  # size of each of /tmp and the home directory
-    processes: int = 256  # RLIMIT_NPROC inside (threads count too; seccomp stops processes)
+    processes: int = 256  # tasks (threads) of a submission: pids.max, and RLIMIT_NPROC
+    open_files: int = 256  # RLIMIT_NOFILE inside
     max_handles: int = 100_000  # objects the sandbox may hand out
     grace: float = 3.0  # wall-clock slack over a step's own timer
     startup_timeout: float = 120.0  # the zygote imports numpy, matplotlib, scikit-learn

@@ -48,6 +48,7 @@ class Session:
         start = {"op": "start", "functions": list(names[0]), "variables": list(names[1]),
                  "limits": {"cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb,
                             "file_bytes": limits.file_bytes, "processes": limits.processes,
+                            "open_files": limits.open_files,
                             "max_handles": limits.max_handles}}
         if self.request(start, limits.startup_timeout, "starting the sandbox") != {"ok": "ready"}:
             self._lose(Malformed("not the expected greeting"))
@@ -59,7 +60,7 @@ class Session:
             raise SandboxLost(self.lost.reason, self.lost.status)
         until = min(time.monotonic() + timeout, self.deadline)
         try:
-            self.channel.send(message)
+            self.channel.send(message, deadline=until)
             reply = self.channel.receive(until)
             if type(reply.get("ok")) is not str:
                 raise ProtocolError("a reply without its kind")
