@@ -132,7 +132,8 @@ def decode(value, tagged, depth=0):
         return float(text)
     if tag == "int":
         (text,) = _fields(value, "v")
-        if type(text) is not str or len(text) > 4000 or not text.lstrip("-").isdigit():
+        digits = text.lstrip("-") if type(text) is str else ""
+        if type(text) is not str or len(text) > 4000 or not (digits.isascii() and digits.isdigit()):  # no "²"
             raise ProtocolError("invalid big integer")
         return int(text)
     if tag == "complex":

@@ -164,7 +164,8 @@ class Session:
                     raise ProtocolError("an invalid list of changed arguments")
                 result = self.decode(value)
                 for key, new in changed.items():
-                    original = args[int(key)] if key.isdigit() and int(key) < len(args) else kwargs.get(key)
+                    index = key.isascii() and key.isdigit() and int(key) < len(args)
+                    original = args[int(key)] if index else kwargs.get(key)
                     if original is None and key not in kwargs:
                         raise ProtocolError("a changed argument that was not passed")
                     write_back(original, self.decode(new))
