@@ -83,7 +83,10 @@ def _alarm(seconds):
 
 
 def _one_line(error, filename=None):
-    text = f"{type(error).__name__}: {error}".strip().splitlines()
+    try:
+        text = f"{type(error).__name__}: {error}".strip().splitlines()
+    except BaseException:  # noqa: BLE001 - an exception whose message itself raises
+        text = []
     line = text[0] if text else type(error).__name__
     if filename:
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
@@ -136,9 +139,12 @@ class Agent:
         functions = self.record(request["index"], request["source"])
         state, budget = {}, protocol.MAX_MESSAGE // 2
         for name in self.variables:
-            value = recording.snapshot_value(self.namespace.get(name))
-            encoded = self.values.encode(value) if value is not None else None
-            text = json.dumps(encoded, separators=(",", ":"))
+            try:
+                value = recording.snapshot_value(self.namespace.get(name))
+                encoded = self.values.encode(value) if value is not None else None
+                text = json.dumps(encoded, separators=(",", ":"))
+            except BaseException:  # noqa: BLE001 - a value that cannot be copied out: not there
+                encoded, text = None, "null"
             if len(text) > budget:  # too large to copy out: as if it were not there
                 encoded, text = None, "null"
             budget -= len(text)
