@@ -128,3 +128,26 @@ def test_shared_memory_is_refused_or_bounded(tmp_path):
     assert process.returncode == 0, output
     assert "0 memfds, 0 segments" in _notes(grades, "shared_memory.py")
     assert peak - before < 200 * 2**20  # the attack would hold 1.3 GB
+
+
+def _resident_bytes(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def test_the_grader_keeps_a_bounded_copy_of_the_submissions_variables(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    text = (HOSTILE / "state_flood.py").read_text()
+    header, cell = text.split("# %% Exercise 1\n")
+    (folder / "state_flood.py").write_text(header + "# %% Exercise 1\n" + ("# %%\n" + cell) * 160)
+    process, output, _, grades, peak = _grade(folder, "--week", "41", sample=_resident_bytes)
+    assert process.returncode == 0, output
+    assert grades["submissions"][0]["total"] == 0
+    # 160 cells x 4 MB would be 690 MB kept; the budget is 128 MB of them
+    assert peak < 128 * 2**20 + 250 * 2**20, peak
