@@ -46,6 +46,21 @@ def _own_dirs():
     return found if set(found) == {"pids", "memory"} else {}
 
 
+def _sweep(parent):
+    """Delete the empty groups that graders killed with ``kill -9`` left behind (their pid is gone)."""
+    for entry in os.listdir(parent):
+        fields = entry.split("-")
+        if entry.startswith("ffnn-grader-") and len(fields) == 4 and fields[2].isdigit() \
+                and not os.path.exists(f"/proc/{fields[2]}"):
+            try:
+                os.rmdir(os.path.join(parent, entry))
+            except OSError:
+                pass
+
+
+_SWEPT = set()
+
+
 class Groups:
     """One submission's control groups (``pids.max``, memory limit), made by :meth:`create`."""
 
@@ -62,6 +77,9 @@ class Groups:
         dirs = []
         try:
             for controller, parent in parents.items():
+                if parent not in _SWEPT:
+                    _SWEPT.add(parent)
+                    _sweep(parent)
                 path = os.path.join(parent, name)
                 os.mkdir(path)
                 dirs.append(path)
