@@ -62,3 +62,13 @@ def test_values_that_cannot_be_copied_out_cost_only_their_cell(tmp_path):
     assert honest["total"] == honest["max_total"] > 0, honest
     assert "malformed" not in json.dumps(by_path["a_values.py"])
     assert "Unprintable" in json.dumps(by_path["a_values.py"])
+
+
+def test_printed_text_escapes_every_character_that_moves_hides_or_reorders_text():
+    from ffnn.grading.report import clean
+
+    hidden = "\x1b[2J\u061c\U000e0001\u180e\u00ad\ufff9\u2060\u206a\u202e\u2028\ue000"
+    shown = clean("a" + hidden + "é 中 ∂C/∂W")
+    assert shown.isprintable() and "\\" in shown
+    assert shown.startswith("a\\x1b[2J") and shown.endswith("é 中 ∂C/∂W")
+    assert all(c not in shown for c in hidden if not c.isprintable())
