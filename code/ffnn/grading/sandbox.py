@@ -27,6 +27,7 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import confine
 from .zygotes import Zygote
 
 HERE = Path(__file__).resolve().parent
@@ -111,12 +112,18 @@ class Bubblewrap(Zygote):
         python = _python()
         if not python.startswith((prefix + "/", "/usr/")):
             binds += ["--ro-bind", python, python]
-        for site in _site_dirs():
-            binds += ["--ro-bind", site, site]
-            for entry in os.listdir(site):  # the reference implementation stays outside
-                if entry.startswith(("ffnn", "__editable__")):
-                    path = os.path.join(site, entry)
-                    binds += ["--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
+        sites = _site_dirs()
+        copies = {site: f"{confine.KEEP}/{i}" for i, site in enumerate(confine.kept(sites))}
+        for site in sites:
+            for place in (site, copies.get(site)):  # a folder under /tmp twice: see confine.kept
+                if place is None:
+                    continue
+                binds += ["--ro-bind", site, place]
+                for entry in os.listdir(site):  # the reference implementation stays outside
+                    if entry.startswith(("ffnn", "__editable__")):
+                        path = os.path.join(place, entry)
+                        binds += (["--tmpfs", path] if os.path.isdir(os.path.join(site, entry))
+                                  else ["--ro-bind", "/dev/null", path])
         return binds
 
     def command(self):
