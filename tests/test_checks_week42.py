@@ -7,6 +7,7 @@ factor, the factor and its likely cause in the student's convention).
 """
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -421,3 +422,9 @@ b = np.random.randn(3)
 def test_one_vector_exercises(exercise, cells, outcome):
     status, reason = check(exercise, *cells)
     assert status == outcome[0] and reason.startswith(outcome[1]), reason
+
+
+def test_a_network_without_readable_layers_is_not_judged_by_its_own_gradient():
+    fake = (Path(__file__).parent / "fixtures" / "hostile" / "fake_network.py").read_text()
+    status, reason = check("w42-8a", ("w42-8a", fake.split("# %% Exercise 8a\n", 1)[1]))
+    assert status == "fail" and "no readable self.layers" in reason

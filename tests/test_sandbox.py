@@ -325,3 +325,32 @@ def test_grading_two_at_a_time_gives_the_same_results_in_the_same_order(tmp_path
     assert [s["path"] for s in two] == sorted(str(tmp_path / n) for n in
                                               ("correct.ipynb", "correct.py", "typical_mistakes.py"))
     assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
+
+
+def test_a_site_directory_under_tmp_stays_readable(tmp_path, monkeypatch):
+    """A virtual environment under /tmp (a clone there): the submission's fresh /tmp must
+    not hide the packages' files, also those first read after the zygote started."""
+    site = tmp_path / "site-packages"
+    (site / "probe").mkdir(parents=True)
+    (site / "probe" / "__init__.py").write_text(
+        "import os\n"
+        "def data():\n"
+        "    with open(os.path.join(os.path.dirname(__file__), 'data.txt')) as f:\n"
+        "        return f.read()\n")
+    (site / "probe" / "data.txt").write_text("read after the fork")
+    assert str(site).startswith("/tmp/")
+    import ffnn.grading.sandbox as sandbox
+    monkeypatch.setattr(sandbox, "_site_dirs", lambda real=sandbox._site_dirs: real() + [str(site)])
+    zygote = sandbox.Bubblewrap(LIMITS)
+    session = Session(zygote, LIMITS, time.monotonic() + 120, (("read",), ()), None)
+    try:
+        error, records, _ = session.cell(0, Cell("cell 0", "import probe\ndef read():\n    return probe.data()\n",
+                                                 section="w41-1"), 2)
+        assert error is None
+        read = next(Remote(session, r["id"], r) for r in records if r["name"] == "read")
+        session.end()
+        session.call_deadline = time.monotonic() + 60
+        assert read() == "read after the fork"
+    finally:
+        session.close()
+        zygote.close()

@@ -82,9 +82,26 @@ def _alarm(seconds):
     signal.setitimer(signal.ITIMER_REAL, max(float(seconds), 0.001))
 
 
+def _type_name(error):
+    try:
+        return str(type(error).__name__)[:100]
+    except BaseException:  # noqa: BLE001 - a class whose name itself raises
+        return "Exception"
+
+
+def _message(error):
+    try:
+        return str(error)[:2000]
+    except BaseException:  # noqa: BLE001
+        return ""
+
+
 def _one_line(error, filename=None):
-    text = f"{type(error).__name__}: {error}".strip().splitlines()
-    line = text[0] if text else type(error).__name__
+    try:
+        text = f"{_type_name(error)}: {error}".strip().splitlines()
+    except BaseException:  # noqa: BLE001 - an exception whose message itself raises
+        text = []
+    line = text[0] if text else _type_name(error)
     if filename:
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
             if frame.filename == filename:
@@ -133,12 +150,18 @@ class Agent:
                 sys.modules["matplotlib.pyplot"].close("all")
             except BaseException:  # noqa: BLE001
                 pass
-        functions = self.record(request["index"], request["source"])
+        try:
+            functions = self.record(request["index"], request["source"])
+        except BaseException:  # noqa: BLE001 - an object that breaks inspection: none recorded
+            functions = []
         state, budget = {}, protocol.MAX_MESSAGE // 2
         for name in self.variables:
-            value = recording.snapshot_value(self.namespace.get(name))
-            encoded = self.values.encode(value) if value is not None else None
-            text = json.dumps(encoded, separators=(",", ":"))
+            try:
+                value = recording.snapshot_value(self.namespace.get(name))
+                encoded = self.values.encode(value) if value is not None else None
+                text = json.dumps(encoded, separators=(",", ":"))
+            except BaseException:  # noqa: BLE001 - a value that cannot be copied out: not there
+                encoded, text = None, "null"
             if len(text) > budget:  # too large to copy out: as if it were not there
                 encoded, text = None, "null"
             budget -= len(text)
@@ -227,7 +250,7 @@ class Agent:
             except StepTimeout as exc:
                 reply = {"ok": "timeout", "message": str(exc)}
             except BaseException as exc:  # noqa: BLE001 - the student's, reported as such
-                reply = {"ok": "raised", "type": type(exc).__name__[:100], "message": str(exc)[:2000]}
+                reply = {"ok": "raised", "type": _type_name(exc), "message": _message(exc)}
             data = protocol.dumps(reply)
             if len(data) > protocol.MAX_MESSAGE:
                 data = protocol.dumps({"ok": "raised", "type": "ValueError", "message":

@@ -20,9 +20,19 @@ _libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 1 << 18
+MS_REMOUNT, MS_BIND = 32, 4096
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP = 1, 24, 38, 22
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, SECCOMP_MODE_FILTER = 47, 4, 2
 HOME = "/home/student"
+SCRATCH = ("/tmp", HOME, "/dev/shm")  # each a fresh tmpfs of the submission's own
+KEEP = "/grader-keep"  # second copies of the read-only folders that lie under SCRATCH
+
+
+def kept(paths):
+    """The read-only folders among ``paths`` that a fresh tmpfs on a scratch folder would
+    hide (a virtual environment under /tmp): the sandbox binds each of them a second time,
+    at ``KEEP/i``, and :func:`private_mounts` puts them back in place from there."""
+    return [p for p in paths if any(p.startswith(target + "/") for target in SCRATCH)]
 
 
 def _check(result, what):
@@ -45,13 +55,21 @@ def _mount(source, target, fstype, flags, data=None):
     _check(_libc.mount(source, target.encode(), fstype, flags, data), f"mount {target}")
 
 
-def private_mounts(tmpfs_bytes):
-    """Fresh writable space of the submission's own; nothing shared with another."""
+def private_mounts(tmpfs_bytes, keep=()):
+    """Fresh writable space of the submission's own; nothing shared with another.
+
+    The folders of ``keep`` that the new tmpfs covers (see :func:`kept`) are bound back
+    in place, read-only, from their second copies.
+    """
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     options = f"size={int(tmpfs_bytes)},nr_inodes=4096,mode=1777".encode()
-    for target in ("/tmp", HOME, "/dev/shm"):
+    for target in SCRATCH:
         if os.path.isdir(target):
             _mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, options)
+    for i, path in enumerate(kept(keep)):
+        os.makedirs(path, exist_ok=True)
+        _mount(f"{KEEP}/{i}".encode(), path, None, MS_BIND | MS_REC)
+        _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
 def hide(targets):

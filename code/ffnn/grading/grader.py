@@ -30,6 +30,9 @@ def grade_path(path, limits=None, exercises=None, sandbox=None, week=None):
         submission = load_submission(path, week)
     except SubmissionError as error:
         raise GradeError(str(error)) from error
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError) as error:
+        raise GradeError(f"{path}: cannot be read as a notebook or a Python file "
+                         f"({type(error).__name__})") from error
     cells = submission.cells
     ids = list(exercises or for_weeks(submission.weeks))
     outcome = run_submission(cells, ids, limits, sandbox or launcher(limits), path)
@@ -65,20 +68,36 @@ def grade_path(path, limits=None, exercises=None, sandbox=None, week=None):
 
 
 def expand(paths):
-    """Files to grade: each file as given, each folder's notebooks and scripts."""
-    files = []
+    """Files to grade: each file as given, each folder's notebooks and scripts (no links)."""
+    return _expand(paths)[0]
+
+
+def _linked(folder, path):
+    """Whether ``path`` or a folder between ``folder`` and it is a symbolic link."""
+    parts = path.relative_to(folder).parts
+    return any(folder.joinpath(*parts[:i + 1]).is_symlink() for i in range(len(parts)))
+
+
+def _expand(paths):
+    """``(files, refused)``: a symbolic link inside a class folder (another student's file,
+    a file of the teacher's) is refused with a message, never read."""
+    files, refused = [], []
     for path in map(Path, paths):
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()
                            and ".ipynb_checkpoints" not in p.parts)
             if not found:
                 raise GradeError(f"{path}: no .ipynb or .py files in this folder")
-            files.extend(found)
+            for p in found:
+                if _linked(path, p):
+                    refused.append(f"{p}: a symbolic link (or inside one): not graded")
+                else:
+                    files.append(p)
         elif path.exists():
             files.append(path)
         else:
             raise GradeError(f"{path}: no such file or folder")
-    return files
+    return files, refused
 
 
 def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None, week=None, jobs=2):
@@ -89,16 +108,19 @@ def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None
     a time (each in its own sandbox): while the checks of one run here, the
     cells of the next run in theirs.  Results come in the order of the files.
     """
-    graded, errors = [], []
+    files, errors = _expand(paths)
+    graded = []
     sandbox = sandbox or launcher(limits or Limits())
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(grade_path, path, limits, exercises, sandbox, week)
-                   for path in expand(paths)]
-        for future in futures:
+        futures = [pool.submit(grade_path, path, limits, exercises, sandbox, week) for path in files]
+        for path, future in zip(files, futures):
             try:
                 result = future.result()
             except GradeError as error:
                 errors.append(str(error))
+                continue
+            except Exception as error:  # noqa: BLE001 - one file never ends the run for the others
+                errors.append(f"{path}: not graded, the grader failed on it ({type(error).__name__})")
                 continue
             graded.append(result)
             if on_result:

@@ -25,10 +25,12 @@ def _limit(kind, value):
 
 
 def lower(limits):
-    """CPU seconds, address space (what is mapped now + ``memory_mb``), file size, processes."""
+    """CPU seconds, address space (what is mapped now + ``memory_mb``), file size, processes,
+    open files (each pipe or socket buffer is kernel memory that no other limit counts)."""
     _limit(resource.RLIMIT_CPU, limits["cpu_seconds"])
     _limit(resource.RLIMIT_AS, _vm_bytes() + limits["memory_mb"] * 2**20)
     _limit(resource.RLIMIT_FSIZE, limits["file_bytes"])
     _limit(resource.RLIMIT_NPROC, limits["processes"])
+    _limit(resource.RLIMIT_NOFILE, limits.get("open_files", 256))
     _limit(resource.RLIMIT_CORE, 0)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the file cap a write fails instead

@@ -99,10 +99,17 @@ def _array(obj):
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
-def decode(value, tagged, depth=0):
-    """Plain data back from :func:`encode`'s output; ``tagged(obj)`` builds remote/builtin."""
+def decode(value, tagged, depth=0, count=None):
+    """Plain data back from :func:`encode`'s output; ``tagged(obj)`` builds remote/builtin.
+
+    ``count``: a one-item list, the values still allowed (each list, number, array... is one):
+    a budget across messages for what the grader keeps, lowered here."""
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
+    if count is not None:
+        count[0] -= 1
+        if count[0] < 0:
+            raise ProtocolError("more values than the grader keeps for one submission")
     kind = type(value)
     if value is None or kind is bool:
         return value
@@ -119,7 +126,7 @@ def decode(value, tagged, depth=0):
     if kind is list:
         if len(value) > MAX_ITEMS:
             raise ProtocolError("list too long")
-        return [decode(item, tagged, depth + 1) for item in value]
+        return [decode(item, tagged, depth + 1, count) for item in value]
     if kind is not dict or type(value.get("$")) is not str:
         raise ProtocolError(f"unexpected {kind.__name__} value")
     tag = value["$"]
@@ -132,14 +139,15 @@ def decode(value, tagged, depth=0):
         return float(text)
     if tag == "int":
         (text,) = _fields(value, "v")
-        if type(text) is not str or len(text) > 4000 or not text.lstrip("-").isdigit():
+        digits = text.lstrip("-") if type(text) is str else ""
+        if type(text) is not str or len(text) > 4000 or not (digits.isascii() and digits.isdigit()):  # no "²"
             raise ProtocolError("invalid big integer")
         return int(text)
     if tag == "complex":
         (parts,) = _fields(value, "v")
         if type(parts) is not list or len(parts) != 2:
             raise ProtocolError("invalid complex number")
-        re, im = (decode(p, tagged, depth + 1) for p in parts)
+        re, im = (decode(p, tagged, depth + 1, count) for p in parts)
         if type(re) is not float or type(im) is not float:
             raise ProtocolError("invalid complex number")
         return complex(re, im)
@@ -147,12 +155,12 @@ def decode(value, tagged, depth=0):
         (items,) = _fields(value, "v")
         if type(items) is not list:
             raise ProtocolError("invalid tuple")
-        return tuple(decode(items, tagged, depth))
+        return tuple(decode(items, tagged, depth, count))
     if tag == "dict":
         (items,) = _fields(value, "v")
         if type(items) is not dict or len(items) > MAX_ITEMS:
             raise ProtocolError("invalid dict")
-        return {_string(k): decode(v, tagged, depth + 1) for k, v in items.items()}
+        return {_string(k): decode(v, tagged, depth + 1, count) for k, v in items.items()}
     if tag in ("remote", "builtin"):
         return tagged(value)
     raise ProtocolError(f"unknown value tag {tag!r}")
@@ -182,11 +190,23 @@ class Channel:
 
     def __init__(self, read_fd, write_fd):
         self.read_fd, self.write_fd, self.buffer = read_fd, write_fd, bytearray()
+        self.last_size = 0
 
-    def send(self, message, data=None):
+    def send(self, message, data=None, deadline=None):
+        """Write one message; ``TimeoutError`` when the other side has not taken it all by
+        ``deadline`` (a ``time.monotonic`` value; None: wait as long as it takes)."""
         data = memoryview(data or dumps(message))
+        if deadline is not None:
+            os.set_blocking(self.write_fd, False)  # a full buffer must not block past deadline
         while data:
-            data = data[os.write(self.write_fd, data):]
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([], [self.write_fd], [], left)[1]:
+                    raise TimeoutError
+            try:
+                data = data[os.write(self.write_fd, data):]
+            except BlockingIOError:
+                continue
 
     def receive(self, deadline=None):
         """The next message; ``TimeoutError`` past ``deadline`` (a ``time.monotonic`` value),
@@ -196,6 +216,7 @@ class Channel:
             if end >= 0:
                 line = bytes(self.buffer[:end])
                 del self.buffer[:end + 1]
+                self.last_size = end  # bytes of the message returned
                 return loads(line)
             if len(self.buffer) > MAX_MESSAGE:
                 raise ProtocolError(f"a message longer than {MAX_MESSAGE} bytes")
@@ -203,7 +224,12 @@ class Channel:
                 left = deadline - time.monotonic()
                 if left <= 0 or not select.select([self.read_fd], [], [], left)[0]:
                     raise TimeoutError
-            chunk = os.read(self.read_fd, 2**20)
+            else:
+                select.select([self.read_fd], [], [])
+            try:
+                chunk = os.read(self.read_fd, 2**20)
+            except BlockingIOError:
+                continue
             if not chunk:
                 raise EOFError
             self.buffer += chunk

@@ -26,18 +26,20 @@ JSON escapes them by itself (ASCII only).
 """
 
 import json
-import re
 import textwrap
+import unicodedata
 
 from .exercises import EXERCISES
 
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_UNSAFE = frozenset(("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"))  # control, format, separators,
+# private, surrogate, unassigned: every character that moves, hides or reorders text
 
 
 def clean(text):
-    """``text`` with every control or reordering character escaped, on one line."""
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), str(text))
+    """``text`` with every control, format or reordering character escaped, on one line."""
+    return "".join(c.encode("unicode_escape", "backslashreplace").decode()
+                   if unicodedata.category(c) in _UNSAFE else c for c in str(text))
 
 
 def table(submission, width=100):

@@ -27,6 +27,7 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import confine
 from .zygotes import Zygote
 
 HERE = Path(__file__).resolve().parent
@@ -51,7 +52,8 @@ class Limits:
     output_cap: int = 100_000  # characters of print output before a note says so
     file_bytes: int = 64 * 2**20  # largest file the submission may write
     tmpfs_mb: int = 128  # size of each of /tmp and the home directory
-    processes: int = 256  # RLIMIT_NPROC inside (threads count too; seccomp stops processes)
+    processes: int = 256  # tasks (threads) of a submission: pids.max, and RLIMIT_NPROC
+    open_files: int = 256  # RLIMIT_NOFILE inside
     max_handles: int = 100_000  # objects the sandbox may hand out
     grace: float = 3.0  # wall-clock slack over a step's own timer
     startup_timeout: float = 120.0  # the zygote imports numpy, matplotlib, scikit-learn
@@ -110,12 +112,18 @@ class Bubblewrap(Zygote):
         python = _python()
         if not python.startswith((prefix + "/", "/usr/")):
             binds += ["--ro-bind", python, python]
-        for site in _site_dirs():
-            binds += ["--ro-bind", site, site]
-            for entry in os.listdir(site):  # the reference implementation stays outside
-                if entry.startswith(("ffnn", "__editable__")):
-                    path = os.path.join(site, entry)
-                    binds += ["--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
+        sites = _site_dirs()
+        copies = {site: f"{confine.KEEP}/{i}" for i, site in enumerate(confine.kept(sites))}
+        for site in sites:
+            for place in (site, copies.get(site)):  # a folder under /tmp twice: see confine.kept
+                if place is None:
+                    continue
+                binds += ["--ro-bind", site, place]
+                for entry in os.listdir(site):  # the reference implementation stays outside
+                    if entry.startswith(("ffnn", "__editable__")):
+                        path = os.path.join(place, entry)
+                        binds += (["--tmpfs", path] if os.path.isdir(os.path.join(site, entry))
+                                  else ["--ro-bind", "/dev/null", path])
         return binds
 
     def command(self):

@@ -9,7 +9,8 @@ the grader runs as.  (The process limit alone does not hold for a grader
 running as root: the kernel exempts the root user from ``RLIMIT_NPROC``.)
 A few calls no exercise needs get ``EPERM``: ``unshare``, ``setns``,
 ``ptrace``, the keyring calls, ``bpf``, ``perf_event_open``,
-``userfaultfd`` and ``io_uring``.
+``userfaultfd`` and ``io_uring``, and the two ways to shared memory that
+the address-space limit does not count: ``memfd_create`` and ``shmget``.
 
 The program is classic BPF over ``struct seccomp_data`` (the system call
 number at offset 0, the architecture at 4, the first argument's low word
@@ -26,12 +27,12 @@ _ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
 CLONE_THREAD = 0x00010000
 # machine -> (AUDIT_ARCH_*, fork, vfork, clone, clone3, refused with EPERM); None: no such call
 # refused: unshare, setns, ptrace, keyctl, add_key, request_key, bpf, perf_event_open,
-# userfaultfd, io_uring_setup, io_uring_enter, io_uring_register
+# userfaultfd, io_uring_setup, io_uring_enter, io_uring_register, memfd_create, shmget
 _ARCH = {
     "x86_64": (0xC000003E, 57, 58, 56, 435,
-               (272, 308, 101, 250, 248, 249, 321, 298, 323, 425, 426, 427)),
+               (272, 308, 101, 250, 248, 249, 321, 298, 323, 425, 426, 427, 319, 29)),
     "aarch64": (0xC00000B7, None, None, 220, 435,
-                (97, 268, 117, 219, 217, 218, 280, 241, 282, 425, 426, 427)),
+                (97, 268, 117, 219, 217, 218, 280, 241, 282, 425, 426, 427, 279, 194)),
 }
 
 

@@ -24,6 +24,8 @@ from .student import Remote, SandboxLost, encode_argument, write_back
 
 REFERENCE_SOURCE = Path(reference.__file__).read_text()  # sent with the calls that need it
 MAX_FUNCTIONS = 2000  # functions and classes recorded per submission
+MAX_STATE_BYTES = 128 * 2**20  # exercise variables copied out per submission, in wire bytes
+MAX_STATE_VALUES = 2 * 10**6  # and in decoded values (an array is one)
 
 
 class Malformed(SandboxLost):
@@ -38,7 +40,8 @@ class Session:
 
     def __init__(self, launcher, limits, deadline, names, path):
         self.limits, self.deadline, self.names = limits, deadline, names
-        self.lost, self.records, self.referenced = None, 0, False
+        self.lost, self.records, self.referenced, self.state_bytes = None, 0, False, 0
+        self.state_values = [MAX_STATE_VALUES]  # values of them it may still keep
         self.call_deadline = time.monotonic() + limits.check_timeout
         try:
             self.child = launcher.spawn()
@@ -48,6 +51,7 @@ class Session:
         start = {"op": "start", "functions": list(names[0]), "variables": list(names[1]),
                  "limits": {"cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb,
                             "file_bytes": limits.file_bytes, "processes": limits.processes,
+                            "open_files": limits.open_files,
                             "max_handles": limits.max_handles}}
         if self.request(start, limits.startup_timeout, "starting the sandbox") != {"ok": "ready"}:
             self._lose(Malformed("not the expected greeting"))
@@ -59,7 +63,7 @@ class Session:
             raise SandboxLost(self.lost.reason, self.lost.status)
         until = min(time.monotonic() + timeout, self.deadline)
         try:
-            self.channel.send(message)
+            self.channel.send(message, deadline=until)
             reply = self.channel.receive(until)
             if type(reply.get("ok")) is not str:
                 raise ProtocolError("a reply without its kind")
@@ -88,7 +92,7 @@ class Session:
         self.kill()
 
     # -- values ---------------------------------------------------------------
-    def decode(self, value):
+    def decode(self, value, count=None):
         def tagged(obj):
             if obj["$"] == "builtin":
                 if set(obj) != {"$", "name"} or obj["name"] not in reference.NAMES:
@@ -98,7 +102,7 @@ class Session:
                     or not 0 < obj["id"] <= self.limits.max_handles or type(obj["callable"]) is not bool:
                 raise ProtocolError("an invalid handle")
             return Remote(self, obj["id"], {"type": text(obj["type"], 100, "a type name")})
-        return decode(value, tagged)
+        return decode(value, tagged, count=count)
 
     def _encode(self, value, used):
         def other(obj):
@@ -127,10 +131,13 @@ class Session:
                 raise ProtocolError(f"more than {MAX_FUNCTIONS} functions")
             records = [function_record(r, index, self.limits.max_handles, self.decode) for r in functions]
             values = {}
+            self.state_bytes += self.channel.last_size
             for name, value in state.items():
                 if name not in self.names[1]:
                     raise ProtocolError(f"an unknown variable {name[:40]!r}")
-                values[name] = self.decode(value)
+                # past the budget the grader keeps no more copies: the variables count as absent
+                kept = self.state_bytes <= MAX_STATE_BYTES
+                values[name] = self.decode(value, self.state_values) if kept else None
             return (error[:300] if error else None), records, values
         except ProtocolError as problem:
             self._lose(Malformed(str(problem)[:200]))
@@ -163,7 +170,8 @@ class Session:
                     raise ProtocolError("an invalid list of changed arguments")
                 result = self.decode(value)
                 for key, new in changed.items():
-                    original = args[int(key)] if key.isdigit() and int(key) < len(args) else kwargs.get(key)
+                    index = key.isascii() and key.isdigit() and int(key) < len(args)
+                    original = args[int(key)] if index else kwargs.get(key)
                     if original is None and key not in kwargs:
                         raise ProtocolError("a changed argument that was not passed")
                     write_back(original, self.decode(new))

@@ -53,7 +53,7 @@ def _submission(fd, isolated, tmpfs_bytes):
             _, status = os.waitpid(pid, 0)
             os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
         confine.die_with_parent()
-        confine.private_mounts(tmpfs_bytes)
+        confine.private_mounts(tmpfs_bytes, keep=sys.argv[1:])
         os.chdir(confine.HOME)
     os.setsid()  # a group of its own: kill(0) and killpg reach no one else
     agent.main(fd, _confine if isolated else None)
@@ -61,7 +61,7 @@ def _submission(fd, isolated, tmpfs_bytes):
 
 def _confine():
     """Last step before student code: hide what it need not see, drop every privilege."""
-    confine.hide([HERE, "/proc"])
+    confine.hide([HERE, "/proc"] + ([confine.KEEP] if os.path.isdir(confine.KEEP) else []))
     confine.drop_privileges(FILTER)
 
 

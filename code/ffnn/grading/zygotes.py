@@ -8,6 +8,7 @@ zygote is started (under bubblewrap or not) is :mod:`.sandbox`'s business
 """
 
 import json
+import os
 import select
 import socket
 import subprocess
@@ -16,12 +17,48 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from .cgroups import Groups
+
+
+def _descendant(root, marker):
+    """The host pid of the first process under ``root`` (bubblewrap's own not counted) whose
+    command line holds ``marker``."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                argv = cmdline.read().split(b"\0")
+            if marker in b" ".join(argv) and not argv[0].endswith(b"bwrap"):
+                return pid
+        except OSError:
+            pass
+        todo += children.get(pid, [])
+    return None
+
+
+def _resident_bytes(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
 
 class Child:
     """One submission's process (tree) in the zygote: its socket, and how to end it."""
 
-    def __init__(self, zygote, number, sock):
+    def __init__(self, zygote, number, sock, groups=None):
         self.zygote, self.number, self.sock, self.ended = zygote, number, sock, None
+        self.groups = groups  # its control groups (:mod:`.cgroups`), or None
 
     @property
     def fd(self):
@@ -40,6 +77,8 @@ class Child:
                 self.ended = (reply.get("signal"), reply.get("code"))
             except OSError:
                 self.ended = (None, None)
+            if self.groups is not None:
+                self.groups.remove()
         return self.ended
 
 
@@ -50,6 +89,7 @@ class Zygote:
 
     def __init__(self, limits):
         self.limits, self.process, self.control, self.count = limits, None, None, 0
+        self.pid = None  # the zygote's process id on the host, for its control groups
         self.lock = threading.RLock()  # one request at a time, from any grading thread
         # bwrap's --die-with-parent follows the thread that started it: start it from one
         # that lives as long as the grader, not from a grading thread that ends before it
@@ -65,6 +105,7 @@ class Zygote:
         self.process = subprocess.Popen(self.command(), stdin=child, stdout=subprocess.DEVNULL,
                                         stderr=log, start_new_session=True)
         child.close()
+        parent.settimeout(30)  # a zygote that stops reading cannot stall a send past this
         self.control, self.buffer = parent, b""
         try:
             ready = self._reply(time.monotonic() + self.limits.startup_timeout) == {"ok": "ready"}
@@ -77,6 +118,7 @@ class Zygote:
             log.close()
             raise OSError(f"the sandbox did not start ({said[-1] if said else 'no message'})")
         log.close()
+        self.pid = _descendant(self.process.pid, b"zygote.py")
 
     def start(self):
         """Start the zygote now (it is started on first use otherwise); OSError if it cannot."""
@@ -110,12 +152,37 @@ class Zygote:
             with self.lock:
                 self.count += 1
                 number = self.count
-                reply = self.request({"op": "spawn", "id": number}, [theirs.fileno()])
+                self.start()
+                groups = self._groups(number)
+                try:
+                    reply = self.request({"op": "spawn", "id": number}, [theirs.fileno()])
+                finally:
+                    if groups is not None:
+                        groups.leave(self.pid)  # the child stays in, the zygote comes out
         finally:
             theirs.close()
         if reply != {"ok": "spawned", "id": number}:
+            if groups is not None:
+                groups.remove()
             raise OSError("the sandbox refused a submission")
-        return Child(self, number, mine)
+        return Child(self, number, mine, groups)
+
+    def _groups(self, number):
+        """Control groups for submission ``number`` with the zygote in them, or None."""
+        if self.pid is None:
+            return None
+        try:  # what the child may copy of the zygote's pages, over the submission's own share
+            memory = self.limits.memory_mb * 2**20 + _resident_bytes(self.pid) + 64 * 2**20
+        except OSError:
+            return None
+        groups = Groups.create(f"ffnn-grader-{os.getpid()}-{number}", self.limits.processes, memory)
+        if groups is not None:
+            try:
+                groups.enter(self.pid)
+            except OSError:
+                groups.remove()
+                return None
+        return groups
 
     def close(self):
         with self.lock:

@@ -2,10 +2,11 @@
 
 The class is built with the handout's six arguments (and seed=0 when it
 asks for one), then driven through its methods only: ``predict`` (samples
-in rows, else in columns), ``cost``, ``compute_gradient`` (compared with
-autograd through ``self.layers`` in the layout found, or with the class's
-own ``autograd_gradient``), and ``update_weights``, which must lower the
-cost, or, without a learning rate, add the steps it is given.
+in rows, else in columns), ``cost`` (always ``cost_fun(predict(X), Y)``, before and after an update),
+``compute_gradient`` (compared with autograd through ``self.layers`` in the
+layout found; nothing the class computes is trusted as the reference, so a
+network without readable ``layers`` fails), and ``update_weights``, which
+must lower the cost, or, without a learning rate, add the steps it is given.
 """
 
 import autograd
@@ -54,38 +55,38 @@ def _w42_8a(ctx):
         else:
             raise Fail(f"predict(X) for X of shape (10, 3) has shape {P.shape}, expected (10, 2)")
         layout = _layout_of(net, columns)
-        if layout is not None:
-            layers = [(W.T if layout.out_in else W, np.ravel(b)) for W, b in
-                      as_layers(attr(net, "layers", "the network"), 2, "self.layers")]
-            if not close(layout.back(P), _net.feed_forward_batch(X, layers, funcs)):
-                raise Fail("predict(X) differs from the batched forward pass through self.layers")
+        if layout is None:  # the expected gradient is computed here, never taken from the class
+            raise Fail("the network keeps no readable self.layers (a list of (W, b), 3 -> 5 -> 2), "
+                       "so compute_gradient cannot be compared with autograd")
+        layers = [(W.T if layout.out_in else W, np.ravel(b)) for W, b in
+                  as_layers(attr(net, "layers", "the network"), 2, "self.layers")]
+        if not close(layout.back(P), _net.feed_forward_batch(X, layers, funcs)):
+            raise Fail("predict(X) differs from the batched forward pass through self.layers")
         c = as_number(call("cost(X, Y)", attr(net, "cost", "the network"), data.copy(), targets.copy()),
                       "cost(X, Y)")
         if not np.isclose(c, _loss.mse(P, targets), rtol=1e-6):
             raise Fail("cost(X, Y) is not cost_fun(predict(X), Y)")
         g = as_layers(call("compute_gradient(X, Y)", attr(net, "compute_gradient", "the network"),
                            data.copy(), targets.copy()), 2, "compute_gradient")
-        if layout is not None:
-            expected = expected_in(layout, autograd.grad(
-                lambda L: _loss.mse(_net.feed_forward_batch(X, L, funcs), Y))(layers))
-        else:
-            theirs = attr(net, "autograd_gradient", "the network")
-            expected = as_layers(call("autograd_gradient(X, Y)", theirs, data.copy(), targets.copy()),
-                                 2, "autograd_gradient")
-        reason = grad_mismatch(g, expected, "compute_gradient", factors(layout or LAYOUTS[0], 10, 2))
+        expected = expected_in(layout, autograd.grad(
+            lambda L: _loss.mse(_net.feed_forward_batch(X, L, funcs), Y))(layers))
+        reason = grad_mismatch(g, expected, "compute_gradient", factors(layout, 10, 2))
         if reason:
             raise Fail(reason)
-        notes = [convention(layout)] if layout is not None else []
+        notes = [convention(layout)]
         update = attr(net, "update_weights", "the network")
         step = parameter_for(update, "lr")
-        before = attr(net, "layers", "the network") if layout is not None else None
+        before = attr(net, "layers", "the network")
         call("update_weights(layer_grads)", update, g, **({step: 0.01} if step else {}))
-        if close(as_array(call("predict(X)", predict, data.copy()), "predict's output"), P, rtol=0, atol=0):
+        moved = as_array(call("predict(X)", predict, data.copy()), "predict's output")
+        if close(moved, P, rtol=0, atol=0):
             raise Fail("update_weights(layer_grads) does not change the network's predictions")
         after = as_number(call("cost(X, Y)", attr(net, "cost", "the network"), data.copy(), targets.copy()),
                           "cost(X, Y)")
+        if moved.shape != targets.shape or not np.isclose(after, _loss.mse(moved, targets), rtol=1e-6):
+            raise Fail("after update_weights, cost(X, Y) is not cost_fun(predict(X), Y)")
         if not after < c:
-            if step or before is None or not _adds(before, attr(net, "layers", "the network"), g):
+            if step or not _adds(before, attr(net, "layers", "the network"), g):
                 raise Fail(f"update_weights(layer_grads) does not lower the cost ({c:.4g} before, "
                            f"{after:.4g} after): step against the gradient, W -= η dC/dW")
             notes.append("update_weights adds what it is given: the caller passes the steps -η dC/dW")
