@@ -85,6 +85,18 @@ def largest_difference(a, b):
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b)), initial=0.0))
 
 
+def weight_shapes(layers):
+    """The shapes of the weight matrices of ``layers`` ((W, b) pairs), or None when
+    ``layers`` is not such a list or a W is not a matrix."""
+    try:
+        shapes = [np.shape(W) for W, _ in layers]
+    except (TypeError, ValueError):
+        return None
+    if not shapes or any(len(s) != 2 for s in shapes):
+        return None
+    return shapes
+
+
 def fresh(layers):
     return [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in layers]
 

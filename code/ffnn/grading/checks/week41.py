@@ -13,7 +13,7 @@ from ffnn import network as _net
 
 from ..outcomes import Fail
 from .binding import bind_call
-from .common import REF, as_array, as_layers, close, expect_shape, fresh, rng_for
+from .common import REF, as_array, as_layers, close, expect_shape, fresh, rng_for, weight_shapes
 from .registry import exercise
 from .scope import Scope, variant_of
 
@@ -122,11 +122,8 @@ def _w41_3a(ctx):
 
 def vector_sizes(layers):
     """(n_in, [n_out per layer]) of layers for one vector at a time, or None."""
-    try:
-        shapes = [np.shape(W) for W, _ in layers]
-    except (TypeError, ValueError):
-        return None
-    if not shapes or any(len(s) != 2 for s in shapes):
+    shapes = weight_shapes(layers)
+    if shapes is None:
         return None
     return shapes[0][1], [s[0] for s in shapes]
 

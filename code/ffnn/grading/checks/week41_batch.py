@@ -17,7 +17,7 @@ from ffnn import activations as _act
 from ffnn import network as _net
 
 from ..outcomes import Fail, Missing, StudentError
-from .common import LAYOUT_HINT, REF, as_array, call, close, rng_for
+from .common import LAYOUT_HINT, REF, as_array, call, close, rng_for, weight_shapes
 from .layouts import LAYOUTS, convention
 from .registry import exercise
 from .scope import Scope, variant_of
@@ -138,11 +138,8 @@ def _w41_5c(ctx):
 
 def batch_sizes(layers, n_in):
     """(output sizes, W is (n_out, n_in)) of batch layers taking ``n_in`` inputs, or None."""
-    try:
-        shapes = [np.shape(W) for W, _ in layers]
-    except (TypeError, ValueError):
-        return None
-    if not shapes or any(len(s) != 2 for s in shapes):
+    shapes = weight_shapes(layers)
+    if shapes is None:
         return None
     for out_in in (False, True):
         inputs, sizes = n_in, []
