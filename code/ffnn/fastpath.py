@@ -13,7 +13,7 @@ is never formed.
 Each hidden layer uses the in-place kernels of its activation's record
 (:class:`ffnn.activations.Activation`), which compute the same f and f'
 from the same z^l (σ' = σ(z)σ(-z)); the output error Δ^L comes from the
-cost's record (:meth:`ffnn.losses.Cost.output_error`), as in the readable
+cost's record (:meth:`ffnn.costs.Cost.output_error`), as in the readable
 path; the batch cost from the record's ``value``.  So the two paths agree to
 rounding, a float32 network stays float32, and activations of the user's
 own (no record) take the readable path.
@@ -86,7 +86,7 @@ class FastGradient:
             record.forward(z, out)
             a = out
         last = len(self.layers) - 1
-        np.copyto(deltas[last], net.loss.output_error(
+        np.copyto(deltas[last], net.cost_record.output_error(
             a, Y, zs[last], net.activation_funcs[last], net.activation_ders[last]))
         for i in range(last, -1, -1):
             if i < last:
@@ -96,7 +96,7 @@ class FastGradient:
             np.matmul((X if i == 0 else acts[i - 1]).T, deltas[i], out=dW)
             np.add.reduce(deltas[i], axis=0, out=db)
         net.add_penalty_gradient(self.layer_grads)
-        return self.gradient, (net.loss.value or net.loss.f)(a, Y)
+        return self.gradient, (net.cost_record.value or net.cost_record.f)(a, Y)
 
     def _readable(self, X, Y):
         """The gradient by the readable path, for activations without kernels."""

@@ -14,13 +14,13 @@ i of the Python lists is the report's layer l = i + 1.  Two conventions:
   (@eq-layer-batch).
 
 The output error δ^L comes from the cost's record
-(:meth:`ffnn.losses.Cost.output_error`), which alone knows that
+(:meth:`ffnn.costs.Cost.output_error`), which alone knows that
 ``cross_entropy_der`` already is ∂C/∂z^L for a softmax output.
 """
 
 import numpy as np
 
-from .losses import for_derivative, mse_der
+from .costs import cost_of_derivative, mse_der
 
 
 def _check(inputs, layers, activation_funcs, batch):
@@ -114,7 +114,7 @@ def backpropagation(x, layers, activation_funcs, target, activation_ders, cost_d
     layer_inputs, zs, predict = feed_forward_saver(x, layers, activation_funcs)
     _check_derivatives(activation_ders, len(layers))
     last = len(layers) - 1
-    delta = for_derivative(cost_der).output_error(
+    delta = cost_of_derivative(cost_der).output_error(
         predict, target, zs[last], activation_funcs[last], activation_ders[last]
     )
     grads = [None] * len(layers)
@@ -179,7 +179,7 @@ def backpropagation_batch(X, layers, activation_funcs, Y, activation_ders, cost_
     layer_inputs, zs, predict = feed_forward_saver_batch(X, layers, activation_funcs)
     _check_derivatives(activation_ders, len(layers))
     last = len(layers) - 1
-    delta = for_derivative(cost_der).output_error(
+    delta = cost_of_derivative(cost_der).output_error(
         predict, Y, zs[last], activation_funcs[last], activation_ders[last]
     )
     grads = [None] * len(layers)

@@ -16,7 +16,7 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 
-from . import fastpath, losses, optimizers, parameters, storage, training, validation
+from . import costs, fastpath, optimizers, parameters, storage, training, validation
 from .functional import (  # noqa: F401  (the exercises' functions, reachable from here too)
     backpropagation,
     backpropagation_batch,
@@ -45,10 +45,11 @@ class NeuralNetwork:
     activation_ders : sequence of names, callables or None, or None
         f_1', ..., f_L'; ``None`` (the whole list or an entry) takes the
         registered derivative.  A softmax output's entry is ignored: its
-        Jacobian is applied by the cost (:meth:`ffnn.losses.Cost.output_error`).
+        Jacobian is applied by the cost (:meth:`ffnn.costs.Cost.output_error`).
     cost_fun, cost_der : names or callables
         C(predict, target) and its derivative; ``cost_der=None`` takes the
-        registered one (``"mse"``, ``"cross_entropy"``).
+        registered one (``"mse"``, ``"cross_entropy"``,
+        ``"binary_cross_entropy"``).
     initialization : {"normal", "xavier", "he"}
         ``"normal"``: W and b ~ N(0, 1), as in the exercises.  ``"xavier"``:
         W ~ N(0, 1/n_in); ``"he"``: W ~ N(0, 2/n_in); both start b at 0.
@@ -70,9 +71,9 @@ class NeuralNetwork:
             raise ValueError(f"initialization: expected one of {INITIALIZATIONS}, got {initialization!r}")
         if not (l2 >= 0 and l1 >= 0):
             raise ValueError(f"l2 and l1: expected penalties >= 0, got l2={l2}, l1={l1}")
-        self.loss = losses.resolve(cost_fun, cost_der)
-        self.loss.check_output(self.activation_funcs[-1])
-        self.cost_fun, self.cost_der = self.loss.f, self.loss.der
+        self.cost_record = costs.checked_cost(cost_fun, cost_der)
+        self.cost_record.check_output(self.activation_funcs[-1])
+        self.cost_fun, self.cost_der = self.cost_record.f, self.cost_record.der
         self.l2, self.l1 = float(l2), float(l1)
         self.dtype = parameters.float_dtype(dtype)
         self.shapes = parameters.layer_shapes(self.network_input_size, self.layer_output_sizes)
@@ -86,6 +87,11 @@ class NeuralNetwork:
             W[...] = rng.standard_normal(W.shape) * scale  # drawn in float64, then cast
             if initialization == "normal":
                 b[...] = rng.standard_normal(b.shape)
+
+    @property
+    def loss(self):
+        """The old name of :attr:`cost_record`, the network's :class:`ffnn.costs.Cost`."""
+        return self.cost_record
 
     # -- the parameters ----------------------------------------------------------
     @property

@@ -15,7 +15,7 @@ import json
 
 import numpy as np
 
-from . import activations, losses
+from . import activations, costs
 
 FORMAT = 1
 
@@ -30,11 +30,11 @@ def _names(network):
             raise ValueError(
                 f"activation_funcs[{i}]: cannot save the {what} {getattr(bad, '__name__', bad)!r}: "
                 "only registered activations with their own derivatives are saved, by name "
-                f"({sorted(activations.RECORDS)})")
-    if network.loss.name is None:
+                f"({sorted(activations.ACTIVATION_RECORDS)})")
+    if network.cost_record.name is None:
         raise ValueError(
             f"cost_fun: cannot save {getattr(network.cost_fun, '__name__', network.cost_fun)!r} "
-            f"with its derivative: only the registered costs are saved by name ({sorted(losses.RECORDS)})")
+            f"with its derivative: only the registered costs are saved by name ({sorted(costs.COST_RECORDS)})")
     return dict(config, format=FORMAT)
 
 

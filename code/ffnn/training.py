@@ -19,22 +19,13 @@ from tqdm import tqdm
 
 from .activations import softmax
 from .functional import backpropagation_batch, feed_forward_batch
-from .losses import cross_entropy, cross_entropy_der
+from .costs import cross_entropy, cross_entropy_der
+from .metrics import accuracy
 from .optimizers import Momentum
 
 
 class DivergenceError(FloatingPointError):
     """The cost became NaN or infinite during training."""
-
-
-def accuracy(predict, target):
-    """Fraction of samples whose largest output is the target's class.
-
-    ``predict`` has shape (n_samples, n_classes); ``target`` is one-hot of
-    the same shape, or a vector of integer labels.
-    """
-    labels = np.argmax(target, axis=1) if np.ndim(target) == 2 else np.asarray(target)
-    return float(np.mean(np.argmax(predict, axis=1) == labels))
 
 
 def train(

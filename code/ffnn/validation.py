@@ -29,13 +29,13 @@ def checked_architecture(network_input_size, layer_output_sizes, activation_func
             "activation_funcs and activation_ders: expected one entry per layer "
             f"({len(sizes)} layers in layer_output_sizes), got {len(funcs)} "
             f"activation_funcs and {len(ders)} activation_ders")
-    funcs = [activations.resolve(f, f"activation_funcs[{i}]") for i, f in enumerate(funcs)]
+    funcs = [activations.checked_activation(f, f"activation_funcs[{i}]") for i, f in enumerate(funcs)]
     for i, f in enumerate(funcs[:-1]):
         if f is activations.softmax:
             raise ValueError(f"activation_funcs[{i}]: softmax is for the output layer only; "
                              "a hidden layer needs an element-wise activation")
     ders = [None if f is activations.softmax
-            else activations.resolve_derivative(d, f, f"activation_ders[{i}]")
+            else activations.checked_derivative(d, f, f"activation_ders[{i}]")
             for i, (f, d) in enumerate(zip(funcs, ders))]
     return int(network_input_size), [int(n) for n in sizes], funcs, ders
 
