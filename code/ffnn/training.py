@@ -22,6 +22,7 @@ from .functional import backpropagation_batch, feed_forward_batch
 from .costs import cross_entropy, cross_entropy_der
 from .metrics import accuracy
 from .optimizers import Momentum
+from .validation import checked_optimizer
 
 
 class DivergenceError(FloatingPointError):
@@ -76,6 +77,7 @@ def train(
     DivergenceError
         As soon as a batch cost is NaN or infinite.
     """
+    checked_optimizer(optimizer)
     X = network.check_inputs(X, "X")
     Y = network.check_targets(X, Y, "Y")
     n = X.shape[0]
