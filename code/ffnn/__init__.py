@@ -13,7 +13,7 @@ forward pass and backpropagation, one vector or a batch),
 views), :mod:`ffnn.network` (the ``NeuralNetwork`` class),
 :mod:`ffnn.fastpath` (the in-place backpropagation that training uses),
 :mod:`ffnn.optimizers` (gradient methods), :mod:`ffnn.training` (the
-training loop), :mod:`ffnn.storage` (save and load), :mod:`ffnn.data`
+training loop), :mod:`ffnn.schedules` (learning-rate schedules, early stopping), :mod:`ffnn.storage` (save and load), :mod:`ffnn.data`
 (iris, digits, the Runge function), :mod:`ffnn.gradcheck` (finite
 differences and ``rel_error``) and :mod:`ffnn.grade` (grading students'
 submissions).
@@ -61,6 +61,7 @@ from .costs import (
 from .metrics import accuracy
 from .network import NeuralNetwork
 from .optimizers import Adagrad, Adam, GradientDescent, Momentum, Optimizer, RMSprop
+from .schedules import Constant, EarlyStopping, InverseScaling, StepDecay
 from .training import DivergenceError, train, train_network, train_network_momentum
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "create_layers_batch", "feed_forward_batch", "feed_forward_saver_batch",
     "backpropagation_batch", "NeuralNetwork",
     "Optimizer", "GradientDescent", "Momentum", "Adagrad", "RMSprop", "Adam",
+    "Constant", "InverseScaling", "StepDecay", "EarlyStopping",
     "train", "accuracy", "DivergenceError", "train_network", "train_network_momentum",
     "load_iris", "load_digits", "one_hot", "runge", "runge_data",
     "rel_error", "numerical_gradient",
