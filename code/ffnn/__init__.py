@@ -58,6 +58,7 @@ from .costs import (
     mse,
     mse_der,
 )
+from .estimators import FFNNClassifier, FFNNRegressor
 from .metrics import accuracy
 from .network import NeuralNetwork
 from .optimizers import Adagrad, Adam, GradientDescent, Momentum, Optimizer, RMSprop
@@ -72,7 +73,7 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_der",
     "create_layers", "feed_forward", "feed_forward_saver", "backpropagation",
     "create_layers_batch", "feed_forward_batch", "feed_forward_saver_batch",
-    "backpropagation_batch", "NeuralNetwork",
+    "backpropagation_batch", "NeuralNetwork", "FFNNClassifier", "FFNNRegressor",
     "Optimizer", "GradientDescent", "Momentum", "Adagrad", "RMSprop", "Adam",
     "Constant", "InverseScaling", "StepDecay", "EarlyStopping",
     "train", "accuracy", "DivergenceError", "train_network", "train_network_momentum",
