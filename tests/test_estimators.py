@@ -111,6 +111,10 @@ def test_parameters_reach_the_network_and_the_optimiser():
         FFNNClassifier(solver="lbfgs").fit(X, y)
     with pytest.raises(ValueError, match=r"penalty: expected 'l2' or 'l1', got 'elasticnet'"):
         FFNNClassifier(penalty="elasticnet").fit(X, y)
+    with pytest.raises(ValueError, match=r"activation: expected one of .*'logistic'.*got 'softmax'"):
+        FFNNClassifier(activation="softmax").fit(X, y)
+    with pytest.raises(ValueError, match=r"learning_rate: expected one of .*'invscaling'.*got 'adaptive'"):
+        FFNNClassifier(learning_rate="adaptive").fit(X, y)
     constant = FFNNClassifier((16,), max_iter=5, random_state=0).fit(X, y).loss_curve_
     decayed = FFNNClassifier((16,), max_iter=5, random_state=0, learning_rate="invscaling").fit(X, y)
     assert decayed.loss_curve_[0] == constant[0] and decayed.loss_curve_[-1] != constant[-1]

@@ -3,29 +3,10 @@
 :class:`FFNNClassifier` and :class:`FFNNRegressor` take ``MLPClassifier``'s
 parameter names where the idea is the same, so that ``Pipeline``,
 ``GridSearchCV``, ``cross_val_score`` and ``clone`` work as with any
-scikit-learn model.  In the report's notation:
-
-* ``hidden_layer_sizes`` (n_1, ..., n_{L-1}), the output size n_L follows
-  from y; ``activation`` f_1 = ... = f_{L-1} (``"logistic"`` is the sigmoid);
-* ``alpha`` is λ of @eq-penalty, λ Σ‖W^l‖² with ``penalty="l2"`` or
-  λ Σ|W^l| with ``"l1"``, added as it is to the mean cost C.
-  (``MLPClassifier`` adds α/(2 n_batch) Σ‖W^l‖²: its α is 2 n_batch λ.)
-* ``learning_rate_init`` is η (η_0 under a schedule); ``learning_rate`` the
-  schedule η_t = η_0 · factor(t) over the epochs t (:mod:`ffnn.schedules`:
-  ``"constant"``, ``"invscaling"`` with ``power_t``, ``"step"``, or an object);
-* ``solver``: ``"sgd"`` (with ``momentum`` μ, and Nesterov's step with
-  ``nesterovs_momentum``), ``"adagrad"``, ``"rmsprop"``, ``"adam"``
-  (``beta_1``, ``beta_2``, ``epsilon``), see :mod:`ffnn.optimizers`;
-* ``batch_size`` the rows per mini-batch (``"auto"``: min(200, n));
-  ``max_iter`` the number of epochs;
-* ``early_stopping``: hold out ``validation_fraction`` of the training data
-  and stop when its cost has not fallen by ``tol`` for ``n_iter_no_change``
-  epochs, keeping the best epoch's parameters (:class:`ffnn.EarlyStopping`).
-  Without it all ``max_iter`` epochs run (``MLPClassifier`` also stops on
-  the training loss).
-
-The trained network is ``network_``, its training costs per epoch
-``loss_curve_``, the number of epochs run ``n_iter_``.
+scikit-learn model; :data:`PARAMETERS` (part of both docstrings) maps each
+parameter to the report's notation.  The trained network is ``network_``,
+its training costs per epoch ``loss_curve_``, the number of epochs run
+``n_iter_``.
 """
 
 import numpy as np
@@ -38,11 +19,54 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from .data import one_hot
 from .network import NeuralNetwork
 from .optimizers import Adagrad, Adam, GradientDescent, Momentum, RMSprop
+from .activations import ACTIVATIONS
+from .schedules import NAMES as SCHEDULES
 from .schedules import EarlyStopping, InverseScaling
 from .training import train
 
 SOLVERS = ("sgd", "adagrad", "rmsprop", "adam")
 ALIASES = {"logistic": "sigmoid"}  # MLPClassifier's names of ffnn's activations
+HIDDEN_ACTIVATIONS = set(ACTIVATIONS) - {"softmax"}
+
+PARAMETERS = """
+    Parameters (in the report's notation)
+    ----------
+    hidden_layer_sizes : tuple of int, default (100,)
+        n_1, ..., n_{L-1}, the hidden layers' widths; the output size n_L
+        follows from y.  ``()``: no hidden layer (logistic or linear regression).
+    activation : {"relu", "logistic", "tanh", "identity", "sigmoid", "leaky_relu"}
+        f_1 = ... = f_{L-1}; ``"logistic"`` (scikit-learn's name) is the sigmoid.
+        Weights start as He's for ReLU, Xavier's otherwise, biases at 0.
+    solver : {"sgd", "adagrad", "rmsprop", "adam"}, default "adam"
+        The gradient method (:mod:`ffnn.optimizers`); ``"sgd"`` with momentum
+        μ = ``momentum`` (Nesterov's step with ``nesterovs_momentum``; plain
+        θ ← θ - η g for μ = 0); Adam with β₁ = ``beta_1``, β₂ = ``beta_2``;
+        ε = ``epsilon`` for Adagrad, RMSprop and Adam.
+    alpha : float, default 1e-4
+        λ of @eq-penalty: the cost is C + λ Σ‖W^l‖² (``penalty="l2"``) or
+        C + λ Σ|W^l| (``penalty="l1"``), C the mean over the batch.
+        (``MLPClassifier`` adds α/(2 n_batch) Σ‖W^l‖²: its α is 2 n_batch λ.)
+    penalty : {"l2", "l1"}, default "l2"
+    batch_size : int or "auto", default "auto"
+        The rows of a mini-batch; ``"auto"`` is min(200, n).
+    learning_rate_init : float, default 1e-3
+        η, the learning rate (η_0 under a schedule).
+    learning_rate : {"constant", "invscaling", "step"} or a schedule, default "constant"
+        η_t = η_0 · factor(t) in epoch t (:mod:`ffnn.schedules`);
+        ``"invscaling"``: η_0 / (t + 1)^``power_t``.
+    max_iter : int, default 200
+        The number of epochs.  Without early stopping all of them run
+        (``MLPClassifier`` also stops when the training loss stalls).
+    early_stopping : bool, default False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        the classifier) and stop when its cost has not fallen by ``tol`` for
+        ``n_iter_no_change`` epochs, keeping the best epoch's parameters
+        (:class:`ffnn.EarlyStopping`); that epoch is ``best_epoch_``.
+    random_state : int, RandomState or None
+        Draws the initial weights, the shuffling and the validation split.
+    verbose : bool
+        A progress bar (a widget in Jupyter).
+"""
 
 
 class _FFNN(BaseEstimator):
@@ -98,6 +122,9 @@ class _FFNN(BaseEstimator):
         if self.penalty not in ("l2", "l1"):
             raise ValueError(f"penalty: expected 'l2' or 'l1', got {self.penalty!r}")
         act = ALIASES.get(self.activation, self.activation)
+        if act not in HIDDEN_ACTIVATIONS:
+            raise ValueError(f"activation: expected one of {sorted(HIDDEN_ACTIVATIONS | set(ALIASES))}, "
+                             f"got {self.activation!r}")
         init = "he" if act in ("relu", "leaky_relu") else "xavier"
         return NeuralNetwork(n_in, sizes + [n_out], [act] * len(sizes) + [output], cost_fun=cost,
                              initialization=init, seed=seed, **{self.penalty: self.alpha})
@@ -112,6 +139,9 @@ class _FFNN(BaseEstimator):
     def _schedule(self):
         if self.learning_rate == "invscaling":
             return InverseScaling(power=self.power_t)
+        if isinstance(self.learning_rate, str) and self.learning_rate not in SCHEDULES:
+            raise ValueError(f"learning_rate: expected one of {sorted(SCHEDULES)} or a schedule "
+                             f"object (ffnn.schedules), got {self.learning_rate!r}")
         return self.learning_rate
 
     def _fit_network(self, X, Y, output, cost, stratify=None):
@@ -204,3 +234,7 @@ class FFNNRegressor(RegressorMixin, _FFNN):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+FFNNClassifier.__doc__ += PARAMETERS
+FFNNRegressor.__doc__ += PARAMETERS
