@@ -174,10 +174,11 @@ def test_one_activation_name_for_a_list_of_layers():
 def test_an_optimiser_class_instead_of_an_object():
     net = _net(seed=0)
     X, Y = np.zeros((6, 4)), np.eye(3)[[0, 1, 2, 0, 1, 2]]
-    with pytest.raises(TypeError, match=r"^optimizer: expected an optimiser object such as Adam\(\), "
-                                        r"got the class Adam itself: call it, Adam\(\)"):
+    with pytest.raises(TypeError, match=r"^optimizer: expected an optimiser, got the class Adam; "
+                                        r"use Adam\(\) \(an instance\)"):
         ffnn.train(net, X, Y, ffnn.Adam, epochs=1)
-    with pytest.raises(TypeError, match=r"^optimizer: expected an optimiser such as ffnn.Adam\(\).*got float"):
+    with pytest.raises(TypeError, match=r"^optimizer: expected an ffnn.Optimizer \(e.g. ffnn.Adam\(0.01\)\)"
+                                        r".*got 0.01"):
         ffnn.train(net, X, Y, 0.01, epochs=1)
 
 

@@ -11,9 +11,11 @@ the output error δ^L; ``ffnn.losses`` is its old name), :mod:`ffnn.metrics`
 forward pass and backpropagation, one vector or a batch),
 :mod:`ffnn.parameters` (the flat parameter vector θ and its ``(W, b)``
 views), :mod:`ffnn.network` (the ``NeuralNetwork`` class),
+:mod:`ffnn.objective` (the penalised cost C_λ and its gradient),
 :mod:`ffnn.fastpath` (the in-place backpropagation that training uses),
-:mod:`ffnn.optimizers` (gradient methods), :mod:`ffnn.training` (the
-training loop), :mod:`ffnn.schedules` (learning-rate schedules, early stopping), :mod:`ffnn.storage` (save and load), :mod:`ffnn.data`
+:mod:`ffnn.optimizers` (gradient methods), :mod:`ffnn.batches` (the mini-batches
+of an epoch), :mod:`ffnn.training` (the training loop), :mod:`ffnn.exercises`
+(the exercises' training functions), :mod:`ffnn.schedules` (learning-rate schedules, early stopping), :mod:`ffnn.storage` (save and load), :mod:`ffnn.data`
 (iris, digits, the Runge function), :mod:`ffnn.gradcheck` (finite
 differences and ``rel_error``) and :mod:`ffnn.grade` (grading students'
 submissions).
@@ -63,7 +65,8 @@ from .metrics import accuracy
 from .network import NeuralNetwork
 from .optimizers import Adagrad, Adam, GradientDescent, Momentum, Optimizer, RMSprop
 from .schedules import Constant, EarlyStopping, InverseScaling, StepDecay
-from .training import DivergenceError, train, train_network, train_network_momentum
+from .exercises import train_network, train_network_momentum
+from .training import DivergenceError, train
 
 __all__ = [
     "ACTIVATIONS", "DERIVATIVES", "COSTS", "COST_DERIVATIVES",

@@ -169,6 +169,17 @@ def feed_forward_saver_batch(X, layers, activation_funcs):
 def backpropagation_batch(X, layers, activation_funcs, Y, activation_ders, cost_der=mse_der):
     """Return ``[(∂C/∂W, ∂C/∂b^l), ...]`` for a batch, shaped as the layers.
 
+    The forward pass of :func:`feed_forward_saver_batch`, then
+    :func:`backward_batch`.
+    """
+    saved = feed_forward_saver_batch(X, layers, activation_funcs)
+    return backward_batch(saved, layers, activation_funcs, Y, activation_ders, cost_der)
+
+
+def backward_batch(saved, layers, activation_funcs, Y, activation_ders, cost_der=mse_der):
+    """The backward pass of :func:`backpropagation_batch` from ``saved``, the
+    ``(layer_inputs, zs, A^L)`` of :func:`feed_forward_saver_batch`.
+
     With Δ^l = ∂C/∂Z^l of shape (n, n_l): Δ^L from @eq-delta-output, then
     Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f_l'(Z^l) (@eq-delta-batch), computed as
     ``delta @ W.T`` since the array ``W`` holds (W^{l+1})^T, and (@eq-grad-batch)
@@ -176,7 +187,7 @@ def backpropagation_batch(X, layers, activation_funcs, Y, activation_ders, cost_
     ∂C/∂b^l = Σ_rows Δ^l.  No division by the batch size here: the cost
     is a mean, so ``cost_der`` already carries the 1/n.
     """
-    layer_inputs, zs, predict = feed_forward_saver_batch(X, layers, activation_funcs)
+    layer_inputs, zs, predict = saved
     _check_derivatives(activation_ders, len(layers))
     last = len(layers) - 1
     delta = cost_of_derivative(cost_der).output_error(

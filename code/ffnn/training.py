@@ -1,30 +1,30 @@
 """The training loop: shuffled mini-batches, an optimiser, a history.
 
-One epoch draws a permutation of the samples, cuts it into batches of
-``batch_size`` rows, and for each batch computes the gradient vector by
-backpropagation in place (:meth:`ffnn.NeuralNetwork.fast_gradient`) and
-lets the optimiser update the parameter vector
-(:attr:`ffnn.NeuralNetwork.parameters`).  Inputs are checked once per call,
-never per batch; batches are gathered row by row from the permutation, so
-the data set is never copied whole.  Only the network's public interface
-is used.
+:func:`train` reads as three steps: the arguments are checked
+(:func:`_checked_data`, once per call, never per batch), the epochs are cut
+into batches (:class:`ffnn.batches.Batches`), and the epoch loop, for each
+batch, computes C_λ and its gradient vector by backpropagation in place
+(:meth:`ffnn.NeuralNetwork.fast_gradient`) and lets the optimiser update the
+parameter vector (:attr:`ffnn.NeuralNetwork.parameters`), with the learning
+rate of the schedule (:class:`Rate`) and early stopping (:class:`_Stopper`)
+between epochs.  Only the network's public interface is used.  The
+exercises' own training functions are in :mod:`ffnn.exercises`.
 """
 
 import math
 import sys
 
 import numpy as np
-from autograd import grad
 from tqdm.auto import tqdm
 
 from . import schedules
 from .activations import softmax
-from .functional import backpropagation_batch, feed_forward_batch
-from .costs import cross_entropy, cross_entropy_der
+from .batches import Batches
+from .exercises import train_network, train_network_momentum  # noqa: F401  (their former home)
 from .metrics import accuracy
-from .optimizers import Momentum
+from .objective import penalised
+from .optimizers import as_optimizer
 from .schedules import EarlyStopping
-from .validation import checked_optimizer
 
 
 class DivergenceError(FloatingPointError):
@@ -81,21 +81,19 @@ def train(network, X, Y, optimizer, *, epochs, batch_size=None, seed=None, X_val
     DivergenceError
         As soon as a batch cost is NaN or infinite.
     """
-    checked_optimizer(optimizer)
     X, Y, X_val, Y_val, rows = _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val)
-    rate = _Rate(optimizer, schedules.resolve(schedule))
+    step = as_optimizer(optimizer, network.shapes)
+    rate = Rate(optimizer, schedules.resolve(schedule))
     stopper = _Stopper.of(early_stopping, X_val, network)
-    batches = _Batches(X, Y, rows, seed)
-    history = _new_history(network, X_val is not None, stopper)
+    batches = Batches(X, Y, rows, seed)
+    history = _new_history(network, X_val is not None)
     gradient_of = network.fast_gradient(rows)
-    apply = _applier(network, optimizer, gradient_of)
-    bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not _show(progress),
-               leave=False)
+    bar = progress_bar(epochs, progress)
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in bar:
                 rate.set(epoch - 1)
-                history["cost"].append(_epoch(network, batches, gradient_of, apply, epoch, optimizer))
+                history["cost"].append(_epoch(network, batches, gradient_of, step, epoch, optimizer))
                 if X_val is not None:
                     _validate(network, X_val, Y_val, history)
                 bar.set_postfix(cost=f"{history['cost'][-1]:.4g}", refresh=False)
@@ -128,14 +126,15 @@ def _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val):
     return X, Y, X_val, Y_val, min(batch_size, len(X))
 
 
-def _show(progress):
-    """Whether to show the bar: ``progress``, or with None, in Jupyter or on a terminal."""
-    if progress is not None:
-        return bool(progress)
-    return tqdm.__module__ == "tqdm.notebook" or sys.stderr.isatty()
+def progress_bar(epochs, progress):
+    """The epochs 1..``epochs`` behind a ``tqdm.auto`` bar, shown if ``progress``; with
+    None, in Jupyter (a widget) or on a terminal, never in a log file."""
+    show = progress if progress is not None else (
+        tqdm.__module__ == "tqdm.notebook" or sys.stderr.isatty())
+    return tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not show, leave=False)
 
 
-def _new_history(network, validate, stopper):
+def _new_history(network, validate):
     history = {"cost": []}
     if validate:
         history["val_cost"] = []
@@ -144,55 +143,33 @@ def _new_history(network, validate, stopper):
     return history
 
 
-class _Batches:
-    """The mini-batches of an epoch: rows gathered from a permutation into buffers allocated
-    once (never a shuffled copy of the data); the whole data, unshuffled, for one batch."""
-
-    def __init__(self, X, Y, rows, seed):
-        self.X, self.Y, self.rows, self.n = X, Y, rows, len(X)
-        self.rng = np.random.default_rng(seed)
-        if rows < self.n:
-            self.X_batch = np.empty((rows, X.shape[1]), X.dtype)
-            self.Y_batch = np.empty((rows, Y.shape[1]), Y.dtype)
-
-    def __iter__(self):
-        """``(start, X_b, Y_b)`` for each batch of a new epoch."""
-        if self.rows == self.n:
-            yield 0, self.X, self.Y
-            return
-        order = self.rng.permutation(self.n)
-        for start in range(0, self.n, self.rows):
-            batch = order[start : start + self.rows]
-            k = len(batch)
-            yield (start, self.X.take(batch, axis=0, out=self.X_batch[:k], mode="clip"),
-                   self.Y.take(batch, axis=0, out=self.Y_batch[:k], mode="clip"))
-
-
-def _epoch(network, batches, gradient_of, apply, epoch, optimizer):
+def _epoch(network, batches, gradient_of, step, epoch, optimizer):
     """One pass over the batches; the epoch's cost, the mean of the batch costs."""
+    theta = network.parameters
     total = 0.0
     for start, Xb, Yb in batches:
         gradient, cost = gradient_of(Xb, Yb)
-        cost = float(cost) + float(network.penalty())
+        cost = float(cost)
         if not math.isfinite(cost):
             raise DivergenceError(
                 f"training diverged at epoch {epoch} (batch starting at row {start}): "
                 f"the cost is {cost}; try a smaller learning rate than "
                 f"{getattr(optimizer, 'learning_rate', '?')}"
             )
-        apply(gradient)
+        step.update(theta, gradient)
         total += cost * len(Xb)
     return total / batches.n
 
 
 def _validate(network, X_val, Y_val, history):
     predict = network.predict(X_val)
-    history["val_cost"].append(float(network.cost_fun(predict, Y_val)) + float(network.penalty()))
+    history["val_cost"].append(float(penalised(network.cost_fun(predict, Y_val), network.layers,
+                                               network.l2, network.l1)))
     if "val_accuracy" in history:
         history["val_accuracy"].append(accuracy(predict, Y_val))
 
 
-class _Rate:
+class Rate:
     """Sets the optimiser's learning rate η_0 · factor(t) for epoch t; restores η_0."""
 
     def __init__(self, optimizer, schedule):
@@ -248,56 +225,3 @@ class _Stopper:
         if self.rule.restore_best and self.best_epoch is not None:
             self.theta[...] = self.best_theta
         return {"best_epoch": self.best_epoch, "stopped_epoch": self.stopped_epoch}
-
-
-def _applier(network, optimizer, gradient_of):
-    """The optimiser's step from the gradient vector: ``update`` on the parameter vector,
-    or, for an object with ``step`` only, ``step`` on the layers."""
-    if hasattr(optimizer, "update"):
-        theta = network.parameters
-        return lambda gradient: optimizer.update(theta, gradient)
-    layers = network.layers
-
-    def apply(gradient):
-        network.layers = optimizer.step(layers, gradient_of.layer_grads)
-
-    return apply
-
-
-def train_network(inputs, layers, activation_funcs, targets, learning_rate=0.001, epochs=100):
-    """Week 41, exercise 7: plain gradient descent on a list of layers (batch convention).
-
-    Each epoch takes one step W ← W - η ∂C/∂W, b ← b - η ∂C/∂b on the whole
-    batch, with C the cross-entropy of the softmax output (@eq-cross-entropy)
-    and the gradient by autograd, as in the exercise.  Returns the new layers;
-    ``layers`` is left unchanged.
-    """
-    gradient = grad(lambda L: cross_entropy(feed_forward_batch(inputs, L, activation_funcs), targets))
-    for _ in range(epochs):
-        layers = [(W - learning_rate * dW, b - learning_rate * db)
-                  for (W, b), (dW, db) in zip(layers, gradient(layers))]
-    return layers
-
-
-def train_network_momentum(inputs, layers, activation_funcs, activation_ders, targets,
-                           learning_rate=0.1, momentum=0.9, epochs=100, batch_size=10, rng=None):
-    """Week 42, exercise 7: stochastic gradient descent with momentum on a list of layers.
-
-    Each epoch shuffles the rows (``rng``: a generator or a seed), and each
-    batch takes the step of :class:`ffnn.Momentum` (@eq-gd-momentum) with
-    the gradient of :func:`ffnn.backpropagation_batch` and the cross-entropy
-    of a softmax output (``cross_entropy_der``).  Returns the new layers;
-    ``layers`` is left unchanged.
-    """
-    rng = np.random.default_rng(rng)
-    layers = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in layers]
-    optimizer = Momentum(learning_rate, momentum)
-    n = len(inputs)
-    for _ in range(epochs):
-        order = rng.permutation(n)
-        for start in range(0, n, batch_size):
-            rows = order[start:start + batch_size]
-            grads = backpropagation_batch(inputs[rows], layers, activation_funcs, targets[rows],
-                                          activation_ders, cross_entropy_der)
-            layers = optimizer.step(layers, grads)
-    return layers

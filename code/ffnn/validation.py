@@ -91,14 +91,3 @@ def checked_targets(targets, n_samples, n_out, dtype, argument="targets"):
                          f"got {Y.shape}{hint}")
     return Y
 
-
-def checked_optimizer(optimizer, argument="optimizer"):
-    """An optimiser object, not its class (``Adam()``, not ``Adam``)."""
-    if isinstance(optimizer, type):
-        raise TypeError(f"{argument}: expected an optimiser object such as {optimizer.__name__}(), "
-                        f"got the class {optimizer.__name__} itself: call it, "
-                        f"{optimizer.__name__}() or {optimizer.__name__}(learning_rate=0.01)")
-    if not (hasattr(optimizer, "update") or hasattr(optimizer, "step")):
-        raise TypeError(f"{argument}: expected an optimiser such as ffnn.Adam(), with update() or "
-                        f"step(), got {type(optimizer).__name__}")
-    return optimizer
