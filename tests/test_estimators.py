@@ -115,6 +115,10 @@ def test_parameters_reach_the_network_and_the_optimiser():
         FFNNClassifier(activation="softmax").fit(X, y)
     with pytest.raises(ValueError, match=r"learning_rate: expected one of .*'invscaling'.*got 'adaptive'"):
         FFNNClassifier(learning_rate="adaptive").fit(X, y)
+    for name, bad, expected in [("max_iter", 0, "a positive integer"), ("n_iter_no_change", 2.5, "a positive integer"),
+                                ("learning_rate_init", 0.0, "a number > 0"), ("alpha", -1.0, "a number >= 0")]:
+        with pytest.raises(ValueError, match=rf"^{name}: expected {expected}, got {bad}$"):
+            FFNNClassifier(**{name: bad}).fit(X, y)
     constant = FFNNClassifier((16,), max_iter=5, random_state=0).fit(X, y).loss_curve_
     decayed = FFNNClassifier((16,), max_iter=5, random_state=0, learning_rate="invscaling").fit(X, y)
     assert decayed.loss_curve_[0] == constant[0] and decayed.loss_curve_[-1] != constant[-1]

@@ -144,8 +144,20 @@ class _FFNN(BaseEstimator):
                              f"object (ffnn.schedules), got {self.learning_rate!r}")
         return self.learning_rate
 
+    def _check_numbers(self):
+        """The numbers refused by their own names, not by those of ffnn's functions."""
+        for name in ("max_iter", "n_iter_no_change"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | np.integer) and value >= 1):
+                raise ValueError(f"{name}: expected a positive integer, got {value!r}")
+        for name, low in (("learning_rate_init", 0), ("alpha", None), ("tol", None)):
+            value = getattr(self, name)
+            if not (value > 0 if low == 0 else value >= 0):
+                raise ValueError(f"{name}: expected a number {'>' if low == 0 else '>='} 0, got {value!r}")
+
     def _fit_network(self, X, Y, output, cost, stratify=None):
         """Build ``network_`` for X (n, n_0) and Y (n, n_L) and train it; return self."""
+        self._check_numbers()
         rng = check_random_state(self.random_state)
         net_seed, split_seed, shuffle_seed = rng.randint(np.iinfo(np.int32).max, size=3)
         self.network_ = self._network(X.shape[1], Y.shape[1], output, cost, net_seed)
