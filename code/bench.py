@@ -42,7 +42,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from benchmarks import measure  # noqa: E402
+from benchmarks import estimator, measure  # noqa: E402
 from benchmarks.contenders import ONE_THREAD, THREADED, available, jax, torch  # noqa: E402
 from benchmarks.measure import log, paired_ratio  # noqa: E402
 from benchmarks.table import load_average, machine, table  # noqa: E402
@@ -114,6 +114,7 @@ def main():
     results["pool_clash"] = measure.pool_clash(THREADS)
     for key in args.workloads:
         results["workloads"][key] = run_workload(key, names, jax_names)
+    results["estimator"] = estimator.compare()  # FFNNClassifier against MLPClassifier, W1
     results["load_average"]["end"] = load_average()
     print(f"BLAS: {', '.join(b['library'] + ' ' + b['version'] for b in info['blas'])}; "
           f"threads: {', '.join(map(str, THREADS))}; CPU: {info['cpu']}; load average "
@@ -126,6 +127,7 @@ def main():
                   + ", ".join(f"{part} {seconds:.3f}" for part, seconds in parts.items()))
     print("matrix product + update, seconds: " + ", ".join(
         f"{name} {seconds:.5f}" for name, seconds in results["pool_clash"].items()))
+    print(estimator.summary(results["estimator"]))
     for note in notes:
         print("note: " + note)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
