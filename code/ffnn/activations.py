@@ -158,9 +158,25 @@ def _tanh_backward(delta, z, a, tmp, mask):
 
 
 def _softmax_forward(z, out):
-    numpy.subtract(z, numpy.maximum.reduce(z, axis=1, keepdims=True), out=out)
+    if z.ndim > 2:  # M networks' rows (ffnn.lockstep): many short rows, summed column by column
+        return _softmax_forward_columns(z, out)
+    numpy.subtract(z, numpy.maximum.reduce(z, axis=-1, keepdims=True), out=out)
     numpy.exp(out, out=out)
-    out /= numpy.add.reduce(out, axis=1, keepdims=True)
+    out /= numpy.add.reduce(out, axis=-1, keepdims=True)
+
+
+def _softmax_forward_columns(z, out):
+    """The same softmax with the row maximum and sum taken column by column, one call
+    per class instead of one per row (numpy's reductions along a short last axis)."""
+    column = numpy.copy(z[..., 0])
+    for k in range(1, z.shape[-1]):
+        numpy.maximum(column, z[..., k], out=column)
+    numpy.subtract(z, column[..., None], out=out)
+    numpy.exp(out, out=out)
+    numpy.copyto(column, out[..., 0])
+    for k in range(1, z.shape[-1]):
+        column += out[..., k]
+    out /= column[..., None]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class Batches:
         self.rngs = [np.random.default_rng(seed) for seed in seeds]
         self.own_data = X.ndim == 3  # each network its own draw
         self._buffers = {}
+        self._orders_buffer = np.empty((len(self.rngs), self.n), np.int64) if stacked else None
 
     def __iter__(self):
         """``(start, X_b, Y_b)`` for each batch of a new epoch."""
@@ -46,7 +47,10 @@ class Batches:
         """The permutation of each network, (n,) for one network, (M, n) for M."""
         if not self.stacked:
             return self.rngs[0].permutation(self.n)
-        orders = np.stack([rng.permutation(self.n) for rng in self.rngs])
+        orders = self._orders_buffer
+        orders[...] = np.arange(self.n)
+        for rng, order in zip(self.rngs, orders):
+            rng.shuffle(order)  # what rng.permutation(n) draws, without a new array
         if self.own_data:  # rows of network m are rows m n ... m n + n - 1 of the stacked data
             orders += self.n * np.arange(len(self.rngs))[:, None]
         return orders

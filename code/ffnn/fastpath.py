@@ -82,6 +82,7 @@ class FastGradient:
                              "with their own derivatives; train networks of your own functions "
                              "one by one with ffnn.train")
         self._cuts = {}
+        self.ones = np.ones(self.rows, theta.dtype)
         if self.records is not None:
             shape = [theta.shape[:-1] + (self.rows, s[1]) for s in shapes[::2]]
             self.z, self.a, self.delta, self.tmp = (
@@ -122,7 +123,10 @@ class FastGradient:
                 self.records[i].backward(deltas[i], zs[i], acts[i], tmps[i], masks[i])
             dW, db = self.layer_grads[i]
             np.matmul(_transposed(X if i == 0 else acts[i - 1]), deltas[i], out=dW)
-            np.add.reduce(deltas[i], axis=-2, out=db)
+            if self.stacked:  # Σ_rows as a product with ones: one call, not one per row
+                np.matmul(self.ones[:X.shape[-2]], deltas[i], out=db)
+            else:
+                np.add.reduce(deltas[i], axis=-2, out=db)
         cost = penalised(self.data_cost(predict, Y), self.layers, self.l2, self.l1, self.layer_grads)
         return self.gradient, cost
 
@@ -135,7 +139,7 @@ class FastGradient:
         """
         k = predict.shape[-1]
         f_last, der_last = self.funcs[-1], self.ders[-1]
-        Y = np.broadcast_to(Y, predict.shape).reshape(-1, k)
+        Y = (Y if Y.shape == predict.shape else np.broadcast_to(Y, predict.shape)).reshape(-1, k)
         delta = self.loss.output_error(predict.reshape(-1, k), Y, z.reshape(-1, k), f_last, der_last)
         return delta.reshape(predict.shape) * self.M if self.M > 1 else delta.reshape(predict.shape)
 
@@ -144,7 +148,7 @@ class FastGradient:
         value = self.loss.value or self.loss.f
         if not self.stacked:
             return value(predict, Y)
-        Y = np.broadcast_to(Y, predict.shape)
+        Y = Y if Y.shape == predict.shape else np.broadcast_to(Y, predict.shape)
         stacked = STACKED_VALUES.get(self.loss.name)
         if stacked is not None:
             return stacked(predict, Y)

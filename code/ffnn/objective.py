@@ -24,28 +24,35 @@ from .functional import backward_batch, feed_forward_saver_batch
 
 def _per_network(lam, W):
     """λ shaped to broadcast over W: a scalar as it is, an (M,) array as (M, 1, 1)."""
-    return lam if np.ndim(lam) == 0 else np.reshape(lam, (-1,) + (1,) * (np.ndim(W) - 1))
+    return lam.reshape((-1,) + (1,) * (W.ndim - 1)) if isinstance(lam, np.ndarray) else lam
+
+
+def _active(lam):
+    """Whether a penalty is on (for any of the networks); cheap, as it runs for every batch."""
+    return bool(lam.any()) if isinstance(lam, np.ndarray) else bool(lam)
 
 
 def penalty(layers, l2, l1):
     """λ₂ Σ_l ‖W^l‖² + λ₁ Σ_l |W^l|, traceable by autograd (0.0 without regularisation)."""
-    if not (np.any(l2) or np.any(l1)):
+    on2, on1 = _active(l2), _active(l1)
+    if not (on2 or on1):
         return 0.0
     total = 0.0
     for W, _ in layers:
-        if np.any(l2):
+        if on2:
             total = total + l2 * anp.sum(W**2, axis=(-2, -1))
-        if np.any(l1):
+        if on1:
             total = total + l1 * anp.sum(anp.abs(W), axis=(-2, -1))
     return total
 
 
 def add_penalty_gradient(layer_grads, layers, l2, l1):
     """Add 2λ₂W + λ₁ sign(W) to each weight gradient, in place (@eq-penalty-grad)."""
-    for (dW, _), (W, _) in zip(layer_grads, layers):
-        if np.any(l2):
+    on2, on1 = _active(l2), _active(l1)
+    for (dW, _), (W, _) in zip(layer_grads, layers) if on2 or on1 else ():
+        if on2:
             dW += _per_network(2.0 * l2, W) * W
-        if np.any(l1):
+        if on1:
             dW += _per_network(l1, W) * np.sign(W)
     return layer_grads
 

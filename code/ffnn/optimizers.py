@@ -109,6 +109,11 @@ class Optimizer:
             self._update(p, g, state)
         return layers
 
+    def adopt(self, theta, state, t):
+        """Carry on from ``state`` (arrays shaped as θ) after ``t`` steps, bound to θ: how
+        each network trained in lockstep (:mod:`ffnn.lockstep`) gets its optimiser's state."""
+        self._bound, self.state, self.t = theta, tuple(state), t
+
     def _describe(self):
         if isinstance(self._bound, np.ndarray):
             return f"a vector of {self._bound.size} {self._bound.dtype} entries"
