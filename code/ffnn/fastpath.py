@@ -83,6 +83,8 @@ class FastGradient:
                              "one by one with ffnn.train")
         self._cuts = {}
         self.ones = np.ones(self.rows, theta.dtype)
+        self.W_T = [_transposed(W) for W, _ in self.layers]  # views: (W^l)^T as θ changes
+        self.value = loss.value or loss.f
         if self.records is not None:
             shape = [theta.shape[:-1] + (self.rows, s[1]) for s in shapes[::2]]
             self.z, self.a, self.delta, self.tmp = (
@@ -90,18 +92,19 @@ class FastGradient:
             self.mask = [np.empty(s, bool) for s in shape]
 
     def _buffers(self, m):
-        """The buffers cut to their first ``m`` rows (cached per ``m``)."""
+        """The buffers cut to their first ``m`` rows, and the transposes of the A^l (cached)."""
         cut = self._cuts.get(m)
         if cut is None:
             if m > self.rows:
                 raise ValueError(f"X: a batch of {m} rows, the buffers hold {self.rows}")
             arrays = (self.z, self.a, self.delta, self.tmp, self.mask)
-            cut = self._cuts[m] = tuple([x[..., :m, :] for x in xs] for xs in arrays)
+            cut = tuple([x[..., :m, :] for x in xs] for xs in arrays)
+            cut = self._cuts[m] = cut + ([_transposed(a) for a in cut[1]],)
         return cut
 
-    def forward(self, X):
+    def forward(self, X, buffers=None):
         """A^L, shape (n, n_L) or (M, n, n_L), for n ≤ ``rows`` samples (a view of a buffer)."""
-        zs, acts = self._buffers(X.shape[-2])[:2]
+        zs, acts = (buffers or self._buffers(X.shape[-2]))[:2]
         a = X
         for (W, _), b, z, out, record in zip(self.layers, self.biases, zs, acts, self.records):
             np.matmul(a, W, out=z)
@@ -113,16 +116,17 @@ class FastGradient:
     def __call__(self, X, Y):
         if self.records is None:
             return self._readable(X, Y)
-        predict = self.forward(X)
-        zs, acts, deltas, tmps, masks = self._buffers(X.shape[-2])
+        buffers = self._buffers(X.shape[-2])
+        zs, acts, deltas, tmps, masks, acts_T = buffers
+        predict = self.forward(X, buffers)
         last = len(self.layers) - 1
         np.copyto(deltas[last], self.output_error(predict, Y, zs[last]))
         for i in range(last, -1, -1):
             if i < last:
-                np.matmul(deltas[i + 1], _transposed(self.layers[i + 1][0]), out=deltas[i])
+                np.matmul(deltas[i + 1], self.W_T[i + 1], out=deltas[i])
                 self.records[i].backward(deltas[i], zs[i], acts[i], tmps[i], masks[i])
             dW, db = self.layer_grads[i]
-            np.matmul(_transposed(X if i == 0 else acts[i - 1]), deltas[i], out=dW)
+            np.matmul(acts_T[i - 1] if i else _transposed(X), deltas[i], out=dW)
             if self.stacked:  # Σ_rows as a product with ones: one call, not one per row
                 np.matmul(self.ones[:X.shape[-2]], deltas[i], out=db)
             else:
@@ -137,15 +141,17 @@ class FastGradient:
         derivative, given the M n rows of the stack, carries 1/(M n): times M
         gives each network its own 1/n (exactly nothing to do when M = 1).
         """
+        if not self.stacked:
+            return self.loss.output_error(predict, Y, z, self.funcs[-1], self.ders[-1])
         k = predict.shape[-1]
-        f_last, der_last = self.funcs[-1], self.ders[-1]
         Y = (Y if Y.shape == predict.shape else np.broadcast_to(Y, predict.shape)).reshape(-1, k)
-        delta = self.loss.output_error(predict.reshape(-1, k), Y, z.reshape(-1, k), f_last, der_last)
-        return delta.reshape(predict.shape) * self.M if self.M > 1 else delta.reshape(predict.shape)
+        delta = self.loss.output_error(predict.reshape(-1, k), Y, z.reshape(-1, k),
+                                       self.funcs[-1], self.ders[-1])
+        return delta.reshape(predict.shape) * self.M
 
     def data_cost(self, predict, Y):
         """C of the batch: a number for one network, M of them for a stack."""
-        value = self.loss.value or self.loss.f
+        value = self.value
         if not self.stacked:
             return value(predict, Y)
         Y = Y if Y.shape == predict.shape else np.broadcast_to(Y, predict.shape)
@@ -165,7 +171,7 @@ class FastGradient:
 
 def _transposed(A):
     """A^T of the last two axes (a view)."""
-    return np.swapaxes(A, -1, -2)
+    return A.T if A.ndim == 2 else A.swapaxes(-1, -2)
 
 
 def _mse_stacked(predict, Y):

@@ -58,14 +58,18 @@ def add_penalty_gradient(layer_grads, layers, l2, l1):
 
 
 def penalised(cost, layers, l2, l1, layer_grads=None):
-    """C_λ = C + penalty, in float64, from the data cost C; with ``layer_grads`` (∂C/∂W,
+    """C_λ = C + penalty, in float64 (a float, or an array for M networks), from the data cost C; with ``layer_grads`` (∂C/∂W,
     ∂C/∂b^l), the penalty's gradient is added to them in place.
 
     ``cost`` is a number for one network, an array of M numbers for a stack.
     """
-    if layer_grads is not None:
+    on = _active(l2) or _active(l1)
+    if layer_grads is not None and on:
         add_penalty_gradient(layer_grads, layers, l2, l1)
-    return np.asarray(cost, np.float64) + np.asarray(penalty(layers, l2, l1), np.float64)
+    value = penalty(layers, l2, l1) if on else 0.0
+    if isinstance(cost, np.ndarray) and cost.ndim:
+        return cost.astype(np.float64) + np.asarray(value, np.float64)
+    return float(cost) + float(value)
 
 
 def readable_cost_and_gradient(X, Y, layers, activation_funcs, activation_ders, loss, l2, l1):

@@ -38,7 +38,7 @@ from . import parameters
 def _number(value):
     """A scalar hyperparameter as a Python float (so that float32 stays float32); an array
     (one value per parameter, for networks in lockstep, :mod:`ffnn.lockstep`) as it is."""
-    return float(value) if np.ndim(value) == 0 else value
+    return value if isinstance(value, np.ndarray) else float(value)
 
 
 def _fraction(value, name):
