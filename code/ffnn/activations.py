@@ -12,7 +12,9 @@ writes f(z) into ``out``, ``backward(delta, z, a, tmp, mask)`` multiplies
 ``delta`` by f'(z) in place, with ``a = f(z)`` and two scratch arrays of
 z's shape (``tmp`` of its dtype, ``mask`` boolean).  A kernel computes the
 same numbers as f and f' (σ' as σ(z)σ(-z), @eq-sigmoid-stable), with plain
-numpy and no allocation.
+numpy and no allocation; on the stacked arrays of networks trained in
+lockstep (three axes), softmax and sigmoid take faster routes to the same
+numbers, equal to rounding.
 
 ``softmax`` is the one activation that is not element-wise: its Jacobian is
 ``diag(s) - s s^T`` per sample (@eq-softmax), applied by :func:`softmax_vjp`.
@@ -137,14 +139,33 @@ def _leaky_relu_backward(delta, z, a, tmp, mask):
 
 
 def _sigmoid_forward(z, out):
+    if z.ndim > 2:  # M networks at once (ffnn.lockstep)
+        return _sigmoid_vectorised(z, out, negate=True)
     expit(z, out=out)  # 1 / (1 + e^{-z}) in one overflow-free pass
 
 
 def _sigmoid_backward(delta, z, a, tmp, mask):
-    numpy.negative(z, out=tmp)
-    expit(tmp, out=tmp)  # σ(-z), not 1 - σ(z), which rounds to 0 for large z
+    if z.ndim > 2:
+        _sigmoid_vectorised(z, tmp, negate=False)
+    else:
+        numpy.negative(z, out=tmp)
+        expit(tmp, out=tmp)  # σ(-z), not 1 - σ(z), which rounds to 0 for large z
     numpy.multiply(tmp, a, out=tmp)
     numpy.multiply(delta, tmp, out=delta)
+
+
+def _sigmoid_vectorised(z, out, negate):
+    """σ(z) (``negate``) or σ(-z) as 1 / (1 + e^{∓z}), the formula of scipy's expit, with
+    numpy's vectorised exp: several times faster on the large arrays of M networks, equal
+    to rounding.  e^{∓z} overflows to inf, and σ to 0, only where σ < 1e-308."""
+    with numpy.errstate(over="ignore"):
+        if negate:
+            numpy.negative(z, out=out)
+            numpy.exp(out, out=out)
+        else:
+            numpy.exp(z, out=out)
+    out += 1.0
+    numpy.reciprocal(out, out=out)
 
 
 def _tanh_forward(z, out):

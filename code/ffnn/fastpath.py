@@ -107,7 +107,7 @@ class FastGradient:
         zs, acts = (buffers or self._buffers(X.shape[-2]))[:2]
         a = X
         for (W, _), b, z, out, record in zip(self.layers, self.biases, zs, acts, self.records):
-            np.matmul(a, W, out=z)
+            self._product(a, W, z)
             z += b
             record.forward(z, out)
             a = out
@@ -123,7 +123,7 @@ class FastGradient:
         np.copyto(deltas[last], self.output_error(predict, Y, zs[last]))
         for i in range(last, -1, -1):
             if i < last:
-                np.matmul(deltas[i + 1], self.W_T[i + 1], out=deltas[i])
+                self._product(deltas[i + 1], self.W_T[i + 1], deltas[i])
                 self.records[i].backward(deltas[i], zs[i], acts[i], tmps[i], masks[i])
             dW, db = self.layer_grads[i]
             np.matmul(acts_T[i - 1] if i else _transposed(X), deltas[i], out=dW)
@@ -133,6 +133,15 @@ class FastGradient:
                 np.add.reduce(deltas[i], axis=-2, out=db)
         cost = penalised(self.data_cost(predict, Y), self.layers, self.l2, self.l1, self.layer_grads)
         return self.gradient, cost
+
+    def _product(self, a, b, out):
+        """``a @ b`` into ``out``; for a stack, a product over one index (a^0 of one
+        feature, Δ^L of one output) as the broadcast product it is: the same numbers,
+        without numpy's matmul loop over M tiny matrices."""
+        if self.stacked and a.shape[-1] == 1:
+            np.multiply(a, b, out=out)
+        else:
+            np.matmul(a, b, out=out)
 
     def output_error(self, predict, Y, z):
         """Δ^L from the cost's record, for the M networks' rows taken together.
