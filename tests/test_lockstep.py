@@ -149,3 +149,16 @@ def test_bad_arguments(rng):
     train(nets[0], X, Y, used[0], epochs=1)
     with pytest.raises(ValueError, match=r"optimizers\[0\]: has the state of an earlier training"):
         train_many(nets, X, Y, used, epochs=1)
+
+
+def test_saturated_units_match_too(rng):
+    """Weights 40 times too large drive |z| to hundreds, where the stack's sigmoid (numpy's
+    exp) and the one network's (scipy's expit) must still agree."""
+    networks, X, Y = _problem("mse", rng)
+    group, alone = networks(), networks()
+    for net in group + alone:
+        net.parameters[...] *= 40.0
+    hists = train_many(group, X, Y, [ffnn.GradientDescent(eta) for eta in ETAS], epochs=3,
+                       batch_size=8, seeds=SEEDS)
+    _assert_same(group, hists, alone, _alone(alone, X, Y, ffnn.GradientDescent, epochs=3,
+                                             batch_size=8))
