@@ -30,7 +30,7 @@ from .batches import Batches
 from .fastpath import FastGradient
 from .objective import penalised
 from .optimizers import Optimizer
-from .training import DivergenceError, Rate, accuracy, progress_bar
+from .training import DivergenceError, Rate, accuracy, checked_rows, progress_bar
 
 
 def train_many(networks, X, Y, optimizers, *, epochs, batch_size=None, seeds=None,
@@ -57,18 +57,13 @@ def train_many(networks, X, Y, optimizers, *, epochs, batch_size=None, seeds=Non
     list of M dicts, each the history :func:`ffnn.train` returns.  Early
     stopping is for one network at a time (:func:`ffnn.train`).
     """
+    networks = list(networks)
     first = _checked_networks(networks)
     M, dtype = len(networks), first.dtype
     X, Y = _checked_data(first, M, X, Y, "X", "Y")
-    if (X_val is None) != (Y_val is None):
-        raise ValueError("X_val, Y_val: expected both or neither, got one")
+    rows = checked_rows(epochs, batch_size, X.shape[-2], X_val, Y_val)
     if X_val is not None:
         X_val, Y_val = _checked_data(first, M, X_val, Y_val, "X_val", "Y_val")
-    if not (isinstance(epochs, int | np.integer) and epochs >= 1):
-        raise ValueError(f"epochs: expected a positive integer, got {epochs!r}")
-    n = X.shape[-2]
-    if not (batch_size is None or isinstance(batch_size, int | np.integer) and batch_size >= 1):
-        raise ValueError(f"batch_size: expected a positive integer or None, got {batch_size!r}")
     seeds = [None] * M if seeds is None else list(seeds)
     if len(seeds) != M:
         raise ValueError(f"seeds: expected one per network ({M}), got {len(seeds)}")
@@ -77,29 +72,37 @@ def train_many(networks, X, Y, optimizers, *, epochs, batch_size=None, seeds=Non
     l2, l1 = (np.array([getattr(net, k) for net in networks], dtype) for k in ("l2", "l1"))
     step = _stacked_optimizer(optimizers, M, theta.shape[1], dtype)
     rate = Rate(step, schedules.resolve(schedule))
-    rows = min(batch_size or n, n)
     args = (theta, first.shapes, first.activation_funcs, first.activation_ders, first.loss, l2, l1)
     fast = FastGradient(*args, rows)
     check = None if X_val is None else FastGradient(*args, X_val.shape[-2])
     batches = Batches(X, Y, rows, seeds, stacked=True)
     histories = [{"cost": []} for _ in range(M)]
     flat = theta.reshape(-1)  # the M parameter vectors end to end, a view: the optimiser's θ
+    bar = progress_bar(epochs, progress)
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for epoch in progress_bar(epochs, progress):
+            for epoch in bar:
                 rate.set(epoch - 1)
                 costs = _epoch(fast, batches, step, flat, epoch, step.learning_rate)
                 for history, cost in zip(histories, costs):
                     history["cost"].append(float(cost))
                 if check is not None:
                     _validate(check, X_val, Y_val, l2, l1, histories)
-    finally:
+    finally:  # as after ffnn.train, also when training diverged
         rate.restore()
+        bar.close()
+        _hand_back(networks, optimizers, theta, step)
+    return histories
+
+
+def _hand_back(networks, optimizers, theta, step):
+    """Each network its row of θ, each optimiser its network's share of the state."""
+    M = len(networks)
     for m, (net, optimizer) in enumerate(zip(networks, optimizers)):
         net.parameters[...] = theta[m]
-        optimizer.adopt(net.parameters, [s.reshape(M, -1)[m].copy() for s in step.state or ()],
-                        step.t)
-    return histories
+        if step.state is not None:
+            optimizer.adopt(net.parameters, [s.reshape(M, -1)[m].copy() for s in step.state],
+                            step.t)
 
 
 def _epoch(fast, batches, step, theta, epoch, learning_rate):
@@ -131,7 +134,6 @@ def _validate(check, X_val, Y_val, l2, l1, histories):
 
 
 def _checked_networks(networks):
-    networks = list(networks)
     if not networks:
         raise ValueError("networks: expected at least one NeuralNetwork, got none")
     first = networks[0]
