@@ -14,7 +14,8 @@ views), :mod:`ffnn.network` (the ``NeuralNetwork`` class),
 :mod:`ffnn.objective` (the penalised cost C_λ and its gradient),
 :mod:`ffnn.fastpath` (the in-place backpropagation that training uses),
 :mod:`ffnn.optimizers` (gradient methods), :mod:`ffnn.batches` (the mini-batches
-of an epoch), :mod:`ffnn.training` (the training loop), :mod:`ffnn.exercises`
+of an epoch), :mod:`ffnn.training` (the training loop), :mod:`ffnn.lockstep` (M networks
+trained at once), :mod:`ffnn.exercises`
 (the exercises' training functions), :mod:`ffnn.schedules` (learning-rate schedules, early stopping), :mod:`ffnn.storage` (save and load), :mod:`ffnn.data`
 (iris, digits, the Runge function), :mod:`ffnn.gradcheck` (finite
 differences and ``rel_error``).  The grader of students' submissions is
@@ -63,6 +64,7 @@ from .costs import (
 )
 from .estimators import FFNNClassifier, FFNNRegressor
 from .metrics import accuracy
+from .lockstep import train_many
 from .network import NeuralNetwork
 from .optimizers import Adagrad, Adam, GradientDescent, Momentum, Optimizer, RMSprop
 from .schedules import Constant, EarlyStopping, InverseScaling, StepDecay
@@ -80,7 +82,7 @@ __all__ = [
     "backpropagation_batch", "NeuralNetwork", "FFNNClassifier", "FFNNRegressor",
     "Optimizer", "GradientDescent", "Momentum", "Adagrad", "RMSprop", "Adam",
     "Constant", "InverseScaling", "StepDecay", "EarlyStopping",
-    "train", "accuracy", "DivergenceError", "train_network", "train_network_momentum",
+    "train", "train_many", "accuracy", "DivergenceError", "train_network", "train_network_momentum",
     "load_iris", "load_digits", "one_hot", "runge", "runge_data",
     "rel_error", "numerical_gradient",
 ]

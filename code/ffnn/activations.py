@@ -12,7 +12,9 @@ writes f(z) into ``out``, ``backward(delta, z, a, tmp, mask)`` multiplies
 ``delta`` by f'(z) in place, with ``a = f(z)`` and two scratch arrays of
 z's shape (``tmp`` of its dtype, ``mask`` boolean).  A kernel computes the
 same numbers as f and f' (σ' as σ(z)σ(-z), @eq-sigmoid-stable), with plain
-numpy and no allocation.
+numpy and no allocation; on the stacked arrays of networks trained in
+lockstep (three axes), softmax and sigmoid take faster routes to the same
+numbers, equal to rounding.
 
 ``softmax`` is the one activation that is not element-wise: its Jacobian is
 ``diag(s) - s s^T`` per sample (@eq-softmax), applied by :func:`softmax_vjp`.
@@ -137,14 +139,33 @@ def _leaky_relu_backward(delta, z, a, tmp, mask):
 
 
 def _sigmoid_forward(z, out):
+    if z.ndim > 2:  # M networks at once (ffnn.lockstep)
+        return _sigmoid_vectorised(z, out, negate=True)
     expit(z, out=out)  # 1 / (1 + e^{-z}) in one overflow-free pass
 
 
 def _sigmoid_backward(delta, z, a, tmp, mask):
-    np.negative(z, out=tmp)
-    expit(tmp, out=tmp)  # σ(-z), not 1 - σ(z), which rounds to 0 for large z
+    if z.ndim > 2:
+        _sigmoid_vectorised(z, tmp, negate=False)
+    else:
+        np.negative(z, out=tmp)
+        expit(tmp, out=tmp)  # σ(-z), not 1 - σ(z), which rounds to 0 for large z
     np.multiply(tmp, a, out=tmp)
     np.multiply(delta, tmp, out=delta)
+
+
+def _sigmoid_vectorised(z, out, negate):
+    """σ(z) (``negate``) or σ(-z) as 1 / (1 + e^{∓z}), the formula of scipy's expit, with
+    numpy's vectorised exp: several times faster on the large arrays of M networks, equal
+    to rounding.  e^{∓z} overflows to inf, and σ to 0, only where σ < 1e-308."""
+    with np.errstate(over="ignore"):
+        if negate:
+            np.negative(z, out=out)
+            np.exp(out, out=out)
+        else:
+            np.exp(z, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
 
 
 def _tanh_forward(z, out):
@@ -158,9 +179,25 @@ def _tanh_backward(delta, z, a, tmp, mask):
 
 
 def _softmax_forward(z, out):
-    np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True), out=out)
+    if z.ndim > 2:  # M networks' rows (ffnn.lockstep): many short rows, summed column by column
+        return _softmax_forward_columns(z, out)
+    np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)
     np.exp(out, out=out)
-    out /= np.add.reduce(out, axis=1, keepdims=True)
+    out /= np.add.reduce(out, axis=-1, keepdims=True)
+
+
+def _softmax_forward_columns(z, out):
+    """The same softmax with the row maximum and sum taken column by column, one call
+    per class instead of one per row (numpy's reductions along a short last axis)."""
+    column = np.copy(z[..., 0])
+    for k in range(1, z.shape[-1]):
+        np.maximum(column, z[..., k], out=column)
+    np.subtract(z, column[..., None], out=out)
+    np.exp(out, out=out)
+    np.copyto(column, out[..., 0])
+    for k in range(1, z.shape[-1]):
+        column += out[..., k]
+    out /= column[..., None]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,10 @@ class Batches:
         seeds = seeds if stacked else [seeds]
         self.rngs = [np.random.default_rng(seed) for seed in seeds]
         self.own_data = X.ndim == 3  # each network its own draw
+        # rows of network m are rows m n ... m n + n - 1 of its own stacked data
+        self.sources = [A.reshape(-1, A.shape[-1]) if self.own_data else A for A in (X, Y)]
         self._buffers = {}
+        self._orders_buffer = np.empty((len(self.rngs), self.n), np.int64) if stacked else None
 
     def __iter__(self):
         """``(start, X_b, Y_b)`` for each batch of a new epoch."""
@@ -36,23 +39,24 @@ class Batches:
             yield 0, self.X, self.Y
             return
         orders = self._orders()
+        X, Y = self.sources
         for start in range(0, self.n, self.rows):
             rows = orders[..., start : start + self.rows]
-            X_out, Y_out = self._buffer(rows.shape[-1])
-            yield (start, self._source(self.X).take(rows, axis=0, out=X_out, mode="clip"),
-                   self._source(self.Y).take(rows, axis=0, out=Y_out, mode="clip"))
+            X_out, Y_out = self._buffers.get(rows.shape[-1]) or self._buffer(rows.shape[-1])
+            yield (start, X.take(rows, axis=0, out=X_out, mode="clip"),
+                   Y.take(rows, axis=0, out=Y_out, mode="clip"))
 
     def _orders(self):
         """The permutation of each network, (n,) for one network, (M, n) for M."""
         if not self.stacked:
             return self.rngs[0].permutation(self.n)
-        orders = np.stack([rng.permutation(self.n) for rng in self.rngs])
-        if self.own_data:  # rows of network m are rows m n ... m n + n - 1 of the stacked data
+        orders = self._orders_buffer
+        orders[...] = np.arange(self.n)
+        for rng, order in zip(self.rngs, orders):
+            rng.shuffle(order)  # what rng.permutation(n) draws, without a new array
+        if self.own_data:
             orders += self.n * np.arange(len(self.rngs))[:, None]
         return orders
-
-    def _source(self, A):
-        return A.reshape(-1, A.shape[-1]) if self.own_data else A
 
     def _buffer(self, k):
         """The X and Y buffers of a batch of ``k`` rows (allocated once per size)."""

@@ -68,7 +68,7 @@ class FastGradient:
     """
 
     def __init__(self, theta, shapes, activation_funcs, activation_ders, loss, l2, l1, rows):
-        self.funcs, self.ders, self.loss, self.l2, self.l1 = (
+        self.funcs, self.ders, self.cost_record, self.l2, self.l1 = (
             activation_funcs, activation_ders, loss, l2, l1)
         self.rows, self.stacked = int(rows), theta.ndim == 2
         self.M = theta.shape[0] if self.stacked else 1
@@ -82,6 +82,9 @@ class FastGradient:
                              "with their own derivatives; train networks of your own functions "
                              "one by one with ffnn.train")
         self._cuts = {}
+        self.ones = np.ones(self.rows, theta.dtype)
+        self.W_T = [_transposed(W) for W, _ in self.layers]  # views: (W^l)^T as θ changes
+        self.value = loss.value or loss.f
         if self.records is not None:
             shape = [theta.shape[:-1] + (self.rows, s[1]) for s in shapes[::2]]
             self.z, self.a, self.delta, self.tmp = (
@@ -89,21 +92,22 @@ class FastGradient:
             self.mask = [np.empty(s, bool) for s in shape]
 
     def _buffers(self, m):
-        """The buffers cut to their first ``m`` rows (cached per ``m``)."""
+        """The buffers cut to their first ``m`` rows, and the transposes of the A^l (cached)."""
         cut = self._cuts.get(m)
         if cut is None:
             if m > self.rows:
                 raise ValueError(f"X: a batch of {m} rows, the buffers hold {self.rows}")
             arrays = (self.z, self.a, self.delta, self.tmp, self.mask)
-            cut = self._cuts[m] = tuple([x[..., :m, :] for x in xs] for xs in arrays)
+            cut = tuple([x[..., :m, :] for x in xs] for xs in arrays)
+            cut = self._cuts[m] = cut + ([_transposed(a) for a in cut[1]],)
         return cut
 
-    def forward(self, X):
+    def forward(self, X, buffers=None):
         """A^L, shape (n, n_L) or (M, n, n_L), for n ≤ ``rows`` samples (a view of a buffer)."""
-        zs, acts = self._buffers(X.shape[-2])[:2]
+        zs, acts = (buffers or self._buffers(X.shape[-2]))[:2]
         a = X
         for (W, _), b, z, out, record in zip(self.layers, self.biases, zs, acts, self.records):
-            np.matmul(a, W, out=z)
+            self._product(a, W, z)
             z += b
             record.forward(z, out)
             a = out
@@ -112,19 +116,32 @@ class FastGradient:
     def __call__(self, X, Y):
         if self.records is None:
             return self._readable(X, Y)
-        predict = self.forward(X)
-        zs, acts, deltas, tmps, masks = self._buffers(X.shape[-2])
+        buffers = self._buffers(X.shape[-2])
+        zs, acts, deltas, tmps, masks, acts_T = buffers
+        predict = self.forward(X, buffers)
         last = len(self.layers) - 1
         np.copyto(deltas[last], self.output_error(predict, Y, zs[last]))
         for i in range(last, -1, -1):
             if i < last:
-                np.matmul(deltas[i + 1], _transposed(self.layers[i + 1][0]), out=deltas[i])
+                self._product(deltas[i + 1], self.W_T[i + 1], deltas[i])
                 self.records[i].backward(deltas[i], zs[i], acts[i], tmps[i], masks[i])
             dW, db = self.layer_grads[i]
-            np.matmul(_transposed(X if i == 0 else acts[i - 1]), deltas[i], out=dW)
-            np.add.reduce(deltas[i], axis=-2, out=db)
+            np.matmul(acts_T[i - 1] if i else _transposed(X), deltas[i], out=dW)
+            if self.stacked:  # Σ_rows as a product with ones: one call, not one per row
+                np.matmul(self.ones[:X.shape[-2]], deltas[i], out=db)
+            else:
+                np.add.reduce(deltas[i], axis=-2, out=db)
         cost = penalised(self.data_cost(predict, Y), self.layers, self.l2, self.l1, self.layer_grads)
         return self.gradient, cost
+
+    def _product(self, a, b, out):
+        """``a @ b`` into ``out``; for a stack, a product over one index (a^0 of one
+        feature, Δ^L of one output) as the broadcast product it is: the same numbers,
+        without numpy's matmul loop over M tiny matrices."""
+        if self.stacked and a.shape[-1] == 1:
+            np.multiply(a, b, out=out)
+        else:
+            np.matmul(a, b, out=out)
 
     def output_error(self, predict, Y, z):
         """Δ^L from the cost's record, for the M networks' rows taken together.
@@ -133,19 +150,21 @@ class FastGradient:
         derivative, given the M n rows of the stack, carries 1/(M n): times M
         gives each network its own 1/n (exactly nothing to do when M = 1).
         """
+        if not self.stacked:
+            return self.cost_record.output_error(predict, Y, z, self.funcs[-1], self.ders[-1])
         k = predict.shape[-1]
-        f_last, der_last = self.funcs[-1], self.ders[-1]
-        Y = np.broadcast_to(Y, predict.shape).reshape(-1, k)
-        delta = self.loss.output_error(predict.reshape(-1, k), Y, z.reshape(-1, k), f_last, der_last)
-        return delta.reshape(predict.shape) * self.M if self.M > 1 else delta.reshape(predict.shape)
+        Y = (Y if Y.shape == predict.shape else np.broadcast_to(Y, predict.shape)).reshape(-1, k)
+        delta = self.cost_record.output_error(predict.reshape(-1, k), Y, z.reshape(-1, k),
+                                       self.funcs[-1], self.ders[-1])
+        return delta.reshape(predict.shape) * self.M
 
     def data_cost(self, predict, Y):
         """C of the batch: a number for one network, M of them for a stack."""
-        value = self.loss.value or self.loss.f
+        value = self.value
         if not self.stacked:
             return value(predict, Y)
-        Y = np.broadcast_to(Y, predict.shape)
-        stacked = STACKED_VALUES.get(self.loss.name)
+        Y = Y if Y.shape == predict.shape else np.broadcast_to(Y, predict.shape)
+        stacked = STACKED_VALUES.get(self.cost_record.name)
         if stacked is not None:
             return stacked(predict, Y)
         return np.array([value(p, y) for p, y in zip(predict, Y)])
@@ -153,7 +172,7 @@ class FastGradient:
     def _readable(self, X, Y):
         """C_λ and its gradient by the readable path, for activations without kernels."""
         cost, grads = readable_cost_and_gradient(X, Y, self.layers, self.funcs, self.ders,
-                                                 self.loss, self.l2, self.l1)
+                                                 self.cost_record, self.l2, self.l1)
         self.gradient[...] = parameters.flatten(grads, [g.shape for p in grads for g in p],
                                                 self.gradient.dtype)
         return self.gradient, cost
@@ -161,7 +180,7 @@ class FastGradient:
 
 def _transposed(A):
     """A^T of the last two axes (a view)."""
-    return np.swapaxes(A, -1, -2)
+    return A.T if A.ndim == 2 else A.swapaxes(-1, -2)
 
 
 def _mse_stacked(predict, Y):

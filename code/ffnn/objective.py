@@ -24,41 +24,52 @@ from .functional import backward_batch, feed_forward_saver_batch
 
 def _per_network(lam, W):
     """λ shaped to broadcast over W: a scalar as it is, an (M,) array as (M, 1, 1)."""
-    return lam if np.ndim(lam) == 0 else np.reshape(lam, (-1,) + (1,) * (np.ndim(W) - 1))
+    return lam.reshape((-1,) + (1,) * (W.ndim - 1)) if isinstance(lam, np.ndarray) else lam
+
+
+def _active(lam):
+    """Whether a penalty is on (for any of the networks); cheap, as it runs for every batch."""
+    return bool(lam.any()) if isinstance(lam, np.ndarray) else bool(lam)
 
 
 def penalty(layers, l2, l1):
     """λ₂ Σ_l ‖W^l‖² + λ₁ Σ_l |W^l|, traceable by autograd (0.0 without regularisation)."""
-    if not (np.any(l2) or np.any(l1)):
+    on2, on1 = _active(l2), _active(l1)
+    if not (on2 or on1):
         return 0.0
     total = 0.0
     for W, _ in layers:
-        if np.any(l2):
+        if on2:
             total = total + l2 * anp.sum(W**2, axis=(-2, -1))
-        if np.any(l1):
+        if on1:
             total = total + l1 * anp.sum(anp.abs(W), axis=(-2, -1))
     return total
 
 
 def add_penalty_gradient(layer_grads, layers, l2, l1):
     """Add 2λ₂W + λ₁ sign(W) to each weight gradient, in place (@eq-penalty-grad)."""
-    for (dW, _), (W, _) in zip(layer_grads, layers):
-        if np.any(l2):
+    on2, on1 = _active(l2), _active(l1)
+    for (dW, _), (W, _) in zip(layer_grads, layers) if on2 or on1 else ():
+        if on2:
             dW += _per_network(2.0 * l2, W) * W
-        if np.any(l1):
+        if on1:
             dW += _per_network(l1, W) * np.sign(W)
     return layer_grads
 
 
 def penalised(cost, layers, l2, l1, layer_grads=None):
-    """C_λ = C + penalty, in float64, from the data cost C; with ``layer_grads`` (∂C/∂W,
+    """C_λ = C + penalty, in float64 (a float, or an array for M networks), from the data cost C; with ``layer_grads`` (∂C/∂W,
     ∂C/∂b^l), the penalty's gradient is added to them in place.
 
     ``cost`` is a number for one network, an array of M numbers for a stack.
     """
-    if layer_grads is not None:
+    on = _active(l2) or _active(l1)
+    if layer_grads is not None and on:
         add_penalty_gradient(layer_grads, layers, l2, l1)
-    return np.asarray(cost, np.float64) + np.asarray(penalty(layers, l2, l1), np.float64)
+    value = penalty(layers, l2, l1) if on else 0.0
+    if isinstance(cost, np.ndarray) and cost.ndim:
+        return cost.astype(np.float64) + np.asarray(value, np.float64)
+    return float(cost) + float(value)
 
 
 def readable_cost_and_gradient(X, Y, layers, activation_funcs, activation_ders, loss, l2, l1):

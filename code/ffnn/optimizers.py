@@ -38,7 +38,7 @@ from . import parameters
 def _number(value):
     """A scalar hyperparameter as a Python float (so that float32 stays float32); an array
     (one value per parameter, for networks in lockstep, :mod:`ffnn.lockstep`) as it is."""
-    return float(value) if np.ndim(value) == 0 else value
+    return value if isinstance(value, np.ndarray) else float(value)
 
 
 def _fraction(value, name):
@@ -108,6 +108,11 @@ class Optimizer:
         for p, g, state in zip(params, grads, self.state):
             self._update(p, g, state)
         return layers
+
+    def adopt(self, theta, state, t):
+        """Carry on from ``state`` (arrays shaped as θ) after ``t`` steps, bound to θ: how
+        each network trained in lockstep (:mod:`ffnn.lockstep`) gets its optimiser's state."""
+        self._bound, self.state, self.t = theta, tuple(state), t
 
     def _describe(self):
         if isinstance(self._bound, np.ndarray):

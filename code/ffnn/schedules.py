@@ -60,7 +60,7 @@ class StepDecay:
 NAMES = {"constant": Constant, "invscaling": InverseScaling, "step": StepDecay}
 
 
-def resolve(schedule):
+def checked_schedule(schedule):
     """The schedule for ``schedule``: None, a name of :data:`NAMES`, or a callable t ↦ factor(t)."""
     if schedule is None:
         return Constant()

@@ -83,7 +83,7 @@ def train(network, X, Y, optimizer, *, epochs, batch_size=None, seed=None, X_val
     """
     X, Y, X_val, Y_val, rows = _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val)
     step = as_optimizer(optimizer, network.shapes)
-    rate = Rate(optimizer, schedules.resolve(schedule))
+    rate = Rate(optimizer, schedules.checked_schedule(schedule))
     stopper = _Stopper.of(early_stopping, X_val, network)
     batches = Batches(X, Y, rows, seed)
     history = _new_history(network, X_val is not None)
@@ -111,19 +111,26 @@ def _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val):
     """The arguments as checked arrays, and the rows per batch."""
     X = network.check_inputs(X, "X")
     Y = network.check_targets(X, Y, "Y")
+    rows = checked_rows(epochs, batch_size, len(X), X_val, Y_val)
+    if X_val is not None:
+        X_val = network.check_inputs(X_val, "X_val")
+        Y_val = network.check_targets(X_val, Y_val, "Y_val")
+    return X, Y, X_val, Y_val, rows
+
+
+def checked_rows(epochs, batch_size, n, X_val=None, Y_val=None):
+    """The rows per batch for ``n`` samples, after checking ``epochs``, ``batch_size`` and
+    that validation data come both or neither."""
     if not (isinstance(epochs, int | np.integer) and epochs >= 1):
         raise ValueError(f"epochs: expected a positive integer, got {epochs!r}")
     if batch_size is None:
-        batch_size = len(X)
+        batch_size = n
     if not (isinstance(batch_size, int | np.integer) and batch_size >= 1):
         raise ValueError(f"batch_size: expected a positive integer or None, got {batch_size!r}")
     if (X_val is None) != (Y_val is None):
         given, missing = ("X_val", "Y_val") if Y_val is None else ("Y_val", "X_val")
         raise ValueError(f"{missing}: expected validation data with {given}, got None")
-    if X_val is not None:
-        X_val = network.check_inputs(X_val, "X_val")
-        Y_val = network.check_targets(X_val, Y_val, "Y_val")
-    return X, Y, X_val, Y_val, min(batch_size, len(X))
+    return min(batch_size, n)
 
 
 def progress_bar(epochs, progress):
