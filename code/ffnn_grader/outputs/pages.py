@@ -24,7 +24,7 @@ th { background: #f6f8fa; }
 .status { font-weight: 600; white-space: nowrap; padding: .05rem .4rem; border-radius: .3rem; }
 .pass { background: #dafbe1; color: #116329; } .fail, .error { background: #ffebe9; color: #a40e26; }
 .missing, .timeout { background: #fff8c5; color: #7d4e00; } .to-read { background: #ddf4ff; color: #0a3069; }
-.muted { color: #57606a; } .total { font-size: 1.3rem; font-weight: 600; }
+.muted { color: #57606a; } .nowrap { white-space: nowrap; } .total { font-size: 1.3rem; font-weight: 600; }
 code { background: #f6f8fa; padding: 0 .2rem; border-radius: .2rem; }
 img { max-width: 100%; border: 1px solid #d0d7de; margin: .5rem 0; }
 """
@@ -33,15 +33,13 @@ img { max-width: 100%; border: 1px solid #d0d7de; margin: .5rem 0; }
 WORDS = {
     "pass": ("Correct.", ""),
     "fail": ("Your code runs, but the result is not right.",
-             "Try your function on a small input whose answer you can work out by hand, and compare "
-             "the shapes and the values with the exercise's formula."),
+             "Try it on a small input you can work out by hand; compare shapes and values with the formula."),
     "missing": ("The grader did not find this in your file.",
-                "Define it with the name the exercise uses, in the cell under the exercise's heading, "
-                "then run the whole notebook from the top (Restart & Run All) before you hand it in."),
+                "Use the exercise's name, under its heading; then Restart & Run All before handing in."),
     "error": ("Your code stopped with an error.",
-              "Run the notebook from the top (Restart & Run All) and fix the first error it stops at."),
+              "Restart & Run All, and fix the first error the notebook stops at."),
     "timeout": ("Your code took too long.",
-                "Look for a loop that never ends, or far too many training steps; try a small input first."),
+                "Look for a loop that never ends or too many training steps; try a small input first."),
     "to read": ("Answered in words: your teacher reads it (no point given by the grader).", ""),
 }
 
@@ -70,9 +68,14 @@ def table(head, rows):
     return f"<table><thead><tr>{cells}</tr></thead><tbody>\n{body}</tbody></table>"
 
 
+_SPELLED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "đ": "d", "Đ": "D",
+                          "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "OE"})
+
+
 def slug(name):
     """A file name for ``name``: ASCII letters, digits, ``-`` and ``_`` only."""
-    ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    spelled = str(name).translate(_SPELLED)
+    ascii_name = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_name).strip("_")[:80] or "student"
 
 
@@ -85,6 +88,7 @@ def write(path, content, refused=(), binary=False):
     resolved = os.path.realpath(path)
     if any(resolved == os.path.realpath(r) for r in refused):
         raise OSError(f"{path}: one of the files being graded: not overwritten")
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
     with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as handle:
         handle.write(content)

@@ -64,6 +64,7 @@ def _figures(directory, stats, totals):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
     fig, ax = plt.subplots(figsize=(8, 0.28 * max(len(stats), 4) + 1.2), layout="constrained")
@@ -72,7 +73,11 @@ def _figures(directory, stats, totals):
     colors = ["#1f77b4" if week_of(n) == "w41" else "#ff7f0e" for n in names]
     ax.barh(names, rates, color=colors)
     for y, (rate, s) in enumerate(zip(rates, stats[::-1])):
-        ax.text(min(rate, 88) + 1, y, f"{s.passed}/{s.graded}", va="center", fontsize=8)
+        inside = rate > 88
+        ax.text(rate - 1 if inside else rate + 1, y, f"{s.passed}/{s.graded}", va="center", fontsize=8,
+                ha="right" if inside else "left", color="white" if inside else "black")
+    ax.legend(handles=[Patch(color="#1f77b4", label="week 41"), Patch(color="#ff7f0e", label="week 42")],
+              loc="lower right", fontsize=8)
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter())
     ax.set_xlabel("students who passed, among those graded on the exercise")
@@ -111,7 +116,7 @@ def summary_page(students, files, stats, totals):
         reasons = "".join(f"<li>{text(reason)} <span class=\"muted\">({n})</span></li>"
                           for reason, n in s.reasons)
         rows.append((f"<code>{text(s.exercise)}</code>", text(EXERCISES[s.exercise]),
-                     f"{s.passed}/{s.graded} ({100 * s.rate:.0f} %)",
+                     f"<span class=\"nowrap\">{s.passed}/{s.graded} ({100 * s.rate:.0f} %)</span>",
                      f"<ul>{reasons}</ul>" if reasons else ""))
     body += "<h2>Per exercise: the most common reasons</h2>" + table(
         ("exercise", "what it asks", "passed", "most common reasons (students)"), rows)

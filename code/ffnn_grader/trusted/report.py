@@ -105,7 +105,8 @@ def students_table(students, flagged=()):
     lines = [f"{'student'.ljust(width)}  total   counted"]
     for student, name in zip(students, names):
         total = f"{student.total}/{student.max_total}".ljust(6)
-        counted = "; ".join(clean(c.statement()) for c in student.choices) or "nothing graded"
+        counted = "; ".join(clean(c.statement(lambda name: shown(name, flagged)))
+                            for c in student.choices) or "nothing graded"
         lines.append(f"{name.ljust(width)}  {total}  {counted}")
     return "\n".join(lines)
 

@@ -20,11 +20,12 @@ class WeekChoice:
     max_points: int
     others: tuple = ()  # (file, points) of the other files holding this week
 
-    def statement(self):
-        """The choice in one sentence, e.g. ``week 41: final.ipynb, 12/16 (also draft.py: 9/16)``."""
-        text = f"week {self.week}: {self.file}, {self.points}/{self.max_points}"
+    def statement(self, show=str):
+        """The choice in one sentence, e.g. ``week 41: final.ipynb, 12/16 (also draft.py: 9/16)``;
+        ``show`` prints a file's name (:func:`.names.shown` in a terminal)."""
+        text = f"week {self.week}: {show(self.file)}, {self.points}/{self.max_points}"
         if self.others:
-            also = ", ".join(f"{name}: {points}/{self.max_points}" for name, points in self.others)
+            also = ", ".join(f"{show(name)}: {points}/{self.max_points}" for name, points in self.others)
             text += f" (the best of the files for this week; also {also})"
         return text
 
