@@ -80,22 +80,6 @@ def table(submission, width=100, flagged=()):
     return "\n".join(lines)
 
 
-def summary(submissions, flagged=()):
-    """One row per submission, for a folder of them."""
-    if not submissions:
-        return "no submission graded"
-    paths = [clean(shown(s["path"], flagged)) for s in submissions]
-    width = max(len(p) for p in paths + ["submission"])
-    lines = [f"{'submission'.ljust(width)}  total"]
-    for s, path in zip(submissions, paths):
-        counts = {}
-        for r in s["results"]:
-            counts[r["status"]] = counts.get(r["status"], 0) + 1
-        detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        lines.append(f"{path.ljust(width)}  {s['total']}/{s['max_total']}  ({detail})")
-    return "\n".join(lines)
-
-
 def students_table(students, flagged=()):
     """One row per student: total, weeks, and which file counted for each week."""
     if not students:
