@@ -85,11 +85,19 @@ def _is_notebook(data):
     return isinstance(content, dict) and isinstance(content.get("cells"), list)
 
 
+_COPIES = {".ipynb_checkpoints": "a Jupyter autosave copy (in .ipynb_checkpoints): not graded",
+           "__MACOSX": "a macOS archive's resource file (in __MACOSX): not graded"}
+
+
 def classify(found):
     """Fill in ``found.kind`` and ``found.note`` from its name and content."""
     name = found.path.name
     lower = name.lower()
+    copy = next((_COPIES[part] for part in Path(found.relative).parts if part in _COPIES), None)
     data, reason = _read(found.path)
+    if copy and data is not None:  # read (it exists and is no link) but not kept
+        found.note = copy
+        return found
     if data is None:
         found.note, found.error = reason, True
         return found

@@ -23,7 +23,7 @@ from .submission import Cell, SubmissionError, load_submission, notebook_items, 
 from .students import StudentGrade, student_grade
 
 MAX_NOTES, MAX_REASON = 40, 1000  # what a submission can make the grader print
-MAX_FOLDER_BYTES = 16 * 2**20  # a student's other files handed to their sandbox, in all
+MAX_FOLDER_BYTES = 4 * 2**20  # a student's other files handed to their sandbox, in all (one message)
 FOLDER_LABEL = "the student's folder"
 
 
