@@ -187,6 +187,7 @@ _IMPORT = re.compile(rb"(?:^|[\s\"'\\n;])(?:from|import)\s+([A-Za-z_]\w*)")
 
 def _settle(student):
     """Duplicates and imported helper modules of one student are read, not graded."""
+    student.files.sort(key=lambda f: f.relative)
     seen = {}
     for f in student.files:
         if not f.graded:

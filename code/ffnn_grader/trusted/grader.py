@@ -172,6 +172,10 @@ def grade_class(paths, limits=None, exercises=None, on_result=None, sandbox=None
     sandbox = sandbox or launcher(limits)
     everything = [(folder, f) for folder in folders for f in folder.files]
     entries, errors = {}, []
+    for path in map(Path, paths):
+        if path.is_dir() and not path.is_symlink() and not any(
+                f.path == path or path in f.path.parents for _, f in everything):
+            errors.append(f"{path}: no file in this folder: nothing to grade")
 
     def one(folder, found):
         helpers = folder.helpers() if folder.folder is not None else None
