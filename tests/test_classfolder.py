@@ -48,7 +48,7 @@ def test_flat_files_and_student_folders_at_any_depth(tmp_path):
     assert dave["empty.py"] == (None, "empty file: nothing to grade", False)
     assert "imports" in students["erin"]["tools.py"][1] and students["erin"]["tools.py"][0] is None
     helpers = next(s for s in find([tmp_path]) if s.name == "erin").helpers()
-    assert helpers == {"tools.py": b"z = 3\n"}
+    assert set(helpers) == {"nb.ipynb", "tools.py"} and helpers["tools.py"] == b"z = 3\n"
 
 
 def test_links_are_listed_and_never_read(tmp_path):

@@ -8,6 +8,7 @@ sandbox; a few tests run the command line.
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -382,13 +383,17 @@ def test_to_read_lists_the_prose_answered_and_says_which_are_not(tmp_path):
     ([], "no code in this file"),
     ([("md", "# Exercises week 43\n## Exercise 1 - Regression with gradient descent"),
       ("code", "def r2_own(y, fit):\n    return 1 - ((y - fit) ** 2).sum() / ((y - y.mean()) ** 2).sum()")],
-     "no exercise of week 41 or 42 recognised"),
+     "no exercise of week 41 or 42 found in it"),
 ])
-def test_a_file_with_nothing_to_grade_gets_one_line_and_no_missing(tmp_path, cells, phrase):
+def test_a_file_with_nothing_to_grade_gets_one_line_and_no_missing(tmp_path, cells, phrase, capsys):
     result = grade_path(notebook(tmp_path, *cells), LIMITS)
     assert phrase in result["skipped"]
-    assert result["results"] == [] and result["max_total"] == 0
+    assert all(r["status"] == "missing" for r in result["results"])  # kept in the JSON
     assert main(["--", str(tmp_path / "notebook.ipynb")]) == 0
+    out = capsys.readouterr().out
+    assert f"notebook.ipynb: not graded: {result['skipped']}" in out
+    assert not re.search(r"^w4[12]-", out, re.M)  # no row per exercise
+    assert "nothing graded" in out
 
 
 @pytest.mark.parametrize("name", ["ALICE.IPYNB", "alice.ipynb.txt", "alice.json"])

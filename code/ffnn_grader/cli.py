@@ -111,7 +111,7 @@ def _outputs(args, students, files, errors, sandbox):
     refused = [f["path"] for f in files]
     ok = True
     if args.json:
-        graded = [f for f in files if not f["skipped"]]
+        graded = [f for f in files if f["results"]]  # every file run, counted or not
         text = to_json(graded, errors, sandbox, students, files) + "\n"
         ok &= _write("JSON file", args.json, lambda: write(args.json, text, refused))
     if args.csv:

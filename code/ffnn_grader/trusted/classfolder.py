@@ -56,8 +56,9 @@ class StudentFolder:
     files: list = field(default_factory=list)
 
     def helpers(self):
-        """``{relative path: content}`` of the student's other readable files (see :mod:`.grader`)."""
-        return {f.relative: f.data for f in self.files if f.data and not f.graded and not f.error}
+        """``{relative path: content}`` of every readable file of the student's folder, graded or
+        not (a script run with ``exec(open(...).read())``, a data file): see :mod:`.grader`."""
+        return {f.relative: f.data for f in self.files if f.data and not f.error}
 
 
 def _read(path):

@@ -25,6 +25,8 @@ from .students import StudentGrade, student_grade
 MAX_NOTES, MAX_REASON = 40, 1000  # what a submission can make the grader print
 MAX_FOLDER_BYTES = 4 * 2**20  # a student's other files handed to their sandbox, in all (one message)
 FOLDER_LABEL = "the student's folder"
+NOTHING_FOUND = ("no exercise of week 41 or 42 found in it (every exercise missing when graded on both "
+                 "weeks): nothing counted; pass --week 41 or --week 42 to grade it as that week")
 
 
 class GradeError(Exception):
@@ -85,20 +87,18 @@ def grade_found(found, limits=None, exercises=None, sandbox=None, week=None, hel
     """Grade one classified file (:class:`.classfolder.Found`); return its dict (see :mod:`.report`).
 
     The file is marked out of the exercises of the weeks it holds (or of
-    ``week``), or of ``exercises`` when given.  A file with no code, or
-    with no exercise of either week recognised, is not run: its dict says
-    why (``skipped``), with no results.  ``helpers`` (``{relative path:
-    bytes}``) are laid out around it in its sandbox.
+    ``week``), or of ``exercises`` when given; when its content shows
+    neither week, out of both.  A file with no code is not run, and one
+    whose every exercise is then missing (another week's notebook) counts
+    for nothing: its dict says why (``skipped``).  ``helpers`` (``{relative
+    path: bytes}``) are laid out around it in its sandbox.
     """
     limits = limits or Limits()
     submission, items = _load(found, week)
     cells = submission.cells
     if not cells:
         return _skipped(found, "no code in this file: nothing to grade")
-    if not submission.detected and week is None and exercises is None:
-        return _skipped(found, "no exercise of week 41 or 42 recognised in it (no heading, title or "
-                               "function name of either week's exercise set): not graded; "
-                               "pass --week 41 or --week 42 to grade it all the same")
+    undecided = not submission.detected and week is None and exercises is None
     notes = []
     if helpers:
         cell, left = _folder_cell(found, helpers)
@@ -122,15 +122,19 @@ def grade_found(found, limits=None, exercises=None, sandbox=None, week=None, hel
         })
     notes += [f"{cells[i].label}: {message}" for i, message in sorted(outcome.cell_errors.items())]
     notes += outcome.notes
+    if undecided:
+        notes.insert(0, "the week could not be told from the content: graded on both weeks; "
+                        "pass --week 41 or --week 42")
     if len(notes) > MAX_NOTES:
         notes = notes[:MAX_NOTES] + [f"... and {len(notes) - MAX_NOTES} more notes"]
     words_only = {r["exercise"] for r in results if r["status"] == "to read"}
     to_read, unanswered = split(submission.weeks, answered(items, week), words_only)
+    nothing = undecided and all(r["status"] == "missing" for r in results)
     return {
         "path": str(found.path),
         "student": found.student,
         "file": found.relative,
-        "skipped": "",
+        "skipped": NOTHING_FOUND if nothing else "",
         "total": sum(r["points"] for r in results),
         "max_total": sum(r["max_points"] for r in results),
         "results": results,
@@ -210,9 +214,9 @@ def grade_class(paths, limits=None, exercises=None, on_result=None, sandbox=None
 
 def grade_paths(paths, limits=None, exercises=None, on_result=None, sandbox=None, week=None, jobs=2):
     """Grade every submission under ``paths``; return ``(graded, errors)``: the dicts of the files
-    graded, in file order, and one message per file that could not be (see :func:`grade_class`)."""
+    run, in file order, and one message per file that could not be (see :func:`grade_class`)."""
     _, files, errors = grade_class(paths, limits, exercises, on_result, sandbox, week, jobs)
-    return [f for f in files if not f["skipped"]], errors
+    return [f for f in files if f["results"]], errors
 
 
 __all__ = ["GradeError", "StudentFolder", "StudentGrade", "grade_class", "grade_found", "grade_path",

@@ -5,16 +5,16 @@ below its heading: a text (a markdown cell, a script's comment line) that
 opens no other heading, or a comment of a few words in a code cell (an
 answer written in code alone, e.g. a printed accuracy, is not told apart
 from the handout's code, and is left to the teacher).  The sections are
-those :func:`.sections.annotate` gives: a probe code cell after each text asks it which section is in force there, and a
-text after which the section is the one in force before it is an answer
-(the heading of a question, or of the next one, changes it).  What a
-teacher then reads is the file itself: this only says where to look.
+those :func:`.sections.annotate` gives: a probe code cell after each text
+asks it which section is in force there, and a text after which the
+section is the one in force before it is an answer (the heading of a
+question, or of the next one, changes it).  What a teacher then reads is
+the file itself: this only says where to look.
 """
 
 import re
 
 from .exercises import TO_READ, to_read_for
-
 from .sections import annotate
 
 _PROBE = "pass\n"
