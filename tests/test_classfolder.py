@@ -109,3 +109,12 @@ def test_an_output_is_never_written_through_a_link_or_over_a_graded_file(tmp_pat
         except OSError:
             pass
         assert target.read_text() == "keep"
+
+
+def test_a_page_shows_a_hostile_name_and_reason_as_text():
+    from ffnn_grader.outputs.feedback import feedback_page
+    entry = _entry("<img src=x onerror=alert(1)>.py", 42, 0)
+    entry["results"][0]["reason"] = "</td><script>alert(2)</script>"
+    page = feedback_page(student_grade("<script>alert(3)</script>\u202egnp.py", [entry]))
+    assert "<script>" not in page and "<img src=x" not in page and "\u202e" not in page
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;\\u202egnp.py" in page

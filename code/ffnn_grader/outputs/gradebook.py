@@ -6,20 +6,22 @@ between them), ``week`` (``41``, ``42``, ``41+42``, empty when nothing was
 graded), one column per exercise of :data:`~ffnn_grader.trusted.exercises.EXERCISES`
 with its points (empty for an exercise of a week the student did not hand
 in), ``total`` and ``maximum``.  A cell that a spreadsheet would read as a
-formula (starting with ``=``, ``+``, ``-``, ``@``) is prefixed with ``'``.
+formula (starting with ``=``, ``+``, ``-``, ``@``) is prefixed with ``'``;
+invisible and reordering characters are escaped as in the terminal.
 """
 
 import csv
 import io
 
 from ..trusted.exercises import EXERCISES
+from ..trusted.report import clean
 from .pages import write
 
 COLUMNS = ("student", "files", "week", *EXERCISES, "total", "maximum")
 
 
 def _cell(text):
-    text = str(text)
+    text = clean(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

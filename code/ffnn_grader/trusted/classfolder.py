@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_BYTES = 20 * 2**20  # a file larger than this is not read
+KEPT_BYTES = 2**20  # a file not graded is kept (for the student's sandbox) up to this size
 NOTEBOOK, SCRIPT = "notebook", "script"
 
 
@@ -126,6 +127,8 @@ def classify(found):
         found.note = f"not a notebook or a Python script ({suffix}): not graded"
     if found.graded and not data.strip():
         found.kind, found.note = None, "empty file: nothing to grade"
+    if not found.graded and len(data) > KEPT_BYTES:
+        found.data = b""  # listed, not kept: a class download may hold videos
     return found
 
 
