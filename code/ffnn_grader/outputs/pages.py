@@ -27,6 +27,7 @@ th { background: #f6f8fa; }
 .muted { color: #57606a; } .nowrap { white-space: nowrap; } .total { font-size: 1.3rem; font-weight: 600; }
 code { background: #f6f8fa; padding: 0 .2rem; border-radius: .2rem; }
 img { max-width: 100%; border: 1px solid #d0d7de; margin: .5rem 0; }
+td ul { margin: 0; padding-left: 1.1rem; }
 """
 
 # status -> (what it means, in a student's words; what to try next)
