@@ -219,11 +219,17 @@ def test_a_submission_named_argparse_does_not_run_in_the_grader(run):
 
 
 def test_without_minus_p_the_shadowing_module_would_run(tmp_path):
-    # The attack is real: started as `python -m` from the class folder, the
-    # grader imports the submission named argparse.py.
+    # Started as `python -m` from the class folder, the grader restarts itself with -P
+    # before importing anything a submission could shadow: argparse.py no longer runs.
+    # What Python's own -m machinery imports before any of the grader's code
+    # (contextlib.py) still runs: only -P, or the ffnn-grade command, avoids that.
     marker = tmp_path / "ran"
     (tmp_path / "argparse.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(3)\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "code")}
+    restarted = subprocess.run([sys.executable, "-m", "ffnn.grade", "--help"], cwd=tmp_path, env=env,
+                               capture_output=True, timeout=120)
+    assert not marker.exists() and restarted.returncode == 0
+    (tmp_path / "argparse.py").rename(tmp_path / "contextlib.py")
     unsafe = subprocess.run([sys.executable, "-m", "ffnn.grade", "--help"], cwd=tmp_path, env=env,
                             capture_output=True, timeout=120)
     assert marker.exists() and unsafe.returncode == 3

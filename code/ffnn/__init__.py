@@ -23,6 +23,15 @@ its own package, :mod:`ffnn_grader`, beside this one (``python -m ffnn.grade``
 starts it under its documented name).
 """
 
+import sys
+
+if sys.argv[:1] == ["-m"] and not sys.flags.safe_path:  # pragma: no cover - replaced by exec
+    # ``python -m ffnn.grade`` from a class folder: the folder is first on sys.path, and a
+    # student's numpy.py or json.py would run in the grader.  Start again with -P.
+    import os
+
+    os.execv(sys.executable, [sys.executable, "-P", *sys.orig_argv[1:]])
+
 from .activations import (
     ACTIVATIONS,
     DERIVATIVES,
