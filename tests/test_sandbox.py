@@ -184,11 +184,6 @@ def test_signatures_sources_and_names_are_reported(remote):
     assert "helper" in remote["uses_helper"].names and remote["Net"].kind == "class"
 
 
-def test_autograd_differentiates_the_students_function(remote):
-    w = np.array([1.0, -2.0])
-    assert np.allclose(remote["square_sum"].grad(w), 2 * w)
-
-
 def test_reference_functions_cross_by_name(remote):
     assert np.allclose(remote["uses_helper"](builtins.sigmoid(np.zeros(1))), [1.5])
     with pytest.raises(TypeError, match="cannot pass"):
@@ -253,10 +248,13 @@ def test_a_crashing_submission_is_graded_after_each_restart():
     assert status["w41-3a"] == "timeout"  # create_layers loops
     assert status["w41-4a"] == "error" and "exit code 1" in results["w41-4a"]["reason"]
     assert status["w41-5a"] == "error" and "MemoryError" in results["w41-5a"]["reason"]
-    assert status["w41-5b"] == "timeout" and "stopped by the grader" in results["w41-5b"]["reason"]
+    # a timeout reads the same whether the CPU timer (3a) or the grader's guard (5b, which
+    # swallows the timer) ended it
+    assert status["w41-5b"] == "timeout" and results["w41-5b"]["reason"] == results["w41-3a"]["reason"]
     notes = "\n".join(result["notes"])
     assert "lines 16-18: timeout" in notes  # the plain endless loop
-    assert "lines 20-26: timeout" in notes and "stopped by the grader" in notes  # swallows the timer
+    assert "lines 16-18: timeout: took longer than 1 s" in notes
+    assert "lines 20-26: timeout: took longer than 1 s" in notes  # swallows the timer: the guard
     assert "exit code 3" in notes  # os._exit at the top level
     assert "lines 37-38: MemoryError" in notes
     assert "RuntimeError: this cell is broken" in notes
