@@ -6,12 +6,14 @@ stays here under a number the grader may name in later requests
 a check passes in (:mod:`.builtins`) arrive as source text with the check's
 first call that needs them (:meth:`Handles.arm`), each in a namespace of
 its own that holds none of the others, and are disabled when the check
-ends (:meth:`Handles.forget`): a function a cell kept stops working, so no
+ends (:meth:`Handles.forget`): a function a cell kept stops working, and so
+does every copy of one made with ``types.FunctionType`` on its code, so no
 other check finds it there as a student's own answer.  A function whose
-code is a reference's (a copy made with ``types.FunctionType``) is never
-the student's own (:meth:`Handles.is_reference`).
+code is a reference's is never recorded as the student's own
+(:meth:`Handles.is_reference`).
 """
 
+import gc
 import types
 
 
@@ -94,7 +96,13 @@ class Handles:
         return isinstance(value, types.FunctionType) and id(value.__code__) in self.codes
 
     def forget(self):
+        """Disable the check's reference functions and every copy of their code."""
+        if not self.references:
+            return
+        codes = [f.__code__ for f, _ in self.references]
+        for f in gc.get_referrers(*codes):  # the functions themselves and any copy
+            if type(f) is types.FunctionType:
+                f.__code__ = _disabled.__code__
         for f, _ in self.references:
-            f.__code__ = _disabled.__code__
-            f.__globals__.clear()  # a copy made on the same globals stops working too
+            f.__globals__.clear()  # their own namespaces: nothing left to copy from
         self.references = []
