@@ -353,3 +353,60 @@ def test_a_site_directory_under_tmp_stays_readable(tmp_path, monkeypatch):
     finally:
         session.close()
         zygote.close()
+
+
+# ---------------------------------------------------------------------------
+# Two submissions at once share nothing
+# ---------------------------------------------------------------------------
+SHARE = """
+import os
+
+def leave(word):
+    said = []
+    for path in ("/tmp/left", os.path.expanduser("~/left"), "/dev/shm/left"):
+        with open(path, "w") as out:
+            out.write(word)
+    try:
+        said.append(os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY))
+    except OSError as error:
+        said.append(type(error).__name__)
+    return said
+
+def look():
+    found = []
+    for path in ("/tmp/left", os.path.expanduser("~/left"), "/dev/shm/left"):
+        if os.path.exists(path):
+            found.append(path)
+    for folder in ("/dev/pts", "/dev/mqueue"):
+        if os.path.isdir(folder):
+            found += os.listdir(folder)
+    return found
+"""
+
+
+def test_two_sandboxes_at_once_see_nothing_of_each_other():
+    sessions, functions = [], []
+    try:
+        for number in range(2):
+            session = Session(launcher(LIMITS), LIMITS, time.monotonic() + 60, (("leave", "look"), ()), None)
+            sessions.append(session)
+            _, records, _ = session.cell(0, Cell("cell 0", SHARE, section="w41-1"), 2)
+            session.end()
+            functions.append({r["name"]: Remote(session, r["id"], r) for r in records})
+        assert functions[0]["leave"]("first") == ["FileNotFoundError"]  # no pseudo-terminals
+        assert functions[1]["look"]() == []
+    finally:
+        for session in sessions:
+            session.close()
+
+
+def test_a_python_outside_usr_is_bound_piece_by_piece():
+    from ffnn_grader.trusted import sandbox
+    binds = sandbox._runtime_binds()
+    sources = {binds[i + 1] for i, flag in enumerate(binds) if flag == "--ro-bind"}
+    prefix = os.path.realpath(sys.base_prefix)
+    assert prefix not in sources and os.path.dirname(prefix) not in sources
+    if not prefix.startswith("/usr/"):  # pyenv, conda: the interpreter and its stdlib only
+        assert os.path.realpath(sys.executable) in sources
+        assert not {s for s in sources if s.startswith(prefix) and not s.startswith(prefix + "/lib/")
+                    and s != os.path.realpath(sys.executable)}

@@ -56,6 +56,8 @@ class Handles:
     def encode_small(self, value):
         """``value`` as plain data when that takes at most ``protocol.MAX_SMALL`` bytes (a
         default value of a signature), else as a handle."""
+        if getattr(value, "nbytes", 0) > self.protocol.MAX_SMALL:  # too large, without encoding it
+            return self.remote(value)
         encoded = self.encode(value)
         if len(self.protocol.dumps(encoded)) > self.protocol.MAX_SMALL:
             return self.remote(value)
