@@ -2,13 +2,16 @@
 
 :class:`Bubblewrap` starts the zygote (:mod:`.zygote`) under ``bwrap``:
 new user, pid, network, ipc, uts and cgroup namespaces, ``--die-with-parent``,
-``--new-session``, a cleared environment, and a read-only file system made
-of what Python needs (the interpreter, its standard library, the installed
-packages with :mod:`ffnn` masked) and the grader's agent files.  The zygote
+``--new-session``, a cleared environment, a ``/dev`` of a few devices and no
+pseudo-terminals, and a read-only file system made of what Python needs
+(the interpreter, its standard library and shared libraries, never the rest
+of a prefix outside ``/usr``; the installed packages with :mod:`ffnn` masked
+by read-only covers) and the grader's agent files.  The zygote
 imports numpy, autograd, matplotlib and scikit-learn once; for each
 submission it forks a child that gets namespaces of its own (mount, pid,
-network, ipc, uts: :mod:`.confine`), fresh size-limited tmpfs for ``/tmp``
-and the home directory, the grader's files and ``/proc`` covered, limits
+network, ipc, uts: :mod:`.confine`), one fresh size-limited tmpfs for
+``/tmp``, the home directory and ``/dev/shm``, fresh covers over :mod:`ffnn`,
+the grader's files and ``/proc`` covered, limits
 with soft = hard (CPU seconds, address space, file size, processes), no
 capability and a seccomp filter against new processes (:mod:`.seccomp`).
 Killing that child kills its pid namespace and everything the submission
@@ -52,7 +55,7 @@ class Limits:
     cpu_seconds: int = 600  # CPU seconds of one submission process
     output_cap: int = 100_000  # characters of print output before a note says so
     file_bytes: int = 64 * 2**20  # largest file the submission may write
-    tmpfs_mb: int = 128  # size of each of /tmp and the home directory
+    tmpfs_mb: int = 128  # scratch space: /tmp, the home directory and /dev/shm together
     processes: int = 256  # tasks (threads) of a submission: pids.max, and RLIMIT_NPROC
     open_files: int = 256  # RLIMIT_NOFILE inside
     max_handles: int = 100_000  # objects the sandbox may hand out
