@@ -119,6 +119,13 @@ def copy(f):
     return f(np.zeros(2))
 
 
+def copy_and_freeze(f):
+    import gc
+    STORE["frozen"] = types.FunctionType(f.__code__, dict(f.__globals__), "stolen")
+    gc.freeze()  # out of the generations a quick search of the collector looks at
+    return 0
+
+
 def use(which, x):
     return STORE[which](x)
 """
@@ -126,7 +133,7 @@ def use(which, x):
 
 @pytest.fixture(scope="module")
 def functions():
-    names = (("globals_of", "copy", "use"), ())
+    names = (("globals_of", "copy", "copy_and_freeze", "use"), ())
     session = Session(launcher(LIMITS), LIMITS, time.monotonic() + 120, names, None)
     _, records, _ = session.cell(0, Cell("cell 0", STUDENT, section="w42-1"), 5)
     session.end()
@@ -146,8 +153,9 @@ def test_copies_of_a_references_code_die_with_the_check(functions):
     session.begin_check()
     assert np.allclose(functions["copy"](ref.sigmoid), [0.5, 0.5])
     assert np.allclose(functions["use"]("code", np.zeros(1)), [0.5])  # the same check: works
+    assert functions["copy_and_freeze"](ref.sigmoid_der) == 0
     session.end_check()
     session.begin_check()
-    for which in ("code", "same"):
+    for which in ("code", "same", "frozen"):
         with pytest.raises(StudentRaised, match="work only during the check"):
             functions["use"](which, np.zeros(1))
