@@ -275,6 +275,10 @@ OUTCOMES = {
     "sysv_ipc.py": ["semget: 0 made, errno 1", "msgget: 0 made, errno 1", "shmget: 0 made, errno 1"],
     "runtime_prefix.py": ["planted: FileNotFoundError"],
     "scratch_fill.py": ["wrote "],
+    "umount_covers.py": ["/tmp: -1 errno 1", "/: -1 errno 1", "mount: -1 errno 1"],  # no capability
+    "inode_flood.py": ["No space left on device"],  # empty files count too
+    "signature_trap.py": ["lines 4-15: timeout"],  # its signature is read outside the cell's timer
+    "descriptor_hunt.py": ["malformed message"],  # the only descriptor is the grader's channel
 }
 
 
