@@ -406,7 +406,8 @@ def test_a_python_outside_usr_is_bound_piece_by_piece():
     sources = {binds[i + 1] for i, flag in enumerate(binds) if flag == "--ro-bind"}
     prefix = os.path.realpath(sys.base_prefix)
     assert prefix not in sources and os.path.dirname(prefix) not in sources
-    if not prefix.startswith("/usr/"):  # pyenv, conda: the interpreter and its stdlib only
+    assert os.path.dirname(sys.prefix) not in sources  # nor a virtual environment's own folders
+    if prefix != "/usr" and not prefix.startswith("/usr/"):  # pyenv, conda: the interpreter, stdlib
         assert os.path.realpath(sys.executable) in sources
         assert not {s for s in sources if s.startswith(prefix) and not s.startswith(prefix + "/lib/")
                     and s != os.path.realpath(sys.executable)}

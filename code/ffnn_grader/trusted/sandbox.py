@@ -97,8 +97,12 @@ def _runtime_binds():
     python, binds = _python(), []
     if not python.startswith("/usr/"):
         binds += ["--ro-bind", python, python]
-    stdlib = {os.path.realpath(sysconfig.get_path(k)) for k in ("stdlib", "platstdlib")}
-    for path in sorted(p for p in stdlib if not p.startswith("/usr/") and os.path.isdir(p)):
+    # where this interpreter found its standard library and its extension modules (a virtual
+    # environment's sysconfig may name its own folder instead)
+    stdlib = {os.path.realpath(os.path.dirname(os.__file__)),
+              os.path.realpath(sysconfig.get_config_var("DESTSHARED") or os.path.dirname(os.__file__))}
+    for path in sorted(p for p in stdlib if not p.startswith("/usr/") and os.path.isdir(p)
+                       and not any(p.startswith(q + "/") for q in stdlib)):
         binds += ["--ro-bind", path, path]
         packages = os.path.join(path, "site-packages")  # the base's own: not ours to read
         if os.path.isdir(packages) and packages not in _site_dirs():
