@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 
 WEEKS = (41, 42)
 
-_MARKUP = re.compile(r"^[\s#*%_>]*(?:\[markdown\])?[\s#*_]*")
-_WEEK_MARK = re.compile(r"^(?i:exercises?\s+week|week)\s*\d+")
+# Possessive quantifiers (``*+``): no backtracking, so a line of many spaces costs its length once.
+_MARKUP = re.compile(r"^[\s#*%_>]*+(?:\[markdown\][\s#*_]*+)?")
+_WEEK_MARK = re.compile(r"^(?i:exercises?\s++week|week)\s*+\d+")
 _EXERCISE = re.compile(r"^(?i:exercise)\s+(\d+)(?:\s*\(?([a-h])\)|([a-h])\b)?")
-_DEFINITION = re.compile(r"^(?:def|class)\s+(\w+)|^(\w+)\s*=", re.M)
+_DEFINITION = re.compile(r"^(?:def|class)[ \t]++(\w+)|^(\w++)[ \t]*+=", re.M)
 _LETTER = re.compile(r"^\(?([a-h])\)(?=\W|$)")
 
 # The handouts' exercise titles ("Exercise 5 - Processing multiple inputs at once").

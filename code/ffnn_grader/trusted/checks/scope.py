@@ -143,7 +143,7 @@ class Scope:
         the fault is upstream and the error is only mentioned.
         """
         self.comments_only()
-        pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*\.\.\.\s*(#.*)?$", re.M)
+        pattern = re.compile(rf"^[ \t]*+{re.escape(name)}[ \t]*+=[ \t]*+\.\.\.[ \t]*+(#.*)?$", re.M)
         if any(pattern.search(getattr(c, "source", "")) for c in self.before):
             raise Missing(f"`{name}` is {TEMPLATE.format('...')}")
         cells = list(getattr(self.ctx, "cells", None) or [])
