@@ -1,8 +1,8 @@
 """Helpers every check uses: calling the student, reading what comes back, comparing.
 
 Everything received from the student is plain data (numbers, numeric arrays,
-lists, tuples) or a proxy (:class:`~.local.LocalRemote` here, ``Remote``
-behind the sandbox); :func:`as_array` and :func:`as_layers` turn it into
+lists, tuples) or a proxy (:class:`~ffnn_grader.trusted.student.Remote`, the
+student's object behind the sandbox); :func:`as_array` and :func:`as_layers` turn it into
 float arrays or fail with a reason.  Functions passed *into* the student's
 code are the sandbox's own reference copies (:data:`REF`); comparisons with
 :mod:`ffnn` and autograd happen here, never inside the student's code.

@@ -19,6 +19,7 @@ import re
 import numpy as np
 
 from ..outcomes import Fail, Missing, StudentError, ToRead
+from .common import rng_for
 
 TEMPLATE = "not implemented (the cell still holds the handout's `{}`)"
 
@@ -100,6 +101,10 @@ class Scope:
             self.exercise = list(ctx.states)
         self.before = [c for c in cells if self.visible(getattr(c, "section", None))]
         self.own_cells = [c for c in cells if getattr(c, "section", None) in self.sections]
+
+    def rng(self):
+        """A fresh generator of this exercise's inputs: the same inputs on every run."""
+        return rng_for(self.id)
 
     def visible(self, section):
         """Whether code of ``section`` may answer this exercise (this one or an earlier one)."""

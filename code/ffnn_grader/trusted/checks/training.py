@@ -23,7 +23,7 @@ from .binding import bind_call, has_parameter, uses
 from .common import LAYOUT_HINT, REF, as_layers, close, rng_for
 from .layouts import LAYOUTS, convention
 from .registry import exercise
-from .scope import Scope, parent
+from .scope import parent
 
 EPOCHS, LEARNING_RATE = 40, 0.01
 
@@ -110,9 +110,9 @@ def _same(layers, others):
     return all(close(W, W0) and close(b, b0) for (W, b), (W0, b0) in zip(layers, others))
 
 
-def _full_batch_step(trained):
+def _full_batch_step(trained, exercise_id):
     """Whether ``trained`` is the start plus a multiple of the full data set's gradient."""
-    X, Y, layers = _problem("w42-7b")
+    X, Y, layers = _problem(exercise_id)
     gradient = autograd.grad(lambda L: _cost(X, Y, L))(layers)
     step = np.concatenate([np.ravel(a - a0) for pair, pair0 in zip(trained, layers)
                            for a, a0 in zip(pair, pair0)])
@@ -133,17 +133,15 @@ def _calls_backprop(f):
 
 
 @exercise("w41-7c")
-def _w41_7c(ctx):
-    scope = Scope(ctx, "w41-7c")
+def _autograd_training(scope):
     found = scope.functions(["train_network"], fits=_trains)
     # Week 42 may redefine train_network with its own backpropagation: week 41's uses autograd.
     found = [f for f in found if not any("backprop" in name for name in uses(f))] or found
-    return scope.first_passing(found, lambda f: convention(training_layout(f, "w41-7c")))
+    return scope.first_passing(found, lambda f: convention(training_layout(f, scope.id)))
 
 
 @exercise("w42-7a")
-def _w42_7a(ctx):
-    scope = Scope(ctx, "w42-7a")
+def _iris_training(scope):
     found = scope.functions(["train_network"], fits=_trains, later=True)
     # The answer: the training code of 7a's own cells, else of exercise 7's; week 41's
     # train_network redone first (the exercise asks for it), else any other.
@@ -154,7 +152,7 @@ def _w42_7a(ctx):
     if not own:
         raise Fail(f"{found[0].name} does not call your backpropagation: week 42 trains with your own "
                    "backpropagation_batch, not autograd's gradient_func")
-    return scope.first_passing(own, lambda f: convention(training_layout(f, "w42-7a")))
+    return scope.first_passing(own, lambda f: convention(training_layout(f, scope.id)))
 
 
 def _momentum(f):
@@ -163,20 +161,19 @@ def _momentum(f):
 
 
 @exercise("w42-7b")
-def _w42_7b(ctx):
-    scope = Scope(ctx, "w42-7b")
+def _momentum_training(scope):
     found = [f for f in scope.functions(["train_network_momentum"], fits=_trains, later=True)
              if _momentum(f)]
     if not found:
         raise Missing("no training function with momentum found (train_network_momentum)")
 
     def attempt(f):
-        layout = training_layout(f, "w42-7b")
-        if has_parameter(f, "momentum") and _same(train(f, "w42-7b", layout),
-                                                  train(f, "w42-7b", layout, momentum=0.0)):
+        layout = training_layout(f, scope.id)
+        if has_parameter(f, "momentum") and _same(train(f, scope.id, layout),
+                                                  train(f, scope.id, layout, momentum=0.0)):
             raise Fail(f"{f.name} trains the same with momentum 0.9 as with 0: the velocity "
                        "v = γ v - η dC/dθ must carry over to the next step, θ += v")
-        if has_parameter(f, "epochs") and _full_batch_step(train(f, "w42-7b", layout, epochs=1)):
+        if has_parameter(f, "epochs") and _full_batch_step(train(f, scope.id, layout, epochs=1), scope.id):
             raise Fail(f"{f.name} is not stochastic: its first epoch is one step along the gradient of "
                        "the whole data set; stochastic gradient descent shuffles the samples and takes "
                        "one step per mini-batch")

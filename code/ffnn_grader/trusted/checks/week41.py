@@ -13,9 +13,9 @@ from ffnn import functional as _fn
 
 from ..outcomes import Fail
 from .binding import bind_call
-from .common import REF, as_array, as_layers, close, expect_shape, fresh, rng_for, weight_shapes
+from .common import REF, as_array, as_layers, close, expect_shape, fresh, weight_shapes
 from .registry import exercise
-from .scope import Scope, variant_of
+from .scope import variant_of
 
 relu, sigmoid, tanh, identity = _act.relu, _act.sigmoid, _act.tanh, _act.identity
 
@@ -26,15 +26,13 @@ def _ex1(scope, changed):
 
 
 @exercise("w41-1b")
-def _w41_1b(ctx):
-    scope = Scope(ctx, "w41-1b")
+def _bias_of_layer_1(scope):
     s = _ex1(scope, "b1")
     expect_shape(scope.need(s, "b1"), (4,), "b1", ": one bias per node of the layer, like W1 @ x")
 
 
 @exercise("w41-1c")
-def _w41_1c(ctx):
-    scope = Scope(ctx, "w41-1c")
+def _z1_of_layer_1(scope):
     s = _ex1(scope, "z1")
     z1, b1 = scope.need(s, "z1"), scope.need(s, "b1")
     if not close(z1, s["W1"] @ s["x"] + b1):
@@ -42,8 +40,7 @@ def _w41_1c(ctx):
 
 
 @exercise("w41-1d")
-def _w41_1d(ctx):
-    scope = Scope(ctx, "w41-1d")
+def _a1_of_layer_1(scope):
     s = _ex1(scope, "a1")
     a1 = scope.need(s, "a1")
     z1 = s["W1"] @ s["x"] + scope.need(s, "b1")
@@ -58,8 +55,7 @@ def _w41_1d(ctx):
 
 
 @exercise("w41-2b")
-def _w41_2b(ctx):
-    scope = Scope(ctx, "w41-2b")
+def _second_layer_parameters(scope):
     s = _ex1(scope, "W2")
     W2 = scope.need(s, "W2")
     if np.shape(W2) == (4, 8):
@@ -69,8 +65,7 @@ def _w41_2b(ctx):
 
 
 @exercise("w41-2c")
-def _w41_2c(ctx):
-    scope = Scope(ctx, "w41-2c")
+def _second_layer_outputs(scope):
     s = _ex1(scope, "a2")
     W2, b2, a1, z2, a2 = (scope.need(s, n) for n in ("W2", "b2", "a1", "z2", "a2"))
     if np.shape(W2) != (8, 4) or np.shape(a1) != (4,):
@@ -116,8 +111,8 @@ def check_create_layers(scope, batch):
 
 
 @exercise("w41-3a")
-def _w41_3a(ctx):
-    check_create_layers(Scope(ctx, "w41-3a"), batch=False)
+def _create_layers(scope):
+    check_create_layers(scope, batch=False)
 
 
 def vector_sizes(layers):
@@ -175,35 +170,33 @@ def check_forward(scope, names, layers, x, funcs, expected, what):
 
 
 @exercise("w41-3b")
-def _w41_3b(ctx):
-    rng = rng_for("w41-3b")
+def _forward_all_relu(scope):
+    rng = scope.rng()
     layers, x = _fn.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
-    check_forward(Scope(ctx, "w41-3b"), ["feed_forward_all_relu"], layers, x, [],
+    check_forward(scope, ["feed_forward_all_relu"], layers, x, [],
                   _fn.feed_forward(x, layers, [relu] * 3), "ReLU(W @ a + b) layer after layer")
 
 
 @exercise("w41-3c")
-def _w41_3c(ctx):
-    scope = Scope(ctx, "w41-3c")
+def _network_of_3c(scope):
     layers = network_layers(scope, 8, [10, 16, 6, 2])
-    x = rng_for("w41-3c").random(8)
+    x = scope.rng().random(8)
     check_forward(scope, ["feed_forward_all_relu"], layers, x, [],
                   _fn.feed_forward(x, layers, [relu] * 4), "ReLU(W @ a + b) layer after layer")
 
 
 @exercise("w41-4a")
-def _w41_4a(ctx):
-    rng = rng_for("w41-4a")
+def _forward_per_layer(scope):
+    rng = scope.rng()
     layers, x = _fn.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
-    check_forward(Scope(ctx, "w41-4a"), ["feed_forward"], layers, x, [REF.relu, REF.tanh, REF.sigmoid],
+    check_forward(scope, ["feed_forward"], layers, x, [REF.relu, REF.tanh, REF.sigmoid],
                   _fn.feed_forward(x, layers, [relu, tanh, sigmoid]), "f_l(W @ a + b) layer after layer")
 
 
 @exercise("w41-4b")
-def _w41_4b(ctx):
-    scope = Scope(ctx, "w41-4b")
+def _network_of_4b(scope):
     layers = network_layers(scope, 8, [5, 8, 2], fixed=False)  # the text fixes no sizes
-    x = rng_for("w41-4b").standard_normal(vector_sizes(layers)[0])
+    x = scope.rng().standard_normal(vector_sizes(layers)[0])
     check_forward(scope, ["feed_forward"], layers, x, [REF.relu, REF.relu, REF.sigmoid],
                   _fn.feed_forward(x, layers, [relu, relu, sigmoid]),
                   "sigmoid(W3 ReLU(W2 ReLU(W1 x + b1) + b2) + b3)")

@@ -20,7 +20,7 @@ from ..outcomes import Fail, Missing, StudentError
 from .common import LAYOUT_HINT, REF, as_array, call, close, rng_for, weight_shapes
 from .layouts import LAYOUTS, convention
 from .registry import exercise
-from .scope import Scope, variant_of
+from .scope import variant_of
 from .week41 import check_create_layers
 
 relu, sigmoid, identity = _act.relu, _act.sigmoid, _act.identity
@@ -42,8 +42,8 @@ def handout_softmax(z):
 
 
 @exercise("w41-5a")
-def _w41_5a(ctx):
-    check_create_layers(Scope(ctx, "w41-5a"), batch=True)
+def _create_layers_batch(scope):
+    check_create_layers(scope, batch=True)
 
 
 def batch_forward(scope, names, X, layers, funcs, expected, layouts=LAYOUTS):
@@ -76,11 +76,11 @@ def batch_forward(scope, names, X, layers, funcs, expected, layouts=LAYOUTS):
 
 
 @exercise("w41-5b")
-def _w41_5b(ctx):
-    rng = rng_for("w41-5b")
+def _forward_batch(scope):
+    rng = scope.rng()
     layers, X = _fn.create_layers_batch(3, [4, 5, 2], rng), rng.standard_normal((7, 3))
     expected = _fn.feed_forward_batch(X, layers, [relu, sigmoid, identity])
-    layout = batch_forward(Scope(ctx, "w41-5b"), ["feed_forward_batch"], X, layers,
+    layout = batch_forward(scope, ["feed_forward_batch"], X, layers,
                            lambda _: [REF.relu, REF.sigmoid, REF.identity], expected)
     return convention(layout)
 
@@ -102,9 +102,8 @@ def softmax_kind(softmax):
 
 
 @exercise("w41-5c")
-def _w41_5c(ctx):
-    scope = Scope(ctx, "w41-5c")
-    rng = rng_for("w41-5c")
+def _softmax_network_of_5c(scope):
+    rng = scope.rng()
     layers, X = _fn.create_layers_batch(4, [12, 10, 3], rng), rng.standard_normal((10, 4))
     expected = _fn.feed_forward_batch(X, layers, [relu, relu, _act.softmax])
     found = batch_layers_of(scope, 4)
@@ -171,8 +170,7 @@ def batch_layers_of(scope, n_in, wider=False):
 
 
 @exercise("w41-6b")
-def _w41_6b(ctx):
-    scope = Scope(ctx, "w41-6b")
+def _iris_network(scope):
     found = batch_layers_of(scope, 4, wider=True)
     if found is None:
         why = scope.absent("layers")
@@ -182,7 +180,7 @@ def _w41_6b(ctx):
         raise Fail(f"the iris network has layers {sizes}, the exercise asks for [8, 3]")
     if not out_in:
         return None
-    X = rng_for("w41-6b").random((150, 4))
+    X = scope.rng().random((150, 4))
     for layout in (l for l in LAYOUTS if l.out_in):
         try:
             for f in scope.functions(["feed_forward_batch"], fits=variant_of("feed_forward_batch"),
@@ -198,8 +196,7 @@ def _w41_6b(ctx):
 
 
 @exercise("w41-6c")
-def _w41_6c(ctx):
-    scope = Scope(ctx, "w41-6c")
+def _iris_predictions(scope):
     seen = None
     found = [(name, state[name]) for state in reversed(scope.states or scope.exercise)
              for name in PREDICTIONS_NAMES if name in state]

@@ -18,17 +18,16 @@ from ffnn import functional as _fn
 from ..outcomes import Fail
 from .binding import accepts
 from .common import (REF, as_array, as_layers, call, close, expect_shape, fresh, grad_mismatch,
-                     largest_difference, rng_for)
+                     largest_difference)
 from .registry import exercise
-from .scope import Scope, variant_of
+from .scope import variant_of
 
 sigmoid, sigmoid_der = _act.sigmoid, _act.sigmoid_der
 
 
 @exercise("w42-2b")
-def _w42_2b(ctx):
-    scope = Scope(ctx, "w42-2b")
-    rng = rng_for("w42-2b")
+def _one_layer_forward(scope):
+    rng = scope.rng()
     W, b, x = rng.standard_normal((3, 2)), rng.standard_normal(3), rng.random(2)
 
     def attempt(f):
@@ -48,9 +47,8 @@ def _w42_2b(ctx):
 
 
 @exercise("w42-3b")
-def _w42_3b(ctx):
-    scope = Scope(ctx, "w42-3b")
-    rng = rng_for("w42-3b")
+def _mse_derivative(scope):
+    rng = scope.rng()
 
     def attempt(f):
         for n in (3, 5):  # one vector at a time, as in the exercise
@@ -71,9 +69,8 @@ def _w42_3b(ctx):
 
 
 @exercise("w42-3c")
-def _w42_3c(ctx):
-    scope = Scope(ctx, "w42-3c")
-    z = 2 * rng_for("w42-3c").standard_normal(5)
+def _sigmoid_derivative(scope):
+    z = 2 * scope.rng().standard_normal(5)
 
     def attempt(f):
         got = as_array(call("sigmoid_der(z)", f, z.copy()), "sigmoid_der's output")
@@ -87,8 +84,7 @@ def _w42_3c(ctx):
 
 
 @exercise("w42-3d")
-def _w42_3d(ctx):
-    scope = Scope(ctx, "w42-3d")
+def _output_error(scope):
     scope.value("dC_dz")
     s = scope.state("dC_dz next to z and target of shape (3,)", changed="dC_dz",
                     z=(3,), target=(3,), dC_dz=(3,))
@@ -114,8 +110,7 @@ def _check_gradient_variables(scope, state, pairs, cost_of_layers, layers):
 
 
 @exercise("w42-3f")
-def _w42_3f(ctx):
-    scope = Scope(ctx, "w42-3f")
+def _one_layer_gradients(scope):
     dW = scope.value("dC_dW")
     s = scope.state("dC_dW next to W (3, 2), b (3,), x (2,) and target (3,)", changed="dC_dW",
                     W=(3, 2), b=(3,), x=(2,), target=(3,), dC_dW=np.shape(dW))
@@ -138,25 +133,22 @@ def _two_layers(scope, name):
 
 
 @exercise("w42-4a")
-def _w42_4a(ctx):
-    scope = Scope(ctx, "w42-4a")
+def _last_layer_gradients(scope):
     s, cost, layers = _two_layers(scope, "dC_dW2")
     _check_gradient_variables(scope, s, [("dC_dW2", "dC_db2")], lambda L: cost([layers[0], L[0]]),
                               [layers[1]])
 
 
 @exercise("w42-4c")
-def _w42_4c(ctx):
-    scope = Scope(ctx, "w42-4c")
+def _first_layer_gradients(scope):
     s, cost, layers = _two_layers(scope, "dC_dW1")
     _check_gradient_variables(scope, s, [("dC_dW1", "dC_db1")], lambda L: cost([L[0], layers[1]]),
                               [layers[0]])
 
 
 @exercise("w42-5a")
-def _w42_5a(ctx):
-    scope = Scope(ctx, "w42-5a")
-    rng = rng_for("w42-5a")
+def _backpropagation(scope):
+    rng = scope.rng()
     layers = _fn.create_layers(3, [4, 5, 3], rng)
     x, t = rng.standard_normal(3), rng.random(3)
     funcs = [_act.sigmoid, _act.relu, _act.sigmoid]

@@ -20,10 +20,9 @@ from ffnn import functional as _fn
 from ..outcomes import Fail, Missing, StudentError
 from .binding import has_parameter, signature_of, uses
 from .common import (LAYOUT_HINT, REF, as_array, as_layers, as_number, call, close, fresh,
-                     grad_mismatch, rng_for)
+                     grad_mismatch)
 from .layouts import LAYOUTS, convention
 from .registry import exercise
-from .scope import Scope
 
 N, SIZES = 8, [4, 5, 3]
 FUNCS = [_act.sigmoid, _act.tanh, _act.identity]
@@ -121,9 +120,8 @@ def _check_saver(scope, layout, X, layers, funcs):
 
 
 @exercise("w42-6")
-def _w42_6(ctx):
-    scope = Scope(ctx, "w42-6")
-    rng = rng_for("w42-6")
+def _batched_backpropagation(scope):
+    rng = scope.rng()
     layers = _fn.create_layers_batch(3, SIZES, rng)
     X, Y = rng.standard_normal((N, 3)), rng.random((N, SIZES[-1]))
     funcs, ders = [REF.sigmoid, REF.tanh, REF.identity], [REF.sigmoid_der, REF.tanh_der, REF.identity_der]
