@@ -85,6 +85,26 @@ def largest_difference(a, b):
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b)), initial=0.0))
 
 
+def not_degenerate(state, names):
+    """:class:`Fail` when one of the student's variables ``names`` is all zeros.
+
+    With zero inputs or weights a checked formula holds whatever it is; the
+    handout draws them at random so that it cannot.
+    """
+    for name in names:
+        value = np.asarray(state.get(name, 1.0), dtype=float)
+        if value.size and not np.any(value):
+            raise Fail(f"`{name}` is all zeros: with it any formula gives the same result, so the "
+                       f"check cannot tell yours from a wrong one; keep the handout's random `{name}`")
+
+
+def gradient_not_zero(expected, what):
+    """:class:`Fail` when the exercise's gradient at the student's values is zero everywhere."""
+    if all(not np.any(np.abs(np.asarray(g)) > 1e-12) for g in expected):
+        raise Fail(f"{what} is zero at your values (the target equals the output, or the inputs are "
+                   "zero), so any formula gives it: keep the handout's random values")
+
+
 def weight_shapes(layers):
     """The shapes of the weight matrices of ``layers`` ((W, b) pairs), or None when
     ``layers`` is not such a list or a W is not a matrix."""

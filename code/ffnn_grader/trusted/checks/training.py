@@ -20,6 +20,7 @@ from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
 from .binding import bind_call, has_parameter, uses
+from .byhand import by_hand, library_trainer
 from .common import LAYOUT_HINT, REF, as_layers, close, rng_for
 from .layouts import LAYOUTS, convention
 from .registry import exercise
@@ -150,9 +151,27 @@ def _iris_training(scope):
         found = [f for f in found if keep(f)] or found
     own = [f for f in found if _calls_backprop(f)]
     if not own:
+        trainer = library_trainer(found[0], scope.ctx)
+        if trainer:
+            raise Fail(f"`{found[0].name}` trains with {trainer}: the exercise asks for training with "
+                       "your own backpropagation, in numpy")
         raise Fail(f"{found[0].name} does not call your backpropagation: week 42 trains with your own "
                    "backpropagation_batch, not autograd's gradient_func")
-    return scope.first_passing(own, lambda f: convention(training_layout(f, scope.id)))
+
+    def attempt(f):
+        _own_work(f, scope.ctx)
+        return convention(training_layout(f, scope.id))
+
+    return scope.first_passing(own, attempt)
+
+
+def _own_work(f, ctx):
+    """:class:`Fail` when ``f`` trains with a library's trainer or a library's gradient."""
+    trainer = library_trainer(f, ctx)
+    if trainer:
+        raise Fail(f"`{f.name}` trains with {trainer}: the exercise asks for training with "
+                   "your own backpropagation, in numpy")
+    by_hand(f, ctx, "training with your own backpropagation")
 
 
 def _momentum(f):
@@ -168,6 +187,7 @@ def _momentum_training(scope):
         raise Missing("no training function with momentum found (train_network_momentum)")
 
     def attempt(f):
+        _own_work(f, scope.ctx)
         layout = training_layout(f, scope.id)
         if has_parameter(f, "momentum") and _same(train(f, scope.id, layout),
                                                   train(f, scope.id, layout, momentum=0.0)):

@@ -13,21 +13,24 @@ from ffnn import functional as _fn
 
 from ..outcomes import Fail
 from .binding import bind_call
-from .common import REF, as_array, as_layers, close, expect_shape, fresh, weight_shapes
+from .common import (REF, as_array, as_layers, close, expect_shape, fresh, not_degenerate,
+                     weight_shapes)
 from .registry import exercise
 from .scope import variant_of
 
 relu, sigmoid, tanh, identity = _act.relu, _act.sigmoid, _act.tanh, _act.identity
 
 
-def _ex1(scope, changed):
-    return scope.state("variables of exercise 1 (W1 of shape (4, 2) and x of shape (2,))",
-                       changed=changed, W1=(4, 2), x=(2,))
+def _ex1(scope, changed, degenerate=("W1", "x")):
+    state = scope.state("variables of exercise 1 (W1 of shape (4, 2) and x of shape (2,))",
+                        changed=changed, W1=(4, 2), x=(2,))
+    not_degenerate(state, degenerate)
+    return state
 
 
 @exercise("w41-1b")
 def _bias_of_layer_1(scope):
-    s = _ex1(scope, "b1")
+    s = _ex1(scope, "b1", degenerate=())
     expect_shape(scope.need(s, "b1"), (4,), "b1", ": one bias per node of the layer, like W1 @ x")
 
 
@@ -66,7 +69,7 @@ def _second_layer_parameters(scope):
 
 @exercise("w41-2c")
 def _second_layer_outputs(scope):
-    s = _ex1(scope, "a2")
+    s = _ex1(scope, "a2", degenerate=("W1", "x", "W2"))
     W2, b2, a1, z2, a2 = (scope.need(s, n) for n in ("W2", "b2", "a1", "z2", "a2"))
     if np.shape(W2) != (8, 4) or np.shape(a1) != (4,):
         raise Fail(f"W2 {np.shape(W2)} and a1 {np.shape(a1)} cannot make a layer of 8 outputs")

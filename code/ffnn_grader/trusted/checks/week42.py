@@ -17,8 +17,9 @@ from ffnn import functional as _fn
 
 from ..outcomes import Fail
 from .binding import accepts
+from .byhand import by_hand
 from .common import (REF, as_array, as_layers, call, close, expect_shape, fresh, grad_mismatch,
-                     largest_difference)
+                     gradient_not_zero, largest_difference, not_degenerate)
 from .registry import exercise
 from .scope import variant_of
 
@@ -89,12 +90,16 @@ def _output_error(scope):
     s = scope.state("dC_dz next to z and target of shape (3,)", changed="dC_dz",
                     z=(3,), target=(3,), dC_dz=(3,))
     z, t = s["z"], s["target"]
-    if not close(s["dC_dz"], _loss.mse_der(sigmoid(z), t) * sigmoid_der(z)):
+    expected = _loss.mse_der(sigmoid(z), t) * sigmoid_der(z)
+    gradient_not_zero([expected], "dC/dz")
+    if not close(s["dC_dz"], expected):
         raise Fail("dC_dz is not mse_der(sigmoid(z), target) * sigmoid_der(z)")
 
 
-def _check_gradient_variables(scope, state, pairs, cost_of_layers, layers):
+def _check_gradient_variables(scope, state, pairs, cost_of_layers, layers, inputs):
+    not_degenerate(state, inputs)
     expected = autograd.grad(cost_of_layers)(layers)
+    gradient_not_zero([g for pair in expected for g in pair], "the gradient")
     for (wname, bname), (eW, eb) in zip(pairs, expected):
         dW, db = scope.need(state, wname), scope.need(state, bname)
         if np.shape(dW) != eW.shape:
@@ -116,7 +121,8 @@ def _one_layer_gradients(scope):
                     W=(3, 2), b=(3,), x=(2,), target=(3,), dC_dW=np.shape(dW))
     x, t = s["x"], s["target"]
     _check_gradient_variables(scope, s, [("dC_dW", "dC_db")],
-                              lambda L: _loss.mse(sigmoid(L[0][0] @ x + L[0][1]), t), [(s["W"], s["b"])])
+                              lambda L: _loss.mse(sigmoid(L[0][0] @ x + L[0][1]), t), [(s["W"], s["b"])],
+                              ("W", "x"))
 
 
 def _two_layers(scope, name):
@@ -136,14 +142,14 @@ def _two_layers(scope, name):
 def _last_layer_gradients(scope):
     s, cost, layers = _two_layers(scope, "dC_dW2")
     _check_gradient_variables(scope, s, [("dC_dW2", "dC_db2")], lambda L: cost([layers[0], L[0]]),
-                              [layers[1]])
+                              [layers[1]], ("W1", "W2", "x"))
 
 
 @exercise("w42-4c")
 def _first_layer_gradients(scope):
     s, cost, layers = _two_layers(scope, "dC_dW1")
     _check_gradient_variables(scope, s, [("dC_dW1", "dC_db1")], lambda L: cost([L[0], layers[1]]),
-                              [layers[0]])
+                              [layers[0]], ("W1", "W2", "x"))
 
 
 @exercise("w42-5a")
@@ -155,6 +161,7 @@ def _backpropagation(scope):
     expected = autograd.grad(lambda L: _loss.mse(_fn.feed_forward(x, L, funcs), t))(layers)
 
     def attempt(f):
+        by_hand(f, scope.ctx)
         label = "backpropagation(x, layers, activation_funcs, target, activation_ders)"
         kwargs = {"cost_der": REF.mse_der} if accepts(f, "cost_der") else {}
         got = as_layers(call(label, f, x.copy(), fresh(layers), [REF.sigmoid, REF.relu, REF.sigmoid],
