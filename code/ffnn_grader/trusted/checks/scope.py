@@ -125,6 +125,25 @@ class Scope:
         why = "".join(self.absent(name) for name in shapes)
         raise Missing(f"no {description} found{why}")
 
+    def states_to_try(self, description, changed, **shapes):
+        """The snapshots that may answer, best first: :meth:`state`'s, then every other one of
+        this exercise's cells (any of its questions) right after a cell that assigned ``changed``.
+
+        A student who got a value wrong under the question's heading and right
+        in the next cell has answered it: the checks try each in turn.
+        """
+        first = self.state(description, changed, **shapes)
+        position = {id(s): i for i, s in enumerate(self.ctx.states)}
+        found = [first]
+        for state in reversed(self.exercise):
+            if state is first or not all(n in state and np.shape(state[n]) == v for n, v in shapes.items()):
+                continue
+            i = position.get(id(state), 0)
+            before = self.ctx.states[i - 1] if i else {}
+            if changed in state and (changed not in before or not _same(before[changed], state[changed])):
+                found.append(state)
+        return found
+
     def value(self, name):
         """The newest value of ``name`` in this exercise's snapshots, else in the earlier ones."""
         for states in (self.states, self.earlier):

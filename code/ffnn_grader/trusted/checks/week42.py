@@ -87,13 +87,16 @@ def _sigmoid_derivative(scope):
 @exercise("w42-3d")
 def _output_error(scope):
     scope.value("dC_dz")
-    s = scope.state("dC_dz next to z and target of shape (3,)", changed="dC_dz",
-                    z=(3,), target=(3,), dC_dz=(3,))
-    z, t = s["z"], s["target"]
-    expected = _loss.mse_der(sigmoid(z), t) * sigmoid_der(z)
-    gradient_not_zero([expected], "dC/dz")
-    if not close(s["dC_dz"], expected):
-        raise Fail("dC_dz is not mse_der(sigmoid(z), target) * sigmoid_der(z)")
+
+    def attempt(s):
+        z, t = s["z"], s["target"]
+        expected = _loss.mse_der(sigmoid(z), t) * sigmoid_der(z)
+        gradient_not_zero([expected], "dC/dz")
+        if not close(s["dC_dz"], expected):
+            raise Fail("dC_dz is not mse_der(sigmoid(z), target) * sigmoid_der(z)")
+
+    scope.first_passing(scope.states_to_try("dC_dz next to z and target of shape (3,)", "dC_dz",
+                                            z=(3,), target=(3,), dC_dz=(3,)), attempt)
 
 
 def _check_gradient_variables(scope, state, pairs, cost_of_layers, layers, inputs):
@@ -117,39 +120,46 @@ def _check_gradient_variables(scope, state, pairs, cost_of_layers, layers, input
 @exercise("w42-3f")
 def _one_layer_gradients(scope):
     dW = scope.value("dC_dW")
-    s = scope.state("dC_dW next to W (3, 2), b (3,), x (2,) and target (3,)", changed="dC_dW",
-                    W=(3, 2), b=(3,), x=(2,), target=(3,), dC_dW=np.shape(dW))
-    x, t = s["x"], s["target"]
-    _check_gradient_variables(scope, s, [("dC_dW", "dC_db")],
-                              lambda L: _loss.mse(sigmoid(L[0][0] @ x + L[0][1]), t), [(s["W"], s["b"])],
-                              ("W", "x"))
+
+    def attempt(s):
+        x, t = s["x"], s["target"]
+        _check_gradient_variables(scope, s, [("dC_dW", "dC_db")],
+                                  lambda L: _loss.mse(sigmoid(L[0][0] @ x + L[0][1]), t),
+                                  [(s["W"], s["b"])], ("W", "x"))
+
+    scope.first_passing(scope.states_to_try("dC_dW next to W (3, 2), b (3,), x (2,) and target (3,)",
+                                            "dC_dW", W=(3, 2), b=(3,), x=(2,), target=(3,),
+                                            dC_dW=np.shape(dW)), attempt)
 
 
-def _two_layers(scope, name):
+def _two_layers(scope, name, pairs, layer):
+    """Check the gradient variables ``pairs`` of layer ``layer`` (0 or 1) of exercise 4's network."""
     scope.value(name)
-    s = scope.state(f"{name} next to W1 (3, 2), b1 (3,), W2 (4, 3), b2 (4,), x (2,) and target (4,)",
-                    changed=name, W1=(3, 2), b1=(3,), W2=(4, 3), b2=(4,), x=(2,), target=(4,))
-    x, t = s["x"], s["target"]
-    layers = [(s["W1"], s["b1"]), (s["W2"], s["b2"])]
 
-    def cost(L):
-        return _loss.mse(_fn.feed_forward(x, L, [sigmoid, sigmoid]), t)
+    def attempt(s):
+        x, t = s["x"], s["target"]
+        layers = [(s["W1"], s["b1"]), (s["W2"], s["b2"])]
 
-    return s, cost, layers
+        def cost(L):
+            both = list(layers)
+            both[layer] = L[0]
+            return _loss.mse(_fn.feed_forward(x, both, [sigmoid, sigmoid]), t)
+
+        _check_gradient_variables(scope, s, pairs, cost, [layers[layer]], ("W1", "W2", "x"))
+
+    scope.first_passing(scope.states_to_try(
+        f"{name} next to W1 (3, 2), b1 (3,), W2 (4, 3), b2 (4,), x (2,) and target (4,)", name,
+        W1=(3, 2), b1=(3,), W2=(4, 3), b2=(4,), x=(2,), target=(4,)), attempt)
 
 
 @exercise("w42-4a")
 def _last_layer_gradients(scope):
-    s, cost, layers = _two_layers(scope, "dC_dW2")
-    _check_gradient_variables(scope, s, [("dC_dW2", "dC_db2")], lambda L: cost([layers[0], L[0]]),
-                              [layers[1]], ("W1", "W2", "x"))
+    _two_layers(scope, "dC_dW2", [("dC_dW2", "dC_db2")], 1)
 
 
 @exercise("w42-4c")
 def _first_layer_gradients(scope):
-    s, cost, layers = _two_layers(scope, "dC_dW1")
-    _check_gradient_variables(scope, s, [("dC_dW1", "dC_db1")], lambda L: cost([L[0], layers[1]]),
-                              [layers[0]], ("W1", "W2", "x"))
+    _two_layers(scope, "dC_dW1", [("dC_dW1", "dC_db1")], 0)
 
 
 @exercise("w42-5a")

@@ -1,0 +1,40 @@
+"""The work is found where the student wrote it, and each error is charged once.
+
+A value wrong under its question's heading and right in the next cell of
+the same exercise answers the question; a batched backpropagation whose
+default cost derivative is exercise 3's one-vector ``mse_der`` (which cannot
+run on a batch) is judged on its own code with a batched derivative.
+"""
+
+import test_checks_week42 as w42
+
+ONE_LAYER = """
+x = np.random.rand(2)
+target = np.random.rand(3)
+W = np.random.randn(3, 2)
+b = np.random.randn(3)
+z = W @ x + b
+"""
+
+
+def test_a_value_wrong_under_its_heading_and_right_in_the_next_cell_answers_it():
+    wrong_d = "dC_da = mse_der(sigmoid(z), target)\ndC_dz = sigmoid_der(z)\n"
+    right_f = ("dC_da = mse_der(sigmoid(z), target)\ndC_dz = dC_da * sigmoid_der(z)\n"
+               "dC_dW = np.outer(dC_dz, x)\ndC_db = dC_dz\n")
+    cells = [("w42-2b", ONE_LAYER), ("w42-3b", w42.EXERCISE_3), ("w42-3d", wrong_d), ("w42-3f", right_f)]
+    assert w42.check("w42-3d", *cells) == ("pass", "")
+    assert w42.check("w42-3f", *cells) == ("pass", "")
+    status, reason = w42.check("w42-3d", *cells[:3])  # never put right: still wrong
+    assert status == "fail" and "dC_dz is not mse_der(sigmoid(z), target) * sigmoid_der(z)" in reason
+
+
+def test_a_batched_backpropagation_with_3bs_one_vector_default_is_judged_on_its_own_code():
+    one_vector = w42.EXERCISE_3.replace("2 * (predict - target) / len(predict)",
+                                        "-2 / len(predict) * (target - predict).T")
+    batched = (w42.BATCH_6.replace("NAME", "backpropagation_batch")
+               .replace("cost_der=mse_der_batch", "cost_der=mse_der"))
+    cells = [("w42-3b", one_vector), ("w42-5", w42.GIVEN_5), ("w42-5a", w42.BACKPROP_5),
+             ("w42-6", batched)]
+    assert w42.check("w42-6", *cells) == ("pass", "")
+    wrong = batched.replace("np.sum(dC_dz, axis=0)", "np.sum(dC_dz, axis=0) * 2")
+    assert w42.check("w42-6", *cells[:3], ("w42-6", wrong))[0] == "fail"
