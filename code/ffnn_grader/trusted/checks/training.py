@@ -8,7 +8,10 @@ layouts of :mod:`.layouts`.  Students name these functions in many ways
 any function whose name starts with ``train`` is a candidate, the
 exercise's own name first.  Only what training uses counts: a wrong
 ``cross_entropy`` the training never calls costs nothing here.  With
-momentum (@eq-gd-momentum) the result must change when μ does.
+momentum (@eq-gd-momentum) the result must change when μ does.  Week 42's
+training must also be the student's own (its backpropagation by hand, no
+library trainer, :mod:`.byhand`) and really learn the exercise's task:
+iris, well above chance (:func:`learns_iris`).
 """
 
 import autograd
@@ -17,6 +20,7 @@ import numpy as np
 from ffnn import activations as _act
 from ffnn import losses as _loss
 from ffnn import functional as _fn
+from ffnn.data import load_iris
 
 from ..outcomes import Fail, Missing, StudentError
 from .binding import bind_call, has_parameter, uses
@@ -60,6 +64,11 @@ def _trained(result, passed, n_layers, name):
 def train(f, exercise_id, layout, **extra):
     """The layers ``f`` returns, in the reference layout (W (n_in, n_out), b (n_out,))."""
     X, Y, layers = _problem(exercise_id)
+    return _run(f, X, Y, layers, layout, **extra)
+
+
+def _run(f, X, Y, layers, layout, **extra):
+    """``f`` trained on ``X``, ``Y`` from ``layers`` in ``layout``; the layers in the reference layout."""
     passed = layout.layers(layers)
     values = dict(X=layout.data(X), layers=passed, Y=layout.data(Y),
                   funcs=[REF.sigmoid, layout.softmax()], ders=[REF.sigmoid_der, REF.ones_der],
@@ -76,6 +85,34 @@ def train(f, exercise_id, layout, **extra):
             raise Fail(f"{f.name} returned layers of shapes {[t[0].shape for t in trained]}")
         out.append((W, b.reshape(b0.shape)))
     return out
+
+
+IRIS_RATES, IRIS_EPOCHS, IRIS_BATCH, IRIS_ACCURACY = (0.01, 0.1, 1.0), 100, 16, 0.9
+
+
+def learns_iris(f, layout):
+    """:class:`Fail` unless ``f`` really learns the exercise's task.
+
+    Iris (standardised inputs), the network 4 -> 8 sigmoid -> 3 softmax from
+    one start, 100 epochs (mini-batches of 16 where ``f`` takes a batch
+    size) at learning rates 0.01, 0.1 and 1: the exercise's training reaches
+    an accuracy of 0.9 or more at one of them, whether its cost takes the
+    mean or the sum over the samples; chance is 1/3.
+    """
+    X, Y, _ = load_iris()
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    best = 0.0
+    for rate in IRIS_RATES:
+        layers = _fn.create_layers_batch(4, [8, 3], rng_for("iris"))
+        trained = _run(f, X, Y, layers, layout, lr=rate, epochs=IRIS_EPOCHS, batch_size=IRIS_BATCH)
+        predict = _fn.feed_forward_batch(X, trained, [_act.sigmoid, _act.softmax])
+        best = max(best, float(np.mean(np.argmax(predict, axis=1) == np.argmax(Y, axis=1))))
+        if best >= IRIS_ACCURACY:
+            return
+    raise Fail(f"{f.name} does not learn iris: trained {IRIS_EPOCHS} epochs at learning rates "
+               f"{', '.join(map(str, IRIS_RATES))} (standardised inputs, 4 -> 8 sigmoid -> 3 softmax) "
+               f"its best accuracy is {best:.2f}, chance is 0.33; a right gradient step reaches "
+               f"{IRIS_ACCURACY} or more (is the cost derivative P - Y, divided once by the batch size?)")
 
 
 def training_layout(f, exercise_id):
@@ -160,7 +197,9 @@ def _iris_training(scope):
 
     def attempt(f):
         _own_work(f, scope.ctx)
-        return convention(training_layout(f, scope.id))
+        layout = training_layout(f, scope.id)
+        learns_iris(f, layout)
+        return convention(layout)
 
     return scope.first_passing(own, attempt)
 
@@ -197,6 +236,7 @@ def _momentum_training(scope):
             raise Fail(f"{f.name} is not stochastic: its first epoch is one step along the gradient of "
                        "the whole data set; stochastic gradient descent shuffles the samples and takes "
                        "one step per mini-batch")
+        learns_iris(f, layout)
         return convention(layout)
 
     return scope.first_passing(found, attempt)

@@ -88,6 +88,27 @@ def _own_cost_scale(scope, layout, X, layers, funcs, Y):
     return None
 
 
+def _check_saver(scope, layout, X, layers, funcs):
+    ref_inputs, ref_zs, ref_out = _fn.feed_forward_saver_batch(X, layers, FUNCS)
+    try:
+        savers = scope.functions(["feed_forward_saver_batch"])[:1]
+    except Missing:  # exercise 6 may keep the saver inside backpropagation
+        savers = []
+    for saver in savers:
+        out = call("feed_forward_saver_batch(X, layers, activation_funcs)", saver, layout.data(X),
+                   layout.layers(layers), funcs, hint=LAYOUT_HINT)
+        if not isinstance(out, (list, tuple)) or len(out) != 3:
+            raise Fail("feed_forward_saver_batch should return (layer_inputs, zs, a)")
+        inputs, zs, a = out
+        if not close(layout.back(as_array(a, "its output a")), ref_out):
+            raise Fail("feed_forward_saver_batch's final activation differs from the batched forward pass")
+        for what, got, want in (("layer_inputs", inputs, ref_inputs), ("zs", zs, ref_zs)):
+            if not isinstance(got, (list, tuple)) or len(got) != len(want) or not all(
+                    close(layout.back(as_array(g, what)), w) for g, w in zip(got, want)):
+                raise Fail(f"feed_forward_saver_batch's {what} differ: layer l's input is A^(l-1), "
+                           "its z is A^(l-1) @ W + b")
+
+
 @exercise("w42-6")
 def _batched_backpropagation(scope):
     rng = scope.rng()
