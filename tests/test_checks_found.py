@@ -38,3 +38,32 @@ def test_a_batched_backpropagation_with_3bs_one_vector_default_is_judged_on_its_
     assert w42.check("w42-6", *cells) == ("pass", "")
     wrong = batched.replace("np.sum(dC_dz, axis=0)", "np.sum(dC_dz, axis=0) * 2")
     assert w42.check("w42-6", *cells[:3], ("w42-6", wrong))[0] == "fail"
+
+
+def test_functions_of_several_questions_in_one_cell_answer_each_of_them():
+    # the cell answers 3b and 3c but sits under 3e's heading (the last letter it mentions)
+    cells = [("w42-3e", w42.EXERCISE_3)]
+    assert w42.check("w42-3b", *cells) == ("pass", "")
+    assert w42.check("w42-3c", *cells) == ("pass", "")
+
+
+def test_a_network_filed_under_another_heading_is_the_students_and_is_judged():
+    import test_checks_week41 as w41
+
+    wrong = "layers = create_layers(8, [10, 16, 16, 2])\nout = feed_forward_all_relu(layers, np.ones(8))\n"
+    cells = [("w41-3a", w41.CREATE), ("w41-3b", w41.ALL_RELU + wrong)]  # 3c's heading not recognised
+    status, reason = w41.check("w41-3c", *cells)
+    assert status == "fail", reason
+    assert reason.startswith("your network `layers` (cell 2) has layers [10, 16, 16, 2] for 8 inputs, "
+                             "the exercise asks for [10, 16, 6, 2]"), reason
+    right = wrong.replace("[10, 16, 16, 2]", "[10, 16, 6, 2]")
+    assert w41.check("w41-3c", ("w41-3a", w41.CREATE), ("w41-3b", w41.ALL_RELU + right)) == ("pass", "")
+
+
+def test_a_batched_network_filed_under_an_earlier_heading_is_judged_for_5c():
+    import test_checks_week41 as w41
+
+    wrong = w41.NETWORK_5C.replace("[12, 10, 3]", "[12, 12, 3]")
+    cells = [("w41-5a", w41.CREATE_BATCH), ("w41-5b", w41.FORWARD_BATCH + wrong)]
+    status, reason = w41.check("w41-5c", *cells)
+    assert status == "fail" and "[12, 12, 3]" in reason, reason

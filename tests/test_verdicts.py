@@ -70,7 +70,9 @@ VERDICTS = {
     "w42_mistakes.ipynb": {
         **ALL42,
         "w42-2b": (F, "returns z"),
-        "w42-3d": F,  # dC_da * sigmoid(z); exercise 3f later recomputes dC_dz right
+        # dC_da * sigmoid(z) under 3d, recomputed right in 3f's cell: a careful teacher
+        # gives 3d the point (the exercise's dC/dz is there, and 3f uses it)
+        "w42-3d": P,
         "w42-4c": (F, "raised"),  # W2 @ dC_dz2: the cell raises, a wrong attempt, not a missing one
         "w42-6": (F, "times"),  # mse_der's len(predict) is the batch size: 2 (outputs) times the gradient
         "w42-7a": (F, "gradient_func"),  # trains with week 41's autograd gradient

@@ -19,6 +19,11 @@ from ..outcomes import Fail, StudentError, StudentRaised
 from ...sandboxed import builtins as REF  # the reference functions the sandbox has its own copies of
 
 
+# Names students give a network's layers and the iris predictions, besides the handout's.
+LAYERS_NAMES = ("layers", "iris_layers", "layers_iris", "network_layers", "params")
+PREDICTIONS_NAMES = ("predictions", "iris_predictions", "predictions_iris", "preds", "y_pred")
+
+
 def rng_for(exercise_id):
     """The generator of one exercise's inputs: the same inputs on every run."""
     return np.random.default_rng(zlib.crc32(exercise_id.encode()))

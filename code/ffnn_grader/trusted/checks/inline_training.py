@@ -4,7 +4,7 @@ Many students train iris in a loop at the top level of a cell instead of in
 a function.  Such a loop cannot be called again, so it is judged by what
 it did: the cell's code holds a loop that calls the student's own
 backpropagation (by hand, :mod:`.byhand`), and the network it left in
-``layers`` (or another name of :data:`~.week41_batch.LAYERS_NAMES`),
+``layers`` (or another name of :data:`~.common.LAYERS_NAMES`),
 recorded in the snapshot after the cell, classifies iris well above chance.
 The network's hidden activation and the scaling of the inputs are not
 recorded: the best of sigmoid, ReLU and tanh on raw or standardised inputs
@@ -23,7 +23,8 @@ from ffnn.data import load_iris
 from ..outcomes import Fail, Missing
 from .byhand import TRAINERS, library_gradient
 from .scope import parent
-from .week41_batch import LAYERS_NAMES, batch_sizes
+from .common import LAYERS_NAMES
+from .week41_batch import batch_sizes
 
 ACCURACY = 0.9
 _MOMENTUM = ("momentum", "gamma", "beta", "mom", "mu", "alpha")

@@ -86,7 +86,9 @@ class Scope:
     (``w41-6``, ``w41-6a``...), ``earlier`` those after every cell of this or
     an earlier exercise; in a file without headings the last two are all
     the snapshots.  An answer given in a later exercise's cells does not
-    answer this one.
+    answer this one; one given under a later question of the same exercise
+    does, when nothing earlier does (a cell answering 3b to 3e is filed
+    under 3e).
     """
 
     def __init__(self, ctx, exercise_id):
@@ -118,7 +120,7 @@ class Scope:
         ones: with ``changed``, the one right after the cell that last
         assigned that variable, else the newest.
         """
-        for states in (self.states, self.earlier):
+        for states in (self.states, self.earlier, self.exercise):
             found = _pick(states, self.ctx.states, changed, shapes)
             if found is not None:
                 return found
@@ -146,7 +148,7 @@ class Scope:
 
     def value(self, name):
         """The newest value of ``name`` in this exercise's snapshots, else in the earlier ones."""
-        for states in (self.states, self.earlier):
+        for states in (self.states, self.earlier, self.exercise):
             for state in reversed(states):
                 if name in state:
                     return state[name]
@@ -197,15 +199,21 @@ class Scope:
         def mine(f):
             return later or self.visible(getattr(f, "section", None))
 
-        found = []
-        for name in names:
-            found += [f for f in self.ctx.versions(name) if mine(f)]
-        if fits is not None:
-            others = [f for f in reversed(self.ctx.functions())
-                      if getattr(f, "name", None) not in names and mine(f)]
-            found += [f for f in others if fits(f)]
-        answers = [f for f in found if (handout or not getattr(f, "handout", False))
-                   and not is_template(getattr(f, "source", None))]
+        def same_exercise(f):  # a cell answering several questions is filed under the last one
+            return parent(getattr(f, "section", None) or "") == parent(self.id)
+
+        for allowed in (mine, same_exercise):
+            found = []
+            for name in names:
+                found += [f for f in self.ctx.versions(name) if allowed(f)]
+            if fits is not None:
+                others = [f for f in reversed(self.ctx.functions())
+                          if getattr(f, "name", None) not in names and allowed(f)]
+                found += [f for f in others if fits(f)]
+            answers = [f for f in found if (handout or not getattr(f, "handout", False))
+                       and not is_template(getattr(f, "source", None))]
+            if answers or found:
+                break
         if answers:
             return answers
         markers = [m for m in (is_template(getattr(f, "source", None)) for f in found) if m]

@@ -13,7 +13,7 @@ from ffnn import functional as _fn
 
 from ..outcomes import Fail
 from .binding import bind_call
-from .common import (REF, as_array, as_layers, close, expect_shape, fresh, not_degenerate,
+from .common import (LAYERS_NAMES, REF, as_array, as_layers, close, expect_shape, fresh, not_degenerate,
                      weight_shapes)
 from .registry import exercise
 from .scope import variant_of
@@ -126,12 +126,39 @@ def vector_sizes(layers):
     return shapes[0][1], [s[0] for s in shapes]
 
 
+def chained_sizes(layers):
+    """:func:`vector_sizes` of layers whose shapes chain (each layer takes the previous one's
+    outputs), or None."""
+    found = vector_sizes(layers)
+    shapes = weight_shapes(layers)
+    if found is None or any(shapes[i][1] != shapes[i - 1][0] for i in range(1, len(shapes))):
+        return None
+    return found
+
+
+def _networks_anywhere(scope, n_layers):
+    """``(name, cell label, layers, (n_in, sizes))`` of every network of ``n_layers`` layers the
+    notebook held (one vector at a time) after a cell of this or an earlier exercise, newest first."""
+    cells = list(getattr(scope.ctx, "cells", None) or [])
+    for state in reversed(scope.earlier):
+        for name in LAYERS_NAMES:
+            found = chained_sizes(state.get(name) or [])
+            if found is not None and len(found[1]) == n_layers:
+                index = state.get("__cell__")
+                label = cells[index].label if index is not None and index < len(cells) else "a cell"
+                yield name, label, state[name], found
+
+
 def network_layers(scope, n_in, sizes, fixed=True):
     """The layers of the exercise's network: the student's own, or made by create_layers.
 
     The student's ``layers`` of this exercise's cells are used when there
     are any; a network of other sizes (with ``fixed``; else of another
-    number of layers) is a wrong answer, named as such.
+    number of layers) is a wrong answer, named as such.  When this
+    exercise's cells hold none (its heading not recognised, so its code
+    filed under an earlier one), every network of as many layers held
+    after this or an earlier exercise's cells is looked at: one of the exercise's sizes is the answer, else the newest
+    one of the same input size is judged (and named, with its cell).
     """
     for state in reversed(scope.states):
         found = vector_sizes(state.get("layers") or [])
@@ -143,6 +170,17 @@ def network_layers(scope, n_in, sizes, fixed=True):
             raise Fail(f"the network has layers {found[1]} for {found[0]} inputs, the exercise "
                        f"asks for {sizes} for {n_in} inputs")
         return fresh(state["layers"])
+    anywhere = list(_networks_anywhere(scope, len(sizes)))
+    if not fixed and anywhere:
+        return fresh(anywhere[0][2])
+    fitting = [n for n in anywhere if n[3] == (n_in, sizes)]
+    if fitting:
+        return fresh(fitting[0][2])
+    same_input = [n for n in anywhere if n[3][0] == n_in]
+    if same_input:
+        name, label, _, (inputs, got) = same_input[0]
+        raise Fail(f"your network `{name}` ({label}) has layers {got} for {inputs} inputs, the "
+                   f"exercise asks for {sizes} for {n_in} inputs")
     label = f"create_layers({n_in}, {sizes})"
     f = create_layers_functions(scope, batch=False)[0]
     layers = as_layers(bind_call(label, f, {"X": n_in, "layers": list(sizes)}, order=("X", "layers")),

@@ -17,7 +17,8 @@ from ffnn import activations as _act
 from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
-from .common import LAYOUT_HINT, REF, as_array, call, close, rng_for, weight_shapes
+from .common import (LAYERS_NAMES, LAYOUT_HINT, PREDICTIONS_NAMES, REF, as_array, call, close, rng_for,
+                     weight_shapes)
 from .layouts import LAYOUTS, convention
 from .registry import exercise
 from .scope import variant_of
@@ -31,9 +32,6 @@ HANDOUT_SOFTMAX = ("note: the handout's softmax subtracts np.max(z, axis=0), eac
                    "network was graded with a correct softmax in its place")
 
 
-# Names students give the iris network and its predictions, besides the handout's.
-LAYERS_NAMES = ("layers", "iris_layers", "layers_iris", "network_layers", "params")
-PREDICTIONS_NAMES = ("predictions", "iris_predictions", "predictions_iris", "preds", "y_pred")
 
 
 def handout_softmax(z):
@@ -106,7 +104,7 @@ def _softmax_network_of_5c(scope):
     rng = scope.rng()
     layers, X = _fn.create_layers_batch(4, [12, 10, 3], rng), rng.standard_normal((10, 4))
     expected = _fn.feed_forward_batch(X, layers, [relu, relu, _act.softmax])
-    found = batch_layers_of(scope, 4)
+    found = batch_layers_of(scope, 4, want=[12, 10, 3])
     if found is not None and found[1] != [12, 10, 3]:
         raise Fail(f"the network has layers {found[1]}, the exercise asks for [12, 10, 3] (4 inputs)")
 
@@ -153,11 +151,15 @@ def batch_sizes(layers, n_in):
     return None
 
 
-def batch_layers_of(scope, n_in, wider=False):
+def batch_layers_of(scope, n_in, wider=False, want=None):
     """(layers, sizes, out_in) of the student's ``layers`` taking ``n_in`` inputs, or None.
 
     From this question's cells (with ``wider``, from the cells of any
-    question of the same exercise when none is there).
+    question of the same exercise when none is there).  With ``want`` (the
+    exercise's sizes), when those cells hold none, from any cell of this or
+    an earlier exercise (a heading the grader did not recognise leaves the
+    code under the one before): a network of the wanted sizes first, else
+    the newest one with as many layers.
     """
     groups = [scope.states] + ([scope.exercise] if wider else [])
     for states in groups:
@@ -166,12 +168,18 @@ def batch_layers_of(scope, n_in, wider=False):
                 found = batch_sizes(layers, n_in) if isinstance(layers, (list, tuple)) else None
                 if found is not None:
                     return (layers, *found)
-    return None
+    if want is None:
+        return None
+    anywhere = [(layers, *found) for state in reversed(scope.earlier)
+                for layers in (state.get(name) for name in LAYERS_NAMES)
+                if isinstance(layers, (list, tuple))
+                for found in [batch_sizes(layers, n_in)] if found is not None and len(found[0]) == len(want)]
+    return next((n for n in anywhere if n[1] == want), anywhere[0] if anywhere else None)
 
 
 @exercise("w41-6b")
 def _iris_network(scope):
-    found = batch_layers_of(scope, 4, wider=True)
+    found = batch_layers_of(scope, 4, wider=True, want=[8, 3])
     if found is None:
         why = scope.absent("layers")
         raise Missing(f"no `layers` for iris found (4 inputs): create_layers_batch(4, [8, 3]){why}")
