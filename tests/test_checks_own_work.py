@@ -105,3 +105,31 @@ def test_a_constant_matrix_of_one_third_is_not_the_networks_prediction():
              ("w41-6c", "predictions = np.full((150, 3), 1 / 3)\n")]
     status, reason = w41.check("w41-6c", *cells)
     assert status == "fail" and "the same probabilities" in reason
+
+
+def test_training_that_never_follows_the_gradient_fails():
+    # lowers the cross-entropy by moving the output bias to the log class frequencies
+    frequencies = """
+def train_network(inputs, layers, activation_funcs, activation_ders, targets,
+                  learning_rate=0.1, epochs=100, batch_size=10):
+    backpropagation_batch  # named, never used for the step
+    W, b = layers[-1]
+    layers[-1] = (W, b + learning_rate * np.log(targets.mean(axis=0) + 1e-9))
+    return layers
+"""
+    cells = w42.BASE + [("w42-6", w42.BATCH_6.replace("NAME", "backpropagation_batch")),
+                        ("w42-7a", frequencies)]
+    status, reason = w42.check("w42-7a", *cells)
+    assert status == "fail", reason
+
+
+def test_training_with_a_gradient_off_by_a_wrong_factor_fails():
+    # the cost derivative of mse (divided by n x n_out) and every gradient divided by n again
+    scaled = w42.TRAIN.replace("return (predict - target) / predict.shape[0]",
+                               "return 2 * (predict - target) / predict.size / predict.shape[0]")
+    cells = w42.BASE + [("w42-6", w42.BATCH_6.replace("NAME", "backpropagation_batch")), ("w42-7b", scaled)]
+    status, reason = w42.check("w42-7a", *cells)
+    assert status == "fail" and "does not follow the gradient" in reason, reason
+    honest = w42.TRAIN.replace("return (predict - target) / predict.shape[0]", "return predict - target")
+    cells[-1] = ("w42-7b", honest)  # the sum over the samples: the handout's own convention
+    assert w42.check("w42-7a", *cells) == ("pass", "")

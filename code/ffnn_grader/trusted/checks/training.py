@@ -25,6 +25,7 @@ from ffnn.data import load_iris
 from ..outcomes import Fail, Missing, StudentError
 from .binding import bind_call, has_parameter, uses
 from .byhand import by_hand, library_trainer
+from .following import follows_gradient
 from .inline_training import inline_training
 from .common import LAYOUT_HINT, REF, as_layers, close, rng_for
 from .layouts import LAYOUTS, convention
@@ -202,10 +203,16 @@ def _iris_training(scope):
     def attempt(f):
         _own_work(f, scope.ctx)
         layout = training_layout(f, scope.id)
+        _follows(f, scope.id, layout)
         learns_iris(f, layout)
         return convention(layout)
 
     return scope.first_passing(own, attempt)
+
+
+def _follows(f, exercise_id, layout):
+    X, Y, layers = _problem(exercise_id)
+    follows_gradient(f, lambda g, **values: _run(g, X, Y, layers, layout, **values), X, Y, layers)
 
 
 def _inline(scope, missing, momentum):
@@ -254,6 +261,7 @@ def _momentum_training(scope):
             raise Fail(f"{f.name} is not stochastic: its first epoch is one step along the gradient of "
                        "the whole data set; stochastic gradient descent shuffles the samples and takes "
                        "one step per mini-batch")
+        _follows(f, scope.id, layout)
         learns_iris(f, layout)
         return convention(layout)
 
