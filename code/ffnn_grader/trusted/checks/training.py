@@ -11,7 +11,7 @@ exercise's own name first.  Only what training uses counts: a wrong
 momentum (@eq-gd-momentum) the result must change when μ does.  Week 42's
 training must also be the student's own (its backpropagation by hand, no
 library trainer, :mod:`.byhand`) and really learn the exercise's task:
-iris, well above chance (:func:`learns_iris`).
+iris, well above chance (:mod:`.following`).
 """
 
 import autograd
@@ -20,12 +20,11 @@ import numpy as np
 from ffnn import activations as _act
 from ffnn import losses as _loss
 from ffnn import functional as _fn
-from ffnn.data import load_iris
 
 from ..outcomes import Fail, Missing, StudentError
 from .binding import bind_call, has_parameter, uses
 from .byhand import by_hand, library_trainer
-from .following import follows_gradient
+from .following import judge_training
 from .inline_training import inline_training
 from .common import LAYOUT_HINT, REF, as_layers, close, rng_for
 from .layouts import LAYOUTS, convention
@@ -87,34 +86,6 @@ def _run(f, X, Y, layers, layout, **extra):
             raise Fail(f"{f.name} returned layers of shapes {[t[0].shape for t in trained]}")
         out.append((W, b.reshape(b0.shape)))
     return out
-
-
-IRIS_RATES, IRIS_EPOCHS, IRIS_BATCH, IRIS_ACCURACY = (0.01, 0.1, 1.0), 100, 16, 0.9
-
-
-def learns_iris(f, layout):
-    """:class:`Fail` unless ``f`` really learns the exercise's task.
-
-    Iris (standardised inputs), the network 4 -> 8 sigmoid -> 3 softmax from
-    one start, 100 epochs (mini-batches of 16 where ``f`` takes a batch
-    size) at learning rates 0.01, 0.1 and 1: the exercise's training reaches
-    an accuracy of 0.9 or more at one of them, whether its cost takes the
-    mean or the sum over the samples; chance is 1/3.
-    """
-    X, Y, _ = load_iris()
-    X = (X - X.mean(axis=0)) / X.std(axis=0)
-    best = 0.0
-    for rate in IRIS_RATES:
-        layers = _fn.create_layers_batch(4, [8, 3], rng_for("iris"))
-        trained = _run(f, X, Y, layers, layout, lr=rate, epochs=IRIS_EPOCHS, batch_size=IRIS_BATCH)
-        predict = _fn.feed_forward_batch(X, trained, [_act.sigmoid, _act.softmax])
-        best = max(best, float(np.mean(np.argmax(predict, axis=1) == np.argmax(Y, axis=1))))
-        if best >= IRIS_ACCURACY:
-            return
-    raise Fail(f"{f.name} does not learn iris: trained {IRIS_EPOCHS} epochs at learning rates "
-               f"{', '.join(map(str, IRIS_RATES))} (standardised inputs, 4 -> 8 sigmoid -> 3 softmax) "
-               f"its best accuracy is {best:.2f}, chance is 0.33; a right gradient step reaches "
-               f"{IRIS_ACCURACY} or more (is the cost derivative P - Y, divided once by the batch size?)")
 
 
 def training_layout(f, exercise_id):
@@ -203,16 +174,16 @@ def _iris_training(scope):
     def attempt(f):
         _own_work(f, scope.ctx)
         layout = training_layout(f, scope.id)
-        _follows(f, scope.id, layout)
-        learns_iris(f, layout)
-        return convention(layout)
+        return "; ".join(filter(None, [learns(f, scope, layout), convention(layout)]))
 
     return scope.first_passing(own, attempt)
 
 
-def _follows(f, exercise_id, layout):
-    X, Y, layers = _problem(exercise_id)
-    follows_gradient(f, lambda g, **values: _run(g, X, Y, layers, layout, **values), X, Y, layers)
+def learns(f, scope, layout):
+    """:func:`.following.judge_training` of ``f`` on this exercise's problem, in ``layout``."""
+    X, Y, layers = _problem(scope.id)
+    return judge_training(f, scope.ctx, layout, X, Y, layers,
+                          lambda g, X, Y, L, **values: _run(g, X, Y, L, layout, **values))
 
 
 def _inline(scope, missing, momentum):
@@ -261,8 +232,6 @@ def _momentum_training(scope):
             raise Fail(f"{f.name} is not stochastic: its first epoch is one step along the gradient of "
                        "the whole data set; stochastic gradient descent shuffles the samples and takes "
                        "one step per mini-batch")
-        _follows(f, scope.id, layout)
-        learns_iris(f, layout)
-        return convention(layout)
+        return "; ".join(filter(None, [learns(f, scope, layout), convention(layout)]))
 
     return scope.first_passing(found, attempt)
