@@ -67,3 +67,22 @@ def test_a_batched_network_filed_under_an_earlier_heading_is_judged_for_5c():
     cells = [("w41-5a", w41.CREATE_BATCH), ("w41-5b", w41.FORWARD_BATCH + wrong)]
     status, reason = w41.check("w41-5c", *cells)
     assert status == "fail" and "[12, 12, 3]" in reason, reason
+
+
+FORWARD = ("def feed_forward(input, layers, activation_funcs):\n    a = input\n"
+           "    for (W, b), f in zip(layers, activation_funcs):\n        a = f(W @ a + b)\n    return a\n")
+
+
+def test_4b_judges_the_activations_the_students_network_uses_by_what_they_do():
+    import test_checks_week41 as w41
+
+    cells = [("w41-3a", w41.CREATE), ("w41-4a", FORWARD)]
+    network = "layers = create_layers(6, [4, 7, 2])\nout = feed_forward(np.ones(6), layers, ACTS)\n"
+    own_names = "def act1(z):\n    return np.maximum(z, 0)\n\n" + network.replace("ACTS", "[act1, act1, sigmoid]")
+    assert w41.check("w41-4b", *cells, ("w41-4b", own_names)) == ("pass", "")
+    other_order = network.replace("ACTS", "[ReLU, sigmoid, ReLU]")  # the 2024 text's order
+    assert w41.check("w41-4b", *cells, ("w41-4b", other_order)) == ("pass", "")
+    status, reason = w41.check("w41-4b", *cells, ("w41-4b", network.replace("ACTS", "[ReLU, ReLU, ReLU]")))
+    assert status == "fail", reason
+    assert reason == ("your network in cell 3 uses the activations [ReLU, ReLU, ReLU], that is ReLU, ReLU, "
+                      "ReLU; the exercise asks for ReLU, ReLU, sigmoid")

@@ -12,6 +12,7 @@ from ffnn import activations as _act
 from ffnn import functional as _fn
 
 from ..outcomes import Fail
+from .activations_used import check_activations
 from .binding import bind_call
 from .common import (LAYERS_NAMES, REF, as_array, as_layers, close, expect_shape, fresh, not_degenerate,
                      weight_shapes)
@@ -237,6 +238,7 @@ def _forward_per_layer(scope):
 @exercise("w41-4b")
 def _network_of_4b(scope):
     layers = network_layers(scope, 8, [5, 8, 2], fixed=False)  # the text fixes no sizes
+    check_activations(scope, ["ReLU", "ReLU", "sigmoid"])
     x = scope.rng().standard_normal(vector_sizes(layers)[0])
     check_forward(scope, ["feed_forward"], layers, x, [REF.relu, REF.relu, REF.sigmoid],
                   _fn.feed_forward(x, layers, [relu, relu, sigmoid]),

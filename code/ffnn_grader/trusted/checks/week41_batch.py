@@ -17,6 +17,7 @@ from ffnn import activations as _act
 from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
+from .activations_used import check_activations
 from .common import (LAYERS_NAMES, LAYOUT_HINT, PREDICTIONS_NAMES, REF, as_array, call, close, rng_for,
                      weight_shapes)
 from .layouts import LAYOUTS, convention
@@ -107,6 +108,7 @@ def _softmax_network_of_5c(scope):
     found = batch_layers_of(scope, 4, want=[12, 10, 3])
     if found is not None and found[1] != [12, 10, 3]:
         raise Fail(f"the network has layers {found[1]}, the exercise asks for [12, 10, 3] (4 inputs)")
+    check_activations(scope, ["ReLU", "ReLU", "softmax"])
 
     def network(funcs, layouts):
         return batch_forward(scope, ["feed_forward_batch"], X, layers, funcs, expected, layouts)
@@ -186,6 +188,7 @@ def _iris_network(scope):
     layers, sizes, out_in = found
     if sizes != [8, 3]:
         raise Fail(f"the iris network has layers {sizes}, the exercise asks for [8, 3]")
+    check_activations(scope, ["sigmoid", "softmax"])
     if not out_in:
         return None
     X = scope.rng().random((150, 4))
