@@ -86,3 +86,13 @@ def test_4b_judges_the_activations_the_students_network_uses_by_what_they_do():
     assert status == "fail", reason
     assert reason == ("your network in cell 3 uses the activations [ReLU, ReLU, ReLU], that is ReLU, ReLU, "
                       "ReLU; the exercise asks for ReLU, ReLU, sigmoid")
+
+
+def test_a_later_cell_trying_other_activations_does_not_undo_4b():
+    import test_checks_week41 as w41
+
+    cells = [("w41-3a", w41.CREATE), ("w41-4a", FORWARD)]
+    network = "layers = create_layers(6, [4, 7, 2])\nout = feed_forward(np.ones(6), layers, ACTS)\n"
+    both = [("w41-4b", network.replace("ACTS", "[ReLU, ReLU, sigmoid]")),
+            ("w41-4b", network.replace("ACTS", "[sigmoid, sigmoid, ReLU]"))]  # 4c's question, filed under 4b
+    assert w41.check("w41-4b", *cells, *both) == ("pass", "")
