@@ -133,3 +133,15 @@ def test_training_with_a_gradient_off_by_a_wrong_factor_fails():
     honest = w42.TRAIN.replace("return (predict - target) / predict.shape[0]", "return predict - target")
     cells[-1] = ("w42-7b", honest)  # the sum over the samples: the handout's own convention
     assert w42.check("w42-7a", *cells) == ("pass", "")
+
+
+def test_week41_training_that_only_moves_the_output_bias_fails():
+    no_gradient = w41.TRAINING.replace(
+        "        layers_grad = gradient_func(inputs, layers, activation_funcs, targets)\n"
+        "        layers = [(W - learning_rate * W_g, b - learning_rate * b_g)\n"
+        "                  for (W, b), (W_g, b_g) in zip(layers, layers_grad)]\n",
+        "        W, b = layers[-1]\n"
+        "        layers = layers[:-1] + [(W, b + learning_rate * np.log(np.mean(targets, axis=0) + 1e-9))]\n")
+    assert no_gradient != w41.TRAINING
+    status, reason = w41.check("w41-7c", ("w41-5b", w41.FORWARD_BATCH), ("w41-7c", no_gradient))
+    assert status == "fail" and "does not follow the gradient" in reason, reason

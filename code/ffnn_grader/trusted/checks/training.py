@@ -148,7 +148,15 @@ def _autograd_training(scope):
     found = scope.functions(["train_network"], fits=_trains)
     # Week 42 may redefine train_network with its own backpropagation: week 41's uses autograd.
     found = [f for f in found if not any("backprop" in name for name in uses(f))] or found
-    return scope.first_passing(found, lambda f: convention(training_layout(f, scope.id)))
+    def attempt(f):
+        trainer = library_trainer(f, scope.ctx)
+        if trainer:
+            raise Fail(f"`{f.name}` trains with {trainer}: the exercise asks for gradient descent with "
+                       "autograd's gradient")
+        layout = training_layout(f, scope.id)
+        return "; ".join(filter(None, [learns(f, scope, layout), convention(layout)]))
+
+    return scope.first_passing(found, attempt)
 
 
 @exercise("w42-7a")
