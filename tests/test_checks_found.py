@@ -96,3 +96,15 @@ def test_a_later_cell_trying_other_activations_does_not_undo_4b():
     both = [("w41-4b", network.replace("ACTS", "[ReLU, ReLU, sigmoid]")),
             ("w41-4b", network.replace("ACTS", "[sigmoid, sigmoid, ReLU]"))]  # 4c's question, filed under 4b
     assert w41.check("w41-4b", *cells, *both) == ("pass", "")
+
+
+def test_a_network_of_other_input_size_is_the_students_and_fails_5c():
+    import test_checks_week41 as w41
+
+    other = w41.NETWORK_5C.replace("create_layers_batch(4, [12, 10, 3])", "create_layers_batch(2, [3, 2, 1])"
+                                   ).replace("np.random.rand(20, 4)", "np.random.rand(20, 2)")
+    assert other != w41.NETWORK_5C
+    status, reason = w41.check("w41-5c", ("w41-5a", w41.CREATE_BATCH), ("w41-5b", w41.FORWARD_BATCH),
+                               ("w41-5c", other))
+    assert status == "fail" and reason.startswith(
+        "your network `layers` takes 2 inputs (layers [3, 2, 1]), the exercise asks for 4 inputs"), reason

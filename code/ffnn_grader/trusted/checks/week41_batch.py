@@ -106,6 +106,8 @@ def _softmax_network_of_5c(scope):
     layers, X = _fn.create_layers_batch(4, [12, 10, 3], rng), rng.standard_normal((10, 4))
     expected = _fn.feed_forward_batch(X, layers, [relu, relu, _act.softmax])
     found = batch_layers_of(scope, 4, want=[12, 10, 3])
+    if found is None:
+        other_inputs(scope, 4, 3)
     if found is not None and found[1] != [12, 10, 3]:
         raise Fail(f"the network has layers {found[1]}, the exercise asks for [12, 10, 3] (4 inputs)")
     check_activations(scope, ["ReLU", "ReLU", "softmax"])
@@ -179,10 +181,26 @@ def batch_layers_of(scope, n_in, wider=False, want=None):
     return next((n for n in anywhere if n[1] == want), anywhere[0] if anywhere else None)
 
 
+def other_inputs(scope, n_in, n_layers):
+    """:class:`Fail` when this question's cells hold a network of ``n_layers`` layers taking
+    another number of inputs than ``n_in``."""
+    for state in reversed(scope.states):
+        for name in LAYERS_NAMES:
+            layers, shapes = state.get(name), weight_shapes(state.get(name))
+            if shapes is None or len(shapes) != n_layers:
+                continue
+            for inputs in {shapes[0][0], shapes[0][1]} - {n_in}:
+                found = batch_sizes(layers, inputs)
+                if found is not None:
+                    raise Fail(f"your network `{name}` takes {inputs} inputs (layers {found[0]}), the "
+                               f"exercise asks for {n_in} inputs")
+
+
 @exercise("w41-6b")
 def _iris_network(scope):
     found = batch_layers_of(scope, 4, wider=True, want=[8, 3])
     if found is None:
+        other_inputs(scope, 4, 2)
         why = scope.absent("layers")
         raise Missing(f"no `layers` for iris found (4 inputs): create_layers_batch(4, [8, 3]){why}")
     layers, sizes, out_in = found
