@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 SLOW_FILES = ("test_grade", "test_render", "test_sandbox", "test_verdicts", "test_checks",
-              "test_report", "test_experiments")
+              "test_report", "test_experiments", "test_parsing", "test_check")
 
 
 def pytest_collection_modifyitems(config, items):
