@@ -22,12 +22,13 @@ from plots import (  # noqa: E402
     iris,
     optimizers,
     penalties,
+    runge_fits,
     sensitivity,
 )
 from plots._style import load  # noqa: E402
 
 MODULES = [iris, digits, sensitivity, optimizers, architecture, penalties,
-           classification, evaluation]
+           classification, evaluation, runge_fits]
 
 
 def main():

@@ -39,7 +39,7 @@ plt.rcParams.update({
 })
 
 NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-         "normal": "N(0, 1)", "xavier": "Xavier", "he": "He"}
+         "normal": "N(0, 1)", "xavier": "LeCun", "he": "He"}
 
 
 def load(name):

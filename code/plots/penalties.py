@@ -53,7 +53,8 @@ def against_sklearn(r):
         ax.axhline(lin["test_mse_true"], color=COLORS[1], ls="-.", lw=1.0,
                    label="Ridge / Lasso, own choice on validation")
         ax.set(xscale="log", yscale="log", xlabel=f"network's λ (scikit-learn: {rule})",
-               title=f"{TITLES[p].split(' ')[0]}: network and {name}, degree {lin['degree']}")
+               title=f"{TITLES[p].split(' ')[0]}: network and {name}, "
+                     f"degree {lfl[key + '_degree']}")
         top = ax.secondary_xaxis("top", functions=(to_alpha, from_alpha))
         top.set_xlabel(f"{name}'s α", fontsize=8)
     axes[0].set_ylabel("test MSE against f(x)")
