@@ -19,6 +19,7 @@ from plots import (  # noqa: E402
     classification,
     digits,
     evaluation,
+    fashion,
     iris,
     optimizers,
     penalties,
@@ -28,7 +29,7 @@ from plots import (  # noqa: E402
 from plots._style import load  # noqa: E402
 
 MODULES = [iris, digits, sensitivity, optimizers, architecture, penalties,
-           classification, evaluation, runge_fits]
+           classification, evaluation, runge_fits, fashion]
 
 
 def main():

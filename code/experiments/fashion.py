@@ -218,4 +218,6 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import fashion  # so that the workers import the module and keep its data loaded
+
+    fashion.main()

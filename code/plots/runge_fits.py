@@ -25,13 +25,14 @@ def draw(load):
     ax.legend(fontsize=7, loc="upper left", ncol=1, handlelength=2.2)
     ax = axes[1]
     t = r["test_mse_true"]
+    draws = len(arr(t["network"]))
+    jitter = np.linspace(-0.15, 0.15, draws)
     for k, m in enumerate(MODELS):
-        v = arr(t[m]) * 1e3
-        ax.plot(np.full(len(v), k) + np.linspace(-0.15, 0.15, len(v)), v, MARKERS[k],
-                color=COLORS[k], mfc="white" if k else COLORS[k], ms=4)
-    for d in range(len(arr(t["network"]))):
-        ax.plot(range(len(MODELS)), [arr(t[m])[d] * 1e3 for m in MODELS], color="0.8", lw=0.5,
-                zorder=0)
+        ax.plot(k + jitter, arr(t[m]) * 1e3, MARKERS[k], color=COLORS[k],
+                mfc="white" if k else COLORS[k], ms=4)
+    for d in range(draws):
+        ax.plot(np.arange(len(MODELS)) + jitter[d], [arr(t[m])[d] * 1e3 for m in MODELS],
+                color="0.8", lw=0.5, zorder=0)
     ax.set(yscale="log", xticks=range(len(MODELS)), xticklabels=MODELS,
            ylabel="test MSE against f (× 10⁻³)", title=f"{r['draws']} data draws")
     fig.tight_layout()
