@@ -18,7 +18,10 @@ The models are compared by paired differences of the test MSE against f over
 the draws.  On draw 0 the fitted curves on a fine grid of x are stored for the
 figure.  Second, the optimisers at an equal number of updates (UPDATES) on
 draw 0: full-batch GD and Adam, mini-batch SGD and Adam, 1 → 50 → 1, η chosen
-on validation, no early stopping (the last iterate is scored).
+on validation, no early stopping (the last iterate is scored).  Third, part d
+without early stopping: the large networks of OVERFIT trained for
+OVERFIT_EPOCHS epochs on draw 0, their training and test MSE recorded every
+OVERFIT_EVERY epochs.
 Writes results/runge_draws.json.
 """
 
@@ -54,6 +57,10 @@ BUDGET = {  # optimiser: (batch size, learning rates); epochs = UPDATES × batch
     "Adam (batches of 20)": (20, [0.001, 0.003, 0.01, 0.03, 0.1]),
 }
 BUDGET_SEEDS = 3
+
+OVERFIT = {"3 × 200 ReLU (He)": ("relu", "he", [200] * 3),
+           "2 × 100 sigmoid (LeCun)": ("sigmoid", "xavier", [100] * 2)}
+OVERFIT_EPOCHS, OVERFIT_EVERY, OVERFIT_LR, OVERFIT_SEEDS = 1000, 50, 0.01, 3
 
 
 def network(draw, lr, seed, grid=False):
@@ -134,6 +141,23 @@ def budget_run(name, lr, seed):
             "test_mse_true": test if np.isfinite(test) else float("nan"), "epochs": epochs}
 
 
+def overfit_run(name, seed):
+    """Training and test MSE (against the noisy targets and f) every OVERFIT_EVERY epochs."""
+    d = runge_splits()["scaled"]
+    (x, y), (xt, yt) = d["train"], d["test"]
+    activation, init, hidden = OVERFIT[name]
+    net = regressor(hidden, activation, init, seed)
+    opt, rng = ffnn.Adam(OVERFIT_LR), np.random.default_rng(seed)
+    curves = {"train": [], "test": [], "test_true": []}
+    for _ in range(OVERFIT_EPOCHS // OVERFIT_EVERY):
+        ffnn.train(net, x, y, opt, epochs=OVERFIT_EVERY, batch_size=BATCH_SIZE, seed=rng,
+                   progress=False)
+        curves["train"].append(mse(net.predict(x), y))
+        curves["test"].append(mse(net.predict(xt), yt))
+        curves["test_true"].append(true_mse(net.predict(xt), runge_splits()["test"][0]))
+    return curves
+
+
 def main():
     start = time.perf_counter()
     jobs = [dict(draw=k, lr=lr, seed=s, grid=(k == 0))
@@ -172,6 +196,12 @@ def main():
                      "learning_rates": lrs, "learning_rate": lrs[i], "lr_index": i,
                      "test_mse_true": over_seeds(t[i]), "val_mse": over_seeds(v[i])}
 
+    ojobs = [dict(name=n, seed=k) for n in OVERFIT for k in range(OVERFIT_SEEDS)]
+    oout = run_parallel(overfit_run, ojobs)
+    overfit = {n: {k: over_seeds([r[k] for r in oout[i * OVERFIT_SEEDS:(i + 1) * OVERFIT_SEEDS]],
+                                 axis=0)
+                   for k in ("train", "test", "test_true")} for i, n in enumerate(OVERFIT)}
+
     save_json("runge_draws", {
         "draws": DRAWS, "seeds": SEEDS, "noise": NOISE,
         "network": {"architecture": "1 → 50 → 50 → 1 sigmoid", "initialization": "xavier",
@@ -189,6 +219,9 @@ def main():
         "budget": {"updates": UPDATES, "architecture": "1 → 50 → 1 sigmoid, Xavier",
                    "seeds": BUDGET_SEEDS, "results": budget,
                    "chosen_by": "η: smallest mean validation MSE of the last iterate"},
+        "overfit": {"epochs": list(range(OVERFIT_EVERY, OVERFIT_EPOCHS + 1, OVERFIT_EVERY)),
+                    "learning_rate": OVERFIT_LR, "batch_size": BATCH_SIZE,
+                    "seeds": OVERFIT_SEEDS, "results": overfit},
         "seconds": time.perf_counter() - start,
     })
     for m, v in models.items():
@@ -203,6 +236,10 @@ def main():
     for n, b in budget.items():
         print(f"runge_draws: {n}: η = {b['learning_rate']:g}, test MSE vs f "
               f"{b['test_mse_true']['mean'] * 1e3:.2f} ± {b['test_mse_true']['std'] * 1e3:.2f}")
+    for n, o in overfit.items():
+        print(f"runge_draws: {n}, no early stopping: train MSE "
+              + " ".join(f"{v * 1e3:.1f}" for v in o["train"]["mean"][::4])
+              + ", test " + " ".join(f"{v * 1e3:.1f}" for v in o["test"]["mean"][::4]))
     print(f"runge_draws: {time.perf_counter() - start:.1f} s")
 
 

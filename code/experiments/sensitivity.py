@@ -134,7 +134,7 @@ def main():
     with warnings.catch_warnings():  # an all-diverged cell: mean and std are NaN
         warnings.simplefilter("ignore", RuntimeWarning)
         mean = np.nanmean(per_seed, axis=2)
-        std = np.nanstd(per_seed, axis=2)
+        std = np.nanstd(per_seed, axis=2, ddof=1)
     activations = {"activations": ACTIVATIONS, "initializations": INITIALIZATIONS,
                    "seeds": ACT_SEEDS, "epochs": ACT_EPOCHS, "learning_rate": ACT_LR,
                    "val_accuracy_mean": mean, "val_accuracy_std": std,
