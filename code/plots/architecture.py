@@ -53,16 +53,16 @@ def _stuck_notes(res, seeds):
 def depth_width_digits(r):
     g = r["digits"]
     fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.8), sharey=True)
-    values = np.concatenate([arr(g[k]["mean"]).ravel() for k in ("train", "test")]) * 100
-    norm = Normalize(np.nanmin(values), 100)
+    values = np.concatenate([arr(g[k]["mean"]).ravel() for k in ("train", "test")])
+    norm = Normalize(np.nanmin(values), 1)
     im = _grid_panels(axes, [(g["train"], "ReLU (He): train accuracy"),
                              (g["test"], "ReLU (He): test accuracy")],
-                      r, norm, "{:.1f}", 100, "cividis")
+                      r, norm, "{:.3f}", 1, "cividis")
     axes[0].set_ylabel("hidden layers")
     for ax in axes:
         ax.set_xlabel("nodes per hidden layer")
     fig.tight_layout()
-    fig.colorbar(im, ax=axes, shrink=0.85, label="accuracy in % (mean over seeds)", pad=0.02)
+    fig.colorbar(im, ax=axes, shrink=0.85, label="accuracy (mean over seeds)", pad=0.02)
     save(fig, "depth_width_digits")
 
 
