@@ -38,10 +38,10 @@ import ffnn
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
            "Sneaker", "Bag", "Ankle boot"]
-N_VAL, N_SEARCH = 10_000, 20_000
+N_VAL, N_SEARCH = 10_000, 10_000
 N_TRAIN = 60_000 - N_VAL
 BATCH_SIZE = 64
-SEARCH_EPOCHS, EPOCHS = 5, 15
+SEARCH_EPOCHS, EPOCHS = 3, 10
 SEEDS = 3
 ACTIVATIONS = ["relu", "sigmoid"]
 DEPTHS = {1: [128], 2: [128, 64]}
@@ -144,7 +144,7 @@ def run_logreg(C, final=False):
     n = N_TRAIN if final else N_SEARCH
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = LogisticRegression(C=C, max_iter=200).fit(X[:n], lab[:n])
+        model = LogisticRegression(C=C, max_iter=100).fit(X[:n], lab[:n])
     out = {"C": C, "val_accuracy": float(model.score(Xv, lv))}
     if final:
         out.update(predict=model.predict(Xt), train_accuracy=float(model.score(X, lab)),

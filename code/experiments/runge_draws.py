@@ -60,7 +60,7 @@ BUDGET_SEEDS = 3
 
 OVERFIT = {"3 × 200 ReLU (He)": ("relu", "he", [200] * 3),
            "2 × 100 sigmoid (LeCun)": ("sigmoid", "xavier", [100] * 2)}
-OVERFIT_EPOCHS, OVERFIT_EVERY, OVERFIT_LR, OVERFIT_SEEDS = 1000, 50, 0.01, 3
+OVERFIT_EPOCHS, OVERFIT_EVERY, OVERFIT_LR, OVERFIT_SEEDS = 600, 50, 0.01, 3
 
 
 def network(draw, lr, seed, grid=False):
