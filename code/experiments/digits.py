@@ -40,8 +40,8 @@ LOGREG_C = [0.1, 1.0, 10.0, 100.0]
 N_MISCLASSIFIED = 12
 
 
-def run_ffnn(seed, Xtr, Ytr, Xte, Yte):
-    net = classifier(64, HIDDEN, 10, "relu", "he", seed, l2=L2)
+def run_ffnn(seed, Xtr, Ytr, Xte, Yte, l2=L2):
+    net = classifier(64, HIDDEN, 10, "relu", "he", seed, l2=l2)
     h = ffnn.train(net, Xtr, Ytr, ffnn.Adam(LEARNING_RATE), epochs=EPOCHS, batch_size=BATCH_SIZE,
                    seed=seed, X_val=Xte, Y_val=Yte, progress=False)
     predict = np.argmax(net.predict(Xte), axis=1)
@@ -64,7 +64,7 @@ def run_mlp(seed, Xtr, ltr, Xte, lte):
 
 
 def run(kind, **kw):
-    return run_ffnn(**kw) if kind == "ffnn" else run_mlp(**kw)
+    return run_ffnn(**kw) if kind.startswith("ffnn") else run_mlp(**kw)
 
 
 def main():
@@ -75,8 +75,11 @@ def main():
 
     jobs = [dict(kind="ffnn", seed=k, Xtr=Xtr, Ytr=Ytr, Xte=Xte, Yte=Yte) for k in range(N_SEEDS)]
     jobs += [dict(kind="mlp", seed=k, Xtr=Xtr, ltr=ltr, Xte=Xte, lte=lte) for k in range(N_SEEDS)]
+    # the same network without its L2 penalty: is there regularisation without one?
+    jobs += [dict(kind="ffnn0", seed=k, Xtr=Xtr, Ytr=Ytr, Xte=Xte, Yte=Yte, l2=0.0)
+             for k in range(N_SEEDS)]
     out = run_parallel(run, jobs)
-    nets, mlps = out[:N_SEEDS], out[N_SEEDS:]
+    nets, mlps, free = out[:N_SEEDS], out[N_SEEDS:2 * N_SEEDS], out[2 * N_SEEDS:]
 
     # logistic regression: C on the validation part, then refit on train_full
     Xa, _, la = s["train"]
@@ -143,6 +146,11 @@ def main():
             "val_accuracy": val_scores,
         },
         "paired": paired,
+        "no_penalty": {
+            "test_accuracy": [r["test_accuracy"] for r in free],
+            "train_accuracy": [r["train_accuracy"] for r in free],
+            "best_test_accuracy_over_epochs": [max(r["test_accuracy_curve"]) for r in free],
+        },
         "confusion_matrix": confusion_matrix(lte, predict, labels=range(10)),
         "n_misclassified": int(np.sum(predict != lte)),
         "misclassified": {
