@@ -36,7 +36,7 @@ def activations(r):
                  vmax=1.0, fontsize=7.5)
     ax.set_xlabel("initialisation of the weights")
     ax.set_ylabel("hidden activation")
-    ax.set_title(f"Adam η = {a['learning_rate']:g}, {a['epochs']} epochs, "
+    ax.set_title(f"Adam, best η per cell, {a['epochs']} epochs, "
                  f"mean ± std over {a['seeds']} seeds")
     fig.colorbar(im, ax=ax, label="validation accuracy")
     save(fig, "activations")
