@@ -32,7 +32,8 @@ def activations(r):
     fig, ax = plt.subplots(figsize=(WIDTH * 0.7, 3.0))
     im = heatmap(ax, arr(a["val_accuracy_mean"]), arr(a["val_accuracy_std"]),
                  xlabels=[NAMES[i] for i in a["initializations"]],
-                 ylabels=[NAMES[n] for n in a["activations"]], fmt="{:.3f}", vmin=0.0,
+                 ylabels=[NAMES[n] for n in a["activations"]], fmt="{:.3f}",
+                 vmin=float(np.floor(np.nanmin(arr(a["val_accuracy_mean"])) * 50) / 50),
                  vmax=1.0, fontsize=7.5)
     ax.set_xlabel("initialisation of the weights")
     ax.set_ylabel("hidden activation")
