@@ -19,15 +19,17 @@ from plots import (  # noqa: E402
     classification,
     digits,
     evaluation,
+    fashion,
     iris,
     optimizers,
     penalties,
+    runge_fits,
     sensitivity,
 )
 from plots._style import load  # noqa: E402
 
 MODULES = [iris, digits, sensitivity, optimizers, architecture, penalties,
-           classification, evaluation]
+           classification, evaluation, runge_fits, fashion]
 
 
 def main():

@@ -146,3 +146,62 @@ def test_heatmap_spread_never_prints_zero():
     assert spread(0.0, "{:.1f}") == spread(1e-17, "{:.1f}") == "all seeds"
     assert spread(0.03, "{:.1f}") == "±0.03"
     assert spread(1.26, "{:.1f}") == "±1.3"
+
+
+def test_mcnemar_counts_by_hand_and_its_exact_p_value():
+    a = np.array([1, 1, 1, 1, 1, 0, 1, 0], bool)
+    b = np.array([1, 0, 0, 0, 0, 0, 1, 1], bool)
+    r = _common.mcnemar(a, b)
+    assert (r["only_first"], r["only_second"]) == (4, 1)
+    # two-sided exact binomial test of 4 of 5 against 1/2: 2 (1 + 5) / 32
+    assert r["p_value"] == pytest.approx(12 / 32)
+    assert _common.mcnemar(a, a)["p_value"] == 1.0
+
+
+def test_lasso_by_lars_is_at_the_minimum(rng):
+    x = rng.uniform(-1, 1, (80, 1))
+    y = (x**3 - x).ravel() + 0.05 * rng.standard_normal(80)
+    for a in (1e-4, 1e-2):
+        lars = polynomial(6, "lasso_lars", a).fit(x, y)
+        ref = polynomial(6, "lasso", a)
+        ref[-1].set_params(tol=1e-14, max_iter=1_000_000)
+        ref.fit(x, y)
+        np.testing.assert_allclose(lars[-1].coef_, ref[-1].coef_, atol=1e-6)
+
+
+def test_runge_draws_are_new_points_and_draw_0_is_the_study_data():
+    from _regression import SEEDS, runge_splits
+
+    d0, d1 = runge_splits(), runge_splits(draw=1)
+    x0, _ = ffnn.runge_data(len(d0["train"][0]), 0.1, SEEDS["train"])
+    np.testing.assert_array_equal(d0["train"][0], x0)
+    for part in ("train", "val", "test"):
+        assert not np.allclose(d0[part][0], d1[part][0])
+
+
+def test_fashion_reads_idx_files(tmp_path):
+    import gzip
+
+    import fashion
+
+    images = np.arange(2 * 784, dtype=np.uint8).reshape(2, 28, 28) % 251
+    header = bytes([0, 0, 8, 3]) + b"".join(int(n).to_bytes(4, "big") for n in (2, 28, 28))
+    with gzip.open(tmp_path / "img.gz", "wb") as f:
+        f.write(header + images.tobytes())
+    with gzip.open(tmp_path / "lab.gz", "wb") as f:
+        f.write(bytes([0, 0, 8, 1]) + (2).to_bytes(4, "big") + bytes([7, 3]))
+    np.testing.assert_array_equal(fashion._idx(tmp_path / "img.gz"), images.reshape(2, 784))
+    np.testing.assert_array_equal(fashion._idx(tmp_path / "lab.gz"), [7, 3])
+
+
+def test_fashion_without_data_says_how_to_get_it(monkeypatch, tmp_path):
+    import fashion
+    import sklearn.datasets
+
+    def offline(*args, **kwargs):
+        raise OSError("no network")
+
+    monkeypatch.setattr(fashion, "DEBIAN_DIR", tmp_path / "absent")
+    monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
+    with pytest.raises(FileNotFoundError, match="apt-get install dataset-fashion-mnist"):
+        fashion.load_fashion()

@@ -7,6 +7,7 @@
 * ``digits_splits``: the one stratified split of the digits used by every
   digits experiment (test part never used for any choice);
 * ``classifier``: a softmax/cross-entropy ``ffnn.NeuralNetwork``;
+* ``mcnemar``: the exact McNemar test of two classifiers on the same test set;
 * ``run_parallel``: ``joblib.Parallel(n_jobs=2)`` over a list of keyword sets.
 """
 
@@ -21,6 +22,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 from joblib import Parallel, delayed  # noqa: E402
+from scipy.stats import binomtest  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 import ffnn  # noqa: E402
@@ -81,15 +83,29 @@ def digits_splits():
     return out
 
 
-def classifier(n_in, hidden, n_out, activation="relu", initialization="he", seed=0, l2=0.0):
+def classifier(n_in, hidden, n_out, activation="relu", initialization="he", seed=0, l2=0.0,
+               dtype=np.float64):
     """``n_in → hidden... (activation) → n_out softmax`` with cross-entropy."""
     sizes = list(hidden) + [n_out]
     funcs = [activation] * len(hidden) + ["softmax"]
     return ffnn.NeuralNetwork(
-        n_in, sizes, funcs, None, "cross_entropy", None, initialization, seed, l2=l2
+        n_in, sizes, funcs, None, "cross_entropy", None, initialization, seed, l2=l2,
+        dtype=dtype
     )
 
 
 def run_parallel(func, jobs, n_jobs=2):
     """``[func(**kw) for kw in jobs]`` on ``n_jobs`` processes, in order."""
     return Parallel(n_jobs=n_jobs)(delayed(func)(**kw) for kw in jobs)
+
+
+def mcnemar(right_a, right_b):
+    """Exact McNemar test of two classifiers scored on the same samples.
+
+    ``right_a``, ``right_b``: boolean arrays, True where each is right.  Returns the
+    samples only the first gets right, only the second, and the two-sided p-value of
+    the binomial test of those discordant counts against 1/2.
+    """
+    only_a, only_b = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
+    p = binomtest(only_a, only_a + only_b, 0.5).pvalue if only_a + only_b else 1.0
+    return {"only_first": only_a, "only_second": only_b, "p_value": float(p)}

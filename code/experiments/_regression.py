@@ -25,9 +25,13 @@ SEEDS = {"train": 1, "val": 2, "test": 3}
 DEGREES = list(range(1, 31))
 
 
-def runge_splits(noise=NOISE):
-    """``{"train"|"val"|"test": (x, y)}``, x raw, plus the standardised inputs ``"scaled"``."""
-    parts = {part: ffnn.runge_data(n, noise, SEEDS[part])
+def runge_splits(noise=NOISE, draw=0):
+    """``{"train"|"val"|"test": (x, y)}``, x raw, plus the standardised inputs ``"scaled"``.
+
+    ``draw`` 0 is the data set of every study; draw k > 0 draws all three parts
+    anew (seeds 3k + 1, 3k + 2, 3k + 3), for repeats over the data.
+    """
+    parts = {part: ffnn.runge_data(n, noise, SEEDS[part] + 3 * draw)
              for part, n in (("train", N_TRAIN), ("val", N_VAL), ("test", N_TEST))}
     mean, std = parts["train"][0].mean(), parts["train"][0].std()
     parts["scaled"] = {part: ((x - mean) / std, y) for part, (x, y) in list(parts.items())}

@@ -19,13 +19,23 @@ HIDDEN, WIDTH = 5, 50
 SEEDS = 10
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 INITIALIZATIONS = ["normal", "xavier", "he"]
+SYMMETRY = {"as in the study": lambda x, y: (x, y),
+            "input shifted, x + 1": lambda x, y: (x + 1, y),
+            "odd target, y + x/2": lambda x, y: (x, y + x / 2)}
 
 
-def layer_rms(activation, initialization, seed):
+def layer_rms(activation, initialization, seed, variant="as in the study"):
     """RMS of ∂C/∂W^l for l = 1..L of one untrained network."""
-    x, y = runge_splits()["scaled"]["train"]
+    x, y = SYMMETRY[variant](*runge_splits()["scaled"]["train"])
     net = regressor([WIDTH] * HIDDEN, activation, initialization, seed)
     return [float(np.sqrt(np.mean(dW**2))) for dW, _ in net.compute_gradient(x, y)]
+
+
+def factors(rms):
+    """Median over seeds of the inner layers' factor and of the first layer's extra drop."""
+    inner = np.exp(np.mean(np.log(rms[:, 2:-1] / rms[:, 1:-2]), axis=1))
+    return {"inner_factor": float(np.median(inner)),
+            "first_drop": float(np.median(rms[:, 1] / rms[:, 0]))}
 
 
 def main():
@@ -38,18 +48,28 @@ def main():
             log = over_seeds(np.log10(rms), axis=0)
             results[a][i] = {"rms_per_seed": rms, "log10_rms_mean": log["mean"],
                              "log10_rms_std": log["std"],
-                             "first_over_last": float(np.median(rms[:, 0] / rms[:, -1]))}
+                             "first_over_last": float(np.median(rms[:, 0] / rms[:, -1])),
+                             **factors(rms)}
+    symmetry = {}
+    for v in SYMMETRY:
+        rms = np.array([layer_rms("sigmoid", "xavier", s, v) for s in range(SEEDS)])
+        symmetry[v] = {"log10_rms_mean": np.mean(np.log10(rms), axis=0),
+                       "first_over_last": float(np.median(rms[:, 0] / rms[:, -1])),
+                       **factors(rms)}
     save_json("gradients", {
         "architecture": f"1 → {HIDDEN} × {WIDTH} → 1", "hidden_layers": HIDDEN, "width": WIDTH,
         "layers": list(range(1, HIDDEN + 2)), "seeds": SEEDS, "activations": ACTIVATIONS,
         "initializations": INITIALIZATIONS, "data": "Runge training points, x standardised",
         "quantity": "root mean square of the entries of dC/dW^l at initialisation",
-        "results": results, "seconds": time.perf_counter() - start,
+        "results": results, "symmetry": symmetry, "seconds": time.perf_counter() - start,
     })
     for a in ACTIVATIONS:
         print(f"gradients: {a:10s} " + "  ".join(
             f"{i}: layer 1 / layer {HIDDEN + 1} = {results[a][i]['first_over_last']:.2g}"
             for i in INITIALIZATIONS))
+    for v, r in symmetry.items():
+        print(f"gradients: sigmoid/xavier, {v}: first/last {r['first_over_last']:.2g}, "
+              f"inner factor {r['inner_factor']:.2f}, first drop {r['first_drop']:.1f}")
     print(f"gradients: {time.perf_counter() - start:.1f} s")
 
 

@@ -39,7 +39,7 @@ plt.rcParams.update({
 })
 
 NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-         "normal": "N(0, 1)", "xavier": "Xavier", "he": "He"}
+         "normal": "N(0, 1)", "xavier": "LeCun", "he": "He"}
 
 
 def load(name):
@@ -75,10 +75,10 @@ def epochs_of(values):
 
 
 def log_errorbar(mean, std):
-    """``yerr`` for mean ± std on a log axis: the lower bar is cut at 20 % of the value
+    """``yerr`` for mean ± std on a log axis: the lower bar is cut at half the value
     (a standard deviation larger than the mean would reach zero, off the frame)."""
     mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
-    return [np.minimum(std, 0.8 * mean), std]
+    return [np.minimum(std, 0.5 * mean), std]
 
 
 def legend_below(fig, ax_or_handles, ncol=3, labels=None, y=0.0):

@@ -23,13 +23,13 @@ def depth_width_runge(r):
     fig, axes = plt.subplots(len(acts), 2, figsize=(WIDTH, 2.25 * len(acts) + 0.3),
                              sharex=True, sharey=True)
     values = np.concatenate([arr(g["activations"][a][k]["mean"]).ravel()
-                             for a in acts for k in ("train", "test")]) * 1e3
+                             for a in acts for k in ("train", "test_true")]) * 1e3
     norm = LogNorm(np.nanmin(values), np.nanmax(values))
     for row, a in zip(axes, acts):
         res = g["activations"][a]
         im = _grid_panels(row, [(res["train"], f"{NAMES[a]} ({NAMES[res['initialization']]}): "
                                                "train MSE"),
-                                (res["test"], f"{NAMES[a]}: test MSE")],
+                                (res["test_true"], f"{NAMES[a]}: test MSE against f")],
                           r, norm, "{:.1f}", 1e3, "viridis", _stuck_notes(res, r["seeds"]))
         row[0].set_ylabel("hidden layers")
     for ax in axes[-1]:
@@ -43,26 +43,26 @@ def depth_width_runge(r):
 
 
 def _stuck_notes(res, seeds):
-    """"k/n stuck" for the cells where some but not all seeds ended at a constant."""
+    """"k/n stuck" for the cells where some or all seeds ended at a constant."""
     if "n_stuck" not in res:
         return None
-    return [[f"{k}/{seeds} stuck" if 0 < k < seeds else "" for k in row]
+    return [[f"{k}/{seeds} stuck" if k > 0 else "" for k in row]
             for row in res["n_stuck"]]
 
 
 def depth_width_digits(r):
     g = r["digits"]
     fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.8), sharey=True)
-    values = np.concatenate([arr(g[k]["mean"]).ravel() for k in ("train", "test")]) * 100
-    norm = Normalize(np.nanmin(values), 100)
+    values = np.concatenate([arr(g[k]["mean"]).ravel() for k in ("train", "test")])
+    norm = Normalize(np.nanmin(values), 1)
     im = _grid_panels(axes, [(g["train"], "ReLU (He): train accuracy"),
                              (g["test"], "ReLU (He): test accuracy")],
-                      r, norm, "{:.1f}", 100, "cividis")
+                      r, norm, "{:.3f}", 1, "cividis")
     axes[0].set_ylabel("hidden layers")
     for ax in axes:
         ax.set_xlabel("nodes per hidden layer")
     fig.tight_layout()
-    fig.colorbar(im, ax=axes, shrink=0.85, label="accuracy in % (mean over seeds)", pad=0.02)
+    fig.colorbar(im, ax=axes, shrink=0.85, label="accuracy (mean over seeds)", pad=0.02)
     save(fig, "depth_width_digits")
 
 

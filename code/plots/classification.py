@@ -17,7 +17,7 @@ def logistic_grid(r):
     f = r["ffnn"]
     fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.6), sharey=True)
     panels = [("val_cross_entropy", 1.0, "{:.3f}", "{:.4f}", "viridis", "validation cross-entropy"),
-              ("val_accuracy", 100.0, "{:.1f}", "{:.2f}", "cividis", "validation accuracy in %")]
+              ("val_accuracy", 1.0, "{:.3f}", "{:.4f}", "cividis", "validation accuracy")]
     for ax, (key, scale, fmt, std_fmt, cmap, label) in zip(axes, panels):
         g = f["grid"][key]
         mean = arr(g["mean"]) * scale
@@ -58,11 +58,11 @@ def classifiers(lg, tc, dg):
     fig, ax = plt.subplots(figsize=(WIDTH - 2.5, 0.32 * len(rows) + 0.9))
     y = np.arange(len(rows))[::-1]
     for yk, (label, mean, std, group) in zip(y, rows):
-        ax.errorbar(mean * 100, yk, xerr=None if std is None else std * 100,
+        ax.errorbar(mean, yk, xerr=std,
                     marker=MARKERS[group] if std is not None else "D", color=COLORS[group],
                     mfc=COLORS[group] if std is not None else "white", ls="none")
     ax.set_yticks(y, [r[0] for r in rows])
-    ax.set_xlabel("test accuracy in % (mean ± std over seeds;\nopen diamonds: deterministic)")
+    ax.set_xlabel("test accuracy (mean ± std over seeds;\nopen diamonds: deterministic)")
     ax.set_title(f"training images: {lg['n_train']} (logistic), {tc['n_train']} (networks)",
                  fontsize=8)
     save(fig, "classifiers")

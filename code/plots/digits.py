@@ -29,8 +29,7 @@ def digits_confusion(r):
 def digits_curves(r, lr):
     """Left: training cost; right: ffnn's test accuracy per epoch and, at
     the last epoch, every model's final test accuracy as in the report's table:
-    mean ± std over seeds (digits.json, logistic.json), scikit-learn's logistic
-    regression deterministic."""
+    mean ± std over seeds (digits.json), logistic regression deterministic."""
     f, m = r["ffnn"], r["mlp"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(WIDTH - 0.1, 3.3))
     seeds = len(f["seed_test_accuracies"])
@@ -46,17 +45,16 @@ def digits_curves(r, lr):
     a1.set_title(f"training cost ({seeds} seeds)")
     epochs = epochs_of(f["test_accuracy_curve"])
     last = epochs[-1]
-    F, L = lr["ffnn"]["best"]["test_accuracy"], lr["sklearn"]["best"]
+    L = r["logreg"]
     finals = [
         (f["mean_test_accuracy"], f["std_test_accuracy"], len(f["seed_test_accuracies"]),
          "ffnn", COLORS[0], "o"),
         (m["mean_test_accuracy"], m["std_test_accuracy"], len(m["seed_test_accuracies"]),
          "MLPClassifier", COLORS[1], "s"),
-        (F["mean"], F["std"], F["n"], "ffnn logistic regression", COLORS[2], "^"),
-        (L["test_accuracy"], 0.0, 1, "scikit-learn logistic regression", COLORS[3], "D"),
+        (L["test_accuracy"], 0.0, 1, "logistic regression (same images)", COLORS[3], "D"),
     ]
     for k, (mean, std, n, name, color, marker) in enumerate(finals):
-        spread = f"{100 * mean:.1f} ± {100 * std:.1f} %" if n > 1 else f"{100 * mean:.1f} %"
+        spread = f"{mean:.3f} ± {std:.3f}" if n > 1 else f"{mean:.3f}"
         a2.errorbar(last + 3 + 2.5 * k, mean, yerr=std if n > 1 else None, color=color,
                     marker=marker, ls="none",
                     label=f"{name}: {spread}" + (f" ({n} seeds)" if n > 1 else ""))

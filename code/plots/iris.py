@@ -13,9 +13,11 @@ def iris_untrained(r):
     fig, ax = plt.subplots(figsize=(WIDTH * 0.8, 3.2))
     # one bin per possible number of correct flowers (accuracy k/150)
     edges = (np.arange(0, 152) - 0.5) / 150
-    ax.hist(acc, bins=edges, color=COLORS[0], alpha=0.85, log=True)
-    ax.axvline(u["mean"], color="k", ls="--", lw=1.2, label=f"mean {u['mean']:.3f}")
-    ax.axvline(1 / 3, color=COLORS[3], ls=":", lw=1.5, label="1/3 (one class for every flower)")
+    # the bars in front of the reference lines, so that no bar is hidden by them
+    ax.hist(acc, bins=edges, color=COLORS[0], log=True, zorder=3)
+    ax.axvline(u["mean"], color="k", ls="--", lw=1.0, zorder=2, label=f"mean {u['mean']:.3f}")
+    ax.axvline(1 / 3, color=COLORS[3], ls=":", lw=1.2, zorder=2,
+               label="1/3 (one class for every flower)")
     ax.set_xlabel("accuracy on the 150 iris flowers")
     ax.set_ylabel("number of networks (log scale)")
     ax.set_title(f"{u['n_networks']:,} untrained 4 → 8 sigmoid → 3 softmax networks, "

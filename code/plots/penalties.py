@@ -49,11 +49,12 @@ def against_sklearn(r):
         lin = r[key]
         ax.plot(lams, [s["test_mse_true"] for s in lfl[key]], color=COLORS[1], ls="--",
                 marker=MARKERS[1], mfc="white", lw=1.2,
-                label=f"Ridge / Lasso at the same cost ({rule.split(' = ')[0]} mapped)")
+                label=f"Ridge / Lasso at the mapped {rule.split(' = ')[0]}")
         ax.axhline(lin["test_mse_true"], color=COLORS[1], ls="-.", lw=1.0,
                    label="Ridge / Lasso, own choice on validation")
         ax.set(xscale="log", yscale="log", xlabel=f"network's λ (scikit-learn: {rule})",
-               title=f"{TITLES[p].split(' ')[0]}: network and {name}, degree {lin['degree']}")
+               title=f"{TITLES[p].split(' ')[0]}: network and {name}, "
+                     f"degree {lfl[key + '_degree']}")
         top = ax.secondary_xaxis("top", functions=(to_alpha, from_alpha))
         top.set_xlabel(f"{name}'s α", fontsize=8)
     axes[0].set_ylabel("test MSE against f(x)")

@@ -12,17 +12,17 @@ def lr_l2_heatmap(r):
     fig, axes = plt.subplots(1, len(opts), figsize=(WIDTH, 3.3), sharey=True)
     for ax, o in zip(np.atleast_1d(axes), opts):
         res = g["results"][o]
-        std = arr(res["val_accuracy_std"]) * 100 if "val_accuracy_std" in res else None
-        im = heatmap(ax, arr(res["val_accuracy"]) * 100, std,
+        std = arr(res["val_accuracy_std"]) if "val_accuracy_std" in res else None
+        im = heatmap(ax, arr(res["val_accuracy"]), std,
                      xlabels=[f"{v:g}" for v in g["l2"]],
-                     ylabels=[f"{v:g}" for v in g["learning_rates"]], fmt="{:.1f}",
-                     vmin=0.0, vmax=100.0)
+                     ylabels=[f"{v:g}" for v in g["learning_rates"]], fmt="{:.2f}",
+                     vmin=0.0, vmax=1.0)
         ax.set_xlabel("L2 penalty λ")
         ax.set_title(f"{res['label']}, {g['epochs']} epochs")
     np.atleast_1d(axes)[0].set_ylabel("learning rate η")
     seeds = g.get("seeds", 1)
     fig.colorbar(im, ax=axes, shrink=0.85, pad=0.02,
-                 label="validation accuracy in %" + (f" (mean ± std, {seeds} seeds)"
+                 label="validation accuracy" + (f" (mean ± std, {seeds} seeds)"
                                                      if seeds > 1 else ""))
     save(fig, "lr_l2_heatmap")
 
@@ -30,15 +30,16 @@ def lr_l2_heatmap(r):
 def activations(r):
     a = r["activations"]
     fig, ax = plt.subplots(figsize=(WIDTH * 0.7, 3.0))
-    im = heatmap(ax, arr(a["val_accuracy_mean"]) * 100, arr(a["val_accuracy_std"]) * 100,
+    im = heatmap(ax, arr(a["val_accuracy_mean"]), arr(a["val_accuracy_std"]),
                  xlabels=[NAMES[i] for i in a["initializations"]],
-                 ylabels=[NAMES[n] for n in a["activations"]], fmt="{:.1f}", vmin=0.0,
-                 vmax=100.0, fontsize=7.5)
+                 ylabels=[NAMES[n] for n in a["activations"]], fmt="{:.3f}",
+                 vmin=float(np.floor(np.nanmin(arr(a["val_accuracy_mean"])) * 50) / 50),
+                 vmax=1.0, fontsize=7.5)
     ax.set_xlabel("initialisation of the weights")
     ax.set_ylabel("hidden activation")
-    ax.set_title(f"Adam η = {a['learning_rate']:g}, {a['epochs']} epochs, "
+    ax.set_title(f"Adam, best η per cell, {a['epochs']} epochs, "
                  f"mean ± std over {a['seeds']} seeds")
-    fig.colorbar(im, ax=ax, label="validation accuracy in %")
+    fig.colorbar(im, ax=ax, label="validation accuracy")
     save(fig, "activations")
 
 
