@@ -72,16 +72,16 @@ def penalised(cost, layers, l2, l1, layer_grads=None):
     return float(cost) + float(value)
 
 
-def readable_cost_and_gradient(X, Y, layers, activation_funcs, activation_ders, loss, l2, l1):
+def readable_cost_and_gradient(X, Y, layers, activation_funcs, activation_ders, cost_record, l2, l1):
     """``(C_λ, layer_grads)`` of one network by the report's backpropagation, one forward pass.
 
     ``layer_grads`` are ``(∂C_λ/∂W, ∂C_λ/∂b^l)`` views of one vector laid out
     as the parameters (:mod:`ffnn.parameters`).
     """
     saved = feed_forward_saver_batch(X, layers, activation_funcs)
-    grads = backward_batch(saved, layers, activation_funcs, Y, activation_ders, loss.der)
+    grads = backward_batch(saved, layers, activation_funcs, Y, activation_ders, cost_record.der)
     shapes = [a.shape for pair in layers for a in pair]
     vector = parameters.flatten(grads, shapes, X.dtype, "gradient")
     layer_grads = parameters.unflatten(vector, shapes)
-    cost = penalised(loss.f(saved[2], Y), layers, l2, l1, layer_grads)
+    cost = penalised(cost_record.f(saved[2], Y), layers, l2, l1, layer_grads)
     return cost, layer_grads
