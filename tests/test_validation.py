@@ -194,3 +194,19 @@ def test_a_1d_target_for_one_output_points_at_reshape():
     with pytest.raises(ValueError, match=r"^Y: expected shape \(5, 1\) \(n_samples, output size\), got "
                                          r"\(5,\): one column is needed, use Y.reshape\(-1, 1\)$"):
         ffnn.train(net, np.zeros((5, 2)), np.zeros(5), ffnn.Adam(), epochs=1)
+
+
+@pytest.mark.parametrize("size, argument", [("4", "network_input_size"), (4.9, "network_input_size"),
+                                            (True, "network_input_size")])
+def test_a_size_that_is_not_a_positive_integer_is_named(size, argument):
+    with pytest.raises(ValueError, match=rf"{argument}: expected a positive integer, got {size!r}"):
+        NeuralNetwork(size, [3], ["sigmoid"])
+    with pytest.raises(ValueError, match=r"layer_output_sizes\[1\]: expected a positive integer, got 5.5"):
+        NeuralNetwork(4, [3, 5.5], ["sigmoid", "sigmoid"])
+
+
+def test_train_given_the_class_instead_of_a_network_says_so():
+    X, Y = np.zeros((4, 2)), np.zeros((4, 1))
+    with pytest.raises(TypeError, match=r"network: expected a NeuralNetwork instance, got .*NeuralNetwork.*"
+                                        r"create one first"):
+        ffnn.train(NeuralNetwork, X, Y, ffnn.Adam(), epochs=1)

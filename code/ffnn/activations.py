@@ -237,7 +237,7 @@ def record_of(f):
 def checked_activation(value, argument):
     """An activation given by name or as a function, returned as a function."""
     if isinstance(value, str):
-        if value not in RECORDS:
+        if value not in ACTIVATION_RECORDS:
             raise ValueError(f"{argument}: unknown name {value!r}; expected one of {sorted(ACTIVATION_RECORDS)}")
         return ACTIVATION_RECORDS[value].f
     if not callable(value):
@@ -263,9 +263,3 @@ def checked_derivative(value, f, argument):
     if not callable(value):
         raise ValueError(f"{argument}: expected a name, a function or None, got {value!r}")
     return value
-
-
-# The names this module had before, kept working.
-RECORDS = ACTIVATION_RECORDS
-resolve = checked_activation
-resolve_derivative = checked_derivative

@@ -230,9 +230,3 @@ def checked_cost(cost_fun, cost_der):
     template = cost_of_derivative(cost_der)
     return Cost(None, cost_fun, cost_der, folds=template.folds, matched=template.matched,
                 probabilities=template.probabilities)
-
-
-# The names this module had as ffnn.losses, kept working.
-RECORDS = COST_RECORDS
-resolve = checked_cost
-for_derivative = cost_of_derivative

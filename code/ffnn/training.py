@@ -25,6 +25,7 @@ from .metrics import accuracy
 from .objective import penalised
 from .optimizers import as_optimizer
 from .schedules import EarlyStopping
+from .validation import checked_network
 
 
 class DivergenceError(FloatingPointError):
@@ -109,6 +110,7 @@ def train(network, X, Y, optimizer, *, epochs, batch_size=None, seed=None, X_val
 
 def _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val):
     """The arguments as checked arrays, and the rows per batch."""
+    checked_network(network)
     X = network.check_inputs(X, "X")
     Y = network.check_targets(X, Y, "Y")
     rows = checked_rows(epochs, batch_size, len(X), X_val, Y_val)

@@ -28,9 +28,12 @@ def checked_architecture(network_input_size, layer_output_sizes, activation_func
         raise ValueError(f"layer_output_sizes: expected a list of sizes, one per layer, got "
                          f"{layer_output_sizes!r}; for one layer write [{layer_output_sizes!r}]")
     sizes = list(layer_output_sizes)
-    if not sizes or int(network_input_size) < 1 or any(int(n) < 1 for n in sizes):
-        raise ValueError("network_input_size and layer_output_sizes: expected positive sizes, "
-                         f"got {network_input_size} and {sizes}")
+    for argument, value in [("network_input_size", network_input_size),
+                            *((f"layer_output_sizes[{i}]", n) for i, n in enumerate(sizes))]:
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise ValueError(f"{argument}: expected a positive integer, got {value!r}")
+    if not sizes:
+        raise ValueError("layer_output_sizes: expected at least one layer, got []")
     funcs = list(activation_funcs)
     ders = [None] * len(funcs) if activation_ders is None else list(activation_ders)
     if len(funcs) != len(sizes) or len(ders) != len(sizes):
@@ -91,3 +94,13 @@ def checked_targets(targets, n_samples, n_out, dtype, argument="targets"):
                          f"got {Y.shape}{hint}")
     return Y
 
+
+def checked_network(network, argument="network"):
+    """``network`` itself if it is a :class:`ffnn.NeuralNetwork` instance, else a clear TypeError."""
+    from .network import NeuralNetwork  # here: network.py imports this module
+
+    if isinstance(network, NeuralNetwork):
+        return network
+    hint = (f"; create one first, e.g. {network.__name__}(4, [8, 3], ['sigmoid', 'softmax'])"
+            if network is NeuralNetwork else "")
+    raise TypeError(f"{argument}: expected a NeuralNetwork instance, got {network!r}{hint}")

@@ -132,11 +132,6 @@ def classify(found):
     return found
 
 
-def _linked_below(top, path):
-    parts = path.relative_to(top).parts
-    return any(top.joinpath(*parts[:i + 1]).is_symlink() for i in range(len(parts) - 1))
-
-
 def _walk(folder):
     """Every entry below ``folder``, links listed but never entered."""
     for root, dirs, files in os.walk(folder, followlinks=False):

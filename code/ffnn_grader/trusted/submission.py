@@ -59,11 +59,6 @@ class Submission:
     weeks: tuple  # the weeks to grade: (41,), (42,) or (41, 42)
     detected: tuple  # the weeks the content shows (empty: none recognised)
 
-    @property
-    def handout_cells(self):
-        """Indices of the cells that hold only code the handout supplies."""
-        return tuple(i for i, cell in enumerate(self.cells) if cell.handout)
-
 
 def load_submission(path, week=None):
     """Read ``path`` (``.ipynb`` or ``.py``); ``week`` (41 or 42) overrides the detected weeks."""
@@ -93,11 +88,6 @@ def load_submission(path, week=None):
         cells.append(Cell(label, source, section=section, handout_names=names,
                           handout=bool(defined) and defined <= names))
     return Submission(str(path), cells, weeks, detected)
-
-
-def load_cells(path):
-    """Return the code cells of ``path`` (``.ipynb`` or ``.py``)."""
-    return load_submission(path).cells
 
 
 def notebook_cells(text, path="notebook"):
