@@ -104,12 +104,13 @@ class FastGradient:
 
     def forward(self, X, buffers=None):
         """A^L, shape (n, n_L) or (M, n, n_L), for n ≤ ``rows`` samples (a view of a buffer)."""
-        zs, acts = (buffers or self._buffers(X.shape[-2]))[:2]
+        zs, acts, _, tmps = (buffers or self._buffers(X.shape[-2]))[:4]
         a = X
-        for (W, _), b, z, out, record in zip(self.layers, self.biases, zs, acts, self.records):
+        for (W, _), b, z, out, tmp, record in zip(self.layers, self.biases, zs, acts, tmps,
+                                                  self.records):
             self._product(a, W, z)
             z += b
-            record.forward(z, out)
+            record.forward(z, out, tmp)  # tmp: what the layer's backward may reuse
             a = out
         return a
 
