@@ -157,6 +157,7 @@ def _sigmoid_backward(delta, z, a, tmp, mask):
 
 
 _LARGEST = {np.dtype(t): np.finfo(t).max for t in (np.float32, np.float64)}
+_EXP_SAFE = {dtype: np.log(largest) - 1.0 for dtype, largest in _LARGEST.items()}
 
 
 def _sigmoid_stacked_forward(z, out, tmp):
@@ -164,10 +165,13 @@ def _sigmoid_stacked_forward(z, out, tmp):
     several times faster than scipy's expit, equal to rounding.  1 + e^z is kept in ``tmp``,
     from which the backward pass takes σ'(z) = σ(z)σ(-z) = σ(z) / (1 + e^z) with one division,
     no second exp.  Where e^z overflows (z > 709 in float64) it is taken as the largest
-    float, so σ(z) = 1 and σ'(z) < 1e-308 as they should, not inf / inf; a nan stays nan."""
+    float, so σ(z) = 1 and σ'(z) < 1e-308 as they should, not inf / inf; a nan stays nan.
+    (That cap is skipped when no z comes near the limit: a maximum is cheaper than a minimum
+    taken element by element.)"""
     with np.errstate(over="ignore"):
         np.exp(z, out=out)
-    np.minimum(out, _LARGEST[out.dtype], out=out)
+    if not z.max() <= _EXP_SAFE[z.dtype]:  # also when z holds a nan: the cap keeps it
+        np.minimum(out, _LARGEST[out.dtype], out=out)
     np.add(out, 1.0, out=tmp)
     np.divide(out, tmp, out=out)
 
