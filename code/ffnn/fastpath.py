@@ -85,7 +85,7 @@ class FastGradient:
             raise ValueError("activation_funcs: networks in lockstep need registered activations "
                              "with their own derivatives; train networks of your own functions "
                              "one by one with ffnn.train")
-        self._cuts = {}
+        self._cuts, self._padded = {}, {}
         self.ones = np.ones(self.rows, theta.dtype)
         self.W_T = [_transposed(W) for W, _ in self.layers]  # views: (W^l)^T as θ changes
         self.value = loss.value or loss.f
@@ -157,12 +157,21 @@ class FastGradient:
 
     def _product(self, a, b, out):
         """``a @ b`` into ``out``; for a stack, a product over one index (Δ^L of one
-        output, a layer of one unit) as the broadcast product it is: the same numbers,
-        without numpy's matmul loop over M tiny matrices."""
+        output, a layer of one unit) with a zero column and a zero row added, ``[a, 0]
+        [b; 0]``: the same numbers, several times faster than numpy's batched matmul over
+        an inner dimension of 1 or a broadcast product."""
         if self.stacked and a.shape[-1] == 1:
-            np.multiply(a, b, out=out)
-        else:
-            np.matmul(a, b, out=out)
+            a0, b0 = self._padded.get((a.shape, b.shape)) or self._pad(a, b)
+            np.copyto(a0[..., :1], a)
+            np.copyto(b0[..., :1, :], b)
+            a, b = a0, b0
+        np.matmul(a, b, out=out)
+
+    def _pad(self, a, b):
+        """Zero buffers for ``[a, 0]`` and ``[b; 0]`` (allocated once per pair of shapes)."""
+        pair = self._padded[(a.shape, b.shape)] = (
+            np.zeros(a.shape[:-1] + (2,), a.dtype), np.zeros(b.shape[:-2] + (2, b.shape[-1]), b.dtype))
+        return pair
 
     def output_error(self, predict, Y, z):
         """Δ^L from the cost's record, for the M networks' rows taken together.
