@@ -215,7 +215,8 @@ def _transposed(A):
 
 def _mse_stacked(predict, Y):
     """:func:`ffnn.mse` of each of M stacked predictions (M, n, k): shape (M,)."""
-    return np.mean((predict - Y) ** 2, axis=(-2, -1))
+    residual = predict - Y
+    return np.einsum("mnk,mnk->m", residual, residual) / (predict.shape[1] * predict.shape[2])
 
 
 _TINY = {np.dtype(t): np.finfo(t).tiny for t in (np.float32, np.float64)}
