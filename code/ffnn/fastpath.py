@@ -169,8 +169,8 @@ class FastGradient:
 
     def _pad(self, a, b):
         """Zero buffers for ``[a, 0]`` and ``[b; 0]`` (allocated once per pair of shapes)."""
-        pair = self._padded[(a.shape, b.shape)] = (
-            np.zeros(a.shape[:-1] + (2,), a.dtype), np.zeros(b.shape[:-2] + (2, b.shape[-1]), b.dtype))
+        shapes = a.shape[:-1] + (2,), b.shape[:-2] + (2, b.shape[-1])
+        pair = self._padded[(a.shape, b.shape)] = tuple(np.zeros(s, a.dtype) for s in shapes)
         return pair
 
     def output_error(self, predict, Y, z):
