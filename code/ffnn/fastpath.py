@@ -117,16 +117,18 @@ class FastGradient:
         """A^L, shape (n, n_L) or (M, n, n_L), for n ≤ ``rows`` samples (a view of a buffer)."""
         buffers = buffers or self._buffers(X.shape[-2])
         zs, acts, _, tmps = buffers[:4]
+        layers = zip(self.layers, self.biases, zs, acts, tmps, self.records)
         a = X
-        for l, ((W, _), b, z, out, tmp, record) in enumerate(
-                zip(self.layers, self.biases, zs, acts, tmps, self.records)):
-            if l == 0 and self.stacked:  # Z^1 = [X, 1] [W^1; b^1], one product
-                inputs = buffers[6]
-                np.copyto(inputs[..., :-1], X)
-                np.matmul(inputs, self.first, out=z)
-            else:
-                self._product(a, W, z)
-                z += b
+        if self.stacked:  # Z^1 = [X, 1] [W^1; b^1], one product
+            _, _, z, a, tmp, record = next(layers)
+            inputs = buffers[6]
+            np.copyto(inputs[..., :-1], X)
+            np.matmul(inputs, self.first, out=z)
+            record.forward(z, a, tmp)
+        product = self._product if self.stacked else np.matmul  # (a, b, out)
+        for (W, _), b, z, out, tmp, record in layers:
+            product(a, W, z)
+            z += b
             record.forward(z, out, tmp)  # tmp: what the layer's backward may reuse
             a = out
         return a
@@ -139,9 +141,10 @@ class FastGradient:
         predict = self.forward(X, buffers)
         last = len(self.layers) - 1
         np.copyto(deltas[last], self.output_error(predict, Y, zs[last]))
+        product = self._product if self.stacked else np.matmul  # (a, b, out)
         for i in range(last, -1, -1):
             if i < last:
-                self._product(deltas[i + 1], self.W_T[i + 1], deltas[i])
+                product(deltas[i + 1], self.W_T[i + 1], deltas[i])
                 self.records[i].backward(deltas[i], zs[i], acts[i], tmps[i], masks[i])
             dW, db = self.layer_grads[i]
             if not self.stacked:
