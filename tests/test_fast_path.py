@@ -224,3 +224,21 @@ def test_property_fast_equals_readable(n_layers, width, n, hidden, classify, sca
     fast, _, c = _fast(net, X, Y, rows=9)
     _assert_close(fast.layer_grads, net.compute_gradient(X, Y))
     assert c == pytest.approx(net.cost(X, Y), rel=1e-12, abs=1e-15)  # C_λ, as its gradient
+
+
+def test_weights_with_the_bias_as_a_row_are_views_of_theta(rng):
+    """[A, 1] @ [W^l; b^l] = A W^l + b^l for one network and a stack, read and written
+    through θ (the first layer's product of networks in lockstep)."""
+    from ffnn.parameters import unflatten, with_bias_row
+
+    shapes = ffnn.parameters.layer_shapes(3, [4, 2])
+    for theta in (rng.normal(size=ffnn.parameters.size(shapes)),
+                  rng.normal(size=(5, ffnn.parameters.size(shapes)))):
+        for layer, (W, b) in enumerate(unflatten(theta, shapes)):
+            A = rng.normal(size=theta.shape[:-1] + (6, W.shape[-2]))
+            Wb = with_bias_row(theta, shapes, layer)
+            ones = np.ones(A.shape[:-1] + (1,))
+            np.testing.assert_allclose(np.concatenate([A, ones], axis=-1) @ Wb,
+                                       A @ W + b[..., None, :], rtol=1e-13)
+            Wb[..., -1, :] = 7.0
+            assert np.all(b == 7.0)

@@ -35,9 +35,9 @@ def _problem(cost, rng, own_data=False, n=37):
         X = rng.normal(size=(3, n, 2) if own_data else (n, 2))
         Y = np.sin(X.sum(axis=-1, keepdims=True))
 
-    def networks(dtype=np.float64):
+    def networks(dtype=np.float64, penalties=PENALTIES):
         return [NeuralNetwork(**shape, initialization="xavier", seed=10 + m, dtype=dtype, **pen)
-                for m, pen in enumerate(PENALTIES)]
+                for m, pen in enumerate(penalties)]
 
     return networks, X, Y
 
@@ -69,6 +69,17 @@ def test_each_network_ends_as_trained_alone(name, cost, rng):
     make = OPTIMIZERS[name]
     group, alone = networks(), networks()
     options = dict(epochs=4, batch_size=8, X_val=X[:10], Y_val=Y[:10])
+    hists = train_many(group, X, Y, [make(eta) for eta in ETAS], seeds=SEEDS, **options)
+    _assert_same(group, hists, alone, _alone(alone, X, Y, make, **options))
+
+
+@pytest.mark.parametrize("cost", ["cross_entropy", "mse"])
+def test_without_penalties(cost, rng):
+    """λ₂ = λ₁ = 0 for every network, the common grid, as trained alone."""
+    networks, X, Y = _problem(cost, rng)
+    group, alone = (networks(penalties=[{}] * 3) for _ in range(2))
+    options = dict(epochs=3, batch_size=8, X_val=X[:10], Y_val=Y[:10])
+    make = OPTIMIZERS["momentum"]
     hists = train_many(group, X, Y, [make(eta) for eta in ETAS], seeds=SEEDS, **options)
     _assert_same(group, hists, alone, _alone(alone, X, Y, make, **options))
 

@@ -7,14 +7,16 @@ backpropagation multiplies by ``f'(z^l)``, the diagonal of the Jacobian
 return plain arrays of the input's dtype.
 
 Each :class:`Activation` record keeps, next to f and f', the two in-place
-kernels of the training hot path (:mod:`ffnn.fastpath`): ``forward(z, out)``
+kernels of the training hot path (:mod:`ffnn.fastpath`): ``forward(z, out, tmp)``
 writes f(z) into ``out``, ``backward(delta, z, a, tmp, mask)`` multiplies
 ``delta`` by f'(z) in place, with ``a = f(z)`` and two scratch arrays of
-z's shape (``tmp`` of its dtype, ``mask`` boolean).  A kernel computes the
+z's shape (``tmp`` of its dtype, ``mask`` boolean); ``tmp`` reaches the
+backward kernel as the layer's forward kernel left it.  A kernel computes the
 same numbers as f and f' (σ' as σ(z)σ(-z), @eq-sigmoid-stable), with plain
 numpy and no allocation; on the stacked arrays of networks trained in
 lockstep (three axes), softmax and sigmoid take faster routes to the same
-numbers, equal to rounding.
+numbers, equal to rounding (the sigmoid's backward reuses the forward's
+1 + e^z, kept in ``tmp``).
 
 ``softmax`` is the one activation that is not element-wise: its Jacobian is
 ``diag(s) - s s^T`` per sample (@eq-softmax), applied by :func:`softmax_vjp`.
@@ -110,8 +112,8 @@ def softmax_vjp(s, g):
     return s * (g - anp.sum(g * s, axis=-1, keepdims=True))
 
 
-# -- the in-place kernels: forward(z, out) and backward(delta, z, a, tmp, mask) ----
-def _identity_forward(z, out):
+# -- the in-place kernels: forward(z, out, tmp) and backward(delta, z, a, tmp, mask) ----
+def _identity_forward(z, out, tmp):
     np.copyto(out, z)
 
 
@@ -119,7 +121,7 @@ def _identity_backward(delta, z, a, tmp, mask):
     pass  # f' = 1
 
 
-def _relu_forward(z, out):
+def _relu_forward(z, out, tmp):
     np.maximum(z, 0.0, out=out)
 
 
@@ -128,7 +130,7 @@ def _relu_backward(delta, z, a, tmp, mask):
     np.multiply(delta, mask, out=delta)
 
 
-def _leaky_relu_forward(z, out):
+def _leaky_relu_forward(z, out, tmp):
     np.multiply(z, LEAKY_SLOPE, out=out)  # max(z, αz) is z for z > 0, αz otherwise
     np.maximum(out, z, out=out)
 
@@ -138,37 +140,43 @@ def _leaky_relu_backward(delta, z, a, tmp, mask):
     np.multiply(delta, LEAKY_SLOPE, out=delta, where=mask)
 
 
-def _sigmoid_forward(z, out):
+def _sigmoid_forward(z, out, tmp):
     if z.ndim > 2:  # M networks at once (ffnn.lockstep)
-        return _sigmoid_vectorised(z, out, negate=True)
+        return _sigmoid_stacked_forward(z, out, tmp)
     expit(z, out=out)  # 1 / (1 + e^{-z}) in one overflow-free pass
 
 
 def _sigmoid_backward(delta, z, a, tmp, mask):
     if z.ndim > 2:
-        _sigmoid_vectorised(z, tmp, negate=False)
+        np.divide(a, tmp, out=tmp)  # σ(z)σ(-z) = σ(z) / (1 + e^z), 1 + e^z kept by the forward
     else:
         np.negative(z, out=tmp)
         expit(tmp, out=tmp)  # σ(-z), not 1 - σ(z), which rounds to 0 for large z
-    np.multiply(tmp, a, out=tmp)
+        np.multiply(tmp, a, out=tmp)
     np.multiply(delta, tmp, out=delta)
 
 
-def _sigmoid_vectorised(z, out, negate):
-    """σ(z) (``negate``) or σ(-z) as 1 / (1 + e^{∓z}), the formula of scipy's expit, with
-    numpy's vectorised exp: several times faster on the large arrays of M networks, equal
-    to rounding.  e^{∓z} overflows to inf, and σ to 0, only where σ < 1e-308."""
+_LARGEST = {np.dtype(t): np.finfo(t).max for t in (np.float32, np.float64)}
+_EXP_SAFE = {dtype: np.log(largest) - 1.0 for dtype, largest in _LARGEST.items()}
+
+
+def _sigmoid_stacked_forward(z, out, tmp):
+    """σ(z) = e^z / (1 + e^z) with numpy's vectorised exp, for the large arrays of M networks:
+    several times faster than scipy's expit, equal to rounding.  1 + e^z is kept in ``tmp``,
+    from which the backward pass takes σ'(z) = σ(z)σ(-z) = σ(z) / (1 + e^z) with one division,
+    no second exp.  Where e^z overflows (z > 709 in float64) it is taken as the largest
+    float, so σ(z) = 1 and σ'(z) < 1e-308 as they should, not inf / inf; a nan stays nan.
+    (That cap is skipped when no z comes near the limit: a maximum is cheaper than a minimum
+    taken element by element.)"""
     with np.errstate(over="ignore"):
-        if negate:
-            np.negative(z, out=out)
-            np.exp(out, out=out)
-        else:
-            np.exp(z, out=out)
-    out += 1.0
-    np.reciprocal(out, out=out)
+        np.exp(z, out=out)
+    if not z.max() <= _EXP_SAFE[z.dtype]:  # also when z holds a nan: the cap keeps it
+        np.minimum(out, _LARGEST[out.dtype], out=out)
+    np.add(out, 1.0, out=tmp)
+    np.divide(out, tmp, out=out)
 
 
-def _tanh_forward(z, out):
+def _tanh_forward(z, out, tmp):
     np.tanh(z, out=out)
 
 
@@ -178,7 +186,7 @@ def _tanh_backward(delta, z, a, tmp, mask):
     np.multiply(delta, tmp, out=delta)
 
 
-def _softmax_forward(z, out):
+def _softmax_forward(z, out, tmp):
     if z.ndim > 2:  # M networks' rows (ffnn.lockstep): many short rows, summed column by column
         return _softmax_forward_columns(z, out)
     np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)

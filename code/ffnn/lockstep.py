@@ -69,7 +69,7 @@ def train_many(networks, X, Y, optimizers, *, epochs, batch_size=None, seeds=Non
         raise ValueError(f"seeds: expected one per network ({M}), got {len(seeds)}")
 
     theta = np.stack([net.parameters for net in networks])  # (M, P)
-    l2, l1 = (np.array([getattr(net, k) for net in networks], dtype) for k in ("l2", "l1"))
+    l2, l1 = (_penalties(networks, k, dtype) for k in ("l2", "l1"))
     step = _stacked_optimizer(optimizers, M, theta.shape[1], dtype)
     rate = Rate(step, schedules.checked_schedule(schedule))
     args = (theta, first.shapes, first.activation_funcs, first.activation_ders, first.cost_record, l2, l1)
@@ -131,6 +131,13 @@ def _validate(check, X_val, Y_val, l2, l1, histories):
         history.setdefault("val_cost", []).append(float(costs[m]))
         if classify:
             history.setdefault("val_accuracy", []).append(accuracy(predict[m], Y_val[m]))
+
+
+def _penalties(networks, name, dtype):
+    """The M networks' λ (``name`` "l2" or "l1") as an array; 0.0 when it is off for all,
+    which spares every batch the test of M numbers."""
+    values = np.array([getattr(net, name) for net in networks], dtype)
+    return values if values.any() else 0.0
 
 
 def _checked_networks(networks):

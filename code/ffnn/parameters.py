@@ -54,6 +54,16 @@ def unflatten(vector, shapes):
     return list(zip(arrays[::2], arrays[1::2]))
 
 
+def with_bias_row(vector, shapes, layer=0):
+    """``[W^l; b^l]``: W^l with b^l as one more row, an (n_{l-1} + 1, n_l) view of ``vector``
+    (layer l counted from 0), so that ``[A, 1] @ [W^l; b^l] = A W^l + b^l``.  A leading axis
+    M as in :func:`unflatten`."""
+    start = size(shapes[: 2 * layer])
+    (n_in, n_out), _ = shapes[2 * layer : 2 * layer + 2]
+    return vector[..., start : start + (n_in + 1) * n_out].reshape(
+        vector.shape[:-1] + (n_in + 1, n_out))
+
+
 def flatten(layers, shapes, dtype, argument="layers"):
     """θ as a new 1-D array of ``dtype`` from a list of ``(W^l, b^l)`` pairs of ``shapes``."""
     if len(layers) * 2 != len(shapes):
