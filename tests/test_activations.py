@@ -111,14 +111,14 @@ def test_sigmoid_keeps_its_relative_precision_far_out():
     np.testing.assert_allclose(ffnn.sigmoid_der(z), expit(z) * expit(-z), rtol=1e-13, atol=0)
 
 
-@pytest.mark.parametrize("name", list(ffnn.activations.RECORDS))
+@pytest.mark.parametrize("name", list(ffnn.activations.ACTIVATION_RECORDS))
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("stacked", [False, True], ids=["one", "stack"])
 def test_in_place_kernels_compute_f_and_f_prime(name, dtype, stacked, rng):
     """Each record's kernels against its f and f', far into saturation too; also on the
     three-axis arrays of networks in lockstep, where softmax and sigmoid take other routes
     (there σ' may be below the smallest normal float instead of 0 where it underflows)."""
-    record = ffnn.activations.RECORDS[name]
+    record = ffnn.activations.ACTIVATION_RECORDS[name]
     edge = 0.98 * np.log(np.finfo(dtype).max)  # e^{±z} just short of overflow
     z = np.concatenate([rng.normal(scale=3.0, size=(6, 4)), [[-800.0, -40.0, 40.0, 800.0]],
                         [[-edge, -edge / 2, edge / 2, edge]]]).astype(dtype)
@@ -139,5 +139,5 @@ def test_in_place_kernels_compute_f_and_f_prime(name, dtype, stacked, rng):
 
 
 def test_registries_are_views_of_the_records():
-    for name, record in ffnn.activations.RECORDS.items():
+    for name, record in ffnn.activations.ACTIVATION_RECORDS.items():
         assert ACTIVATIONS[name] is record.f and DERIVATIVES[name] is record.der

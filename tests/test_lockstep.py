@@ -126,7 +126,7 @@ def test_stacked_costs_are_the_costs_network_by_network(name, rng):
     predict = rng.random((4, 7, 3))
     predict /= predict.sum(axis=-1, keepdims=True)
     Y = np.eye(3)[rng.integers(0, 3, (4, 7))]
-    expected = [losses.RECORDS[name].f(p, y) for p, y in zip(predict, Y)]
+    expected = [losses.COST_RECORDS[name].f(p, y) for p, y in zip(predict, Y)]
     np.testing.assert_allclose(STACKED_VALUES[name](predict, Y), expected, rtol=1e-13)
 
 
