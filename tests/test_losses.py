@@ -134,6 +134,5 @@ def test_binary_cross_entropy_is_saved_and_loaded(tmp_path, rng):
 def test_the_old_module_name_is_the_same_module():
     from ffnn import losses
     assert losses is ffnn.costs
-    assert losses.RECORDS is ffnn.costs.COST_RECORDS and ffnn.activations.RECORDS is ffnn.activations.ACTIVATION_RECORDS
     net = ffnn.NeuralNetwork(2, [1], ["sigmoid"], cost_fun="binary_cross_entropy")
     assert net.loss is net.cost_record is ffnn.costs.BINARY_CROSS_ENTROPY
