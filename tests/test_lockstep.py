@@ -173,3 +173,15 @@ def test_saturated_units_match_too(rng):
                        batch_size=8, seeds=SEEDS)
     _assert_same(group, hists, alone, _alone(alone, X, Y, ffnn.GradientDescent, epochs=3,
                                              batch_size=8))
+
+
+def test_one_network_or_one_optimiser_where_lists_belong_is_named():
+    X, Y = np.zeros((4, 2)), np.zeros((4, 1))
+    net = ffnn.NeuralNetwork(2, [1], ["identity"], seed=0)
+    with pytest.raises(TypeError, match=r"networks: expected a list with one NeuralNetwork per network, "
+                                        r"got NeuralNetwork .*write e.g. \[net\]"):
+        ffnn.train_many(net, X, Y, [ffnn.Adam()], epochs=1)
+    with pytest.raises(TypeError, match=r"optimizers: expected a list with one optimiser per network, got Adam"):
+        ffnn.train_many([net], X, Y, ffnn.Adam(), epochs=1)
+    with pytest.raises(TypeError, match=r"networks\[0\]: expected a NeuralNetwork instance"):
+        ffnn.train_many([ffnn.NeuralNetwork], X, Y, [ffnn.Adam()], epochs=1)

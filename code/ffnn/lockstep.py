@@ -25,6 +25,7 @@ import copy
 import numpy as np
 
 from . import schedules, validation
+from .validation import checked_network
 from .activations import softmax
 from .batches import Batches
 from .fastpath import FastGradient
@@ -57,7 +58,8 @@ def train_many(networks, X, Y, optimizers, *, epochs, batch_size=None, seeds=Non
     list of M dicts, each the history :func:`ffnn.train` returns.  Early
     stopping is for one network at a time (:func:`ffnn.train`).
     """
-    networks = list(networks)
+    networks = _as_list(networks, "networks", "NeuralNetwork", "[net]")
+    optimizers = _as_list(optimizers, "optimizers", "optimiser", "[Adam(0.01) for _ in networks]")
     first = _checked_networks(networks)
     M, dtype = len(networks), first.dtype
     X, Y = _checked_data(first, M, X, Y, "X", "Y")
@@ -140,7 +142,17 @@ def _penalties(networks, name, dtype):
     return values if values.any() else 0.0
 
 
+def _as_list(value, argument, one, example):
+    """``value`` as a list; one object where a list of them belongs is a clear TypeError."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{argument}: expected a list with one {one} per network, got "
+                        f"{type(value).__name__} {value!r}; write e.g. {example}")
+    return list(value)
+
+
 def _checked_networks(networks):
+    for m, net in enumerate(networks):
+        checked_network(net, f"networks[{m}]")
     if not networks:
         raise ValueError("networks: expected at least one NeuralNetwork, got none")
     first = networks[0]
