@@ -16,7 +16,7 @@ export OPENBLAS_NUM_THREADS := 1
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-CODE        := $(shell find code/ffnn -name '*.py')
+CODE        := $(shell find code/ffnn code/ffnn_grader -name '*.py')
 TESTS       := $(shell find tests -name '*.py' -o -name '*.qmd')
 EXPERIMENTS := $(filter-out code/experiments/_%,$(wildcard code/experiments/*.py))
 RESULTS     := $(patsubst code/experiments/%.py,results/%.json,$(EXPERIMENTS))

@@ -9,9 +9,9 @@ import textwrap
 
 import pytest
 
-from ffnn.grading.checks import VARIABLE_NAMES, run_check
-from ffnn.grading.checks.local import LocalContext
-from ffnn.grading.submission import Cell
+from ffnn_grader.trusted.checks import VARIABLE_NAMES, run_check
+from ffnn_grader.trusted.checks.local import LocalContext
+from ffnn_grader.trusted.submission import Cell
 
 # The handout's setup cell, as the students get it (its softmax is wrong for batches).
 SETUP = """

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ffnn.grading.checks import VARIABLE_NAMES, run_check
-from ffnn.grading.checks.local import LocalContext
-from ffnn.grading.submission import Cell
+from ffnn_grader.trusted.checks import VARIABLE_NAMES, run_check
+from ffnn_grader.trusted.checks.local import LocalContext
+from ffnn_grader.trusted.submission import Cell
 
 SETUP = """
 import autograd.numpy as np

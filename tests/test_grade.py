@@ -2,7 +2,7 @@
 exercises lost for typical mistakes, submissions read into cells, sections
 and weeks.  (Hostile submissions: tests/test_sandbox*.py.)
 
-Submissions are graded through :func:`ffnn.grading.grade_path`, in the real
+Submissions are graded through :func:`ffnn_grader.grade_path`, in the real
 sandbox; a few tests run the command line.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from ffnn.grade import main
-from ffnn.grading import grade_path
-from ffnn.grading.exercises import EXERCISES, TO_READ
-from ffnn.grading.sandbox import Limits
-from ffnn.grading.submission import load_submission, notebook_cells, script_cells, strip_ipython
+from ffnn_grader import grade_path
+from ffnn_grader.trusted.exercises import EXERCISES, TO_READ
+from ffnn_grader.trusted.sandbox import Limits
+from ffnn_grader.trusted.submission import load_submission, notebook_cells, script_cells, strip_ipython
 
 FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"

@@ -12,14 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ffnn.grading import builtins, grade_path
-from ffnn.grading.exercises import EXERCISES
-from ffnn.grading.outcomes import StudentRaised
-from ffnn.grading.protocol import ProtocolError, decode, encode, loads
-from ffnn.grading.sandbox import Limits, launcher
-from ffnn.grading.student import Remote, SandboxLost
-from ffnn.grading.submission import Cell
-from ffnn.grading.supervisor import Malformed, Session
+from ffnn_grader import grade_path
+from ffnn_grader.sandboxed import builtins
+from ffnn_grader.trusted.exercises import EXERCISES
+from ffnn_grader.trusted.outcomes import StudentRaised
+from ffnn_grader.sandboxed.protocol import ProtocolError, decode, encode, loads
+from ffnn_grader.trusted.sandbox import Limits, launcher
+from ffnn_grader.trusted.student import Remote, SandboxLost
+from ffnn_grader.trusted.submission import Cell
+from ffnn_grader.trusted.supervisor import Malformed, Session
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
@@ -317,7 +318,7 @@ def test_a_bubblewrap_that_cannot_start_is_refused_with_its_reason(tmp_path):
 
 
 def test_grading_two_at_a_time_gives_the_same_results_in_the_same_order(tmp_path):
-    from ffnn.grading import grade_paths
+    from ffnn_grader import grade_paths
     for name in ("correct.py", "correct.ipynb", "typical_mistakes.py"):
         (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
     one, _ = grade_paths([tmp_path], LIMITS, jobs=1)
@@ -339,7 +340,7 @@ def test_a_site_directory_under_tmp_stays_readable(tmp_path, monkeypatch):
         "        return f.read()\n")
     (site / "probe" / "data.txt").write_text("read after the fork")
     assert str(site).startswith("/tmp/")
-    import ffnn.grading.sandbox as sandbox
+    import ffnn_grader.trusted.sandbox as sandbox
     monkeypatch.setattr(sandbox, "_site_dirs", lambda real=sandbox._site_dirs: real() + [str(site)])
     zygote = sandbox.Bubblewrap(LIMITS)
     session = Session(zygote, LIMITS, time.monotonic() + 120, (("read",), ()), None)

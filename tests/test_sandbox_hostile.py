@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from ffnn.grading import grade_path
-from ffnn.grading.sandbox import Limits
+from ffnn_grader import grade_path
+from ffnn_grader.trusted.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"

@@ -65,7 +65,7 @@ def test_values_that_cannot_be_copied_out_cost_only_their_cell(tmp_path):
 
 
 def test_printed_text_escapes_every_character_that_moves_hides_or_reorders_text():
-    from ffnn.grading.report import clean
+    from ffnn_grader.trusted.report import clean
 
     hidden = "\x1b[2J\u061c\U000e0001\u180e\u00ad\ufff9\u2060\u206a\u202e\u2028\ue000"
     shown = clean("a" + hidden + "é 中 ∂C/∂W")

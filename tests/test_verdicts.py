@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from ffnn.grade import main
-from ffnn.grading import grade_path
-from ffnn.grading.exercises import EXERCISES, for_week
-from ffnn.grading.sandbox import Limits
+from ffnn_grader import grade_path
+from ffnn_grader.trusted.exercises import EXERCISES, for_week
+from ffnn_grader.trusted.sandbox import Limits
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 LIMITS = Limits(cell_timeout=10, check_timeout=10, grace=1)

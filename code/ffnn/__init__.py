@@ -14,8 +14,9 @@ views), :mod:`ffnn.network` (the ``NeuralNetwork`` class),
 :mod:`ffnn.optimizers` (gradient methods), :mod:`ffnn.training` (the
 training loop), :mod:`ffnn.storage` (save and load), :mod:`ffnn.data`
 (iris, digits, the Runge function), :mod:`ffnn.gradcheck` (finite
-differences and ``rel_error``) and :mod:`ffnn.grade` (grading students'
-submissions).
+differences and ``rel_error``).  The grader of students' submissions is
+its own package, :mod:`ffnn_grader`, beside this one (``python -m ffnn.grade``
+starts it under its documented name).
 """
 
 from .activations import (

@@ -7,7 +7,7 @@ a generator seeded by the exercise id, so a grade is reproducible) in each
 convention the exercise allows (:mod:`.layouts`), and compares shapes,
 values and gradients with the reference implementation and autograd.  A
 check passes (possibly with a note), or raises an outcome of
-:mod:`ffnn.grading.outcomes` with a reason the student can act on.  Checks
+:mod:`ffnn_grader.trusted.outcomes` with a reason the student can act on.  Checks
 feed reference inputs to the function under test, so one mistake costs the
 exercises that ask for that code and not every exercise downstream of it.
 
@@ -23,7 +23,7 @@ student, reading the answers, comparing gradients), :mod:`.binding`
 and :mod:`.registry`.  ``Context`` is :class:`.local.LocalContext`, the
 in-process Context of the tests (the grader uses the sandbox's).  The
 exercises, their points and the prose questions are listed in
-:mod:`ffnn.grading.exercises`.
+:mod:`ffnn_grader.trusted.exercises`.
 """
 
 from ..outcomes import Fail, Missing, StepTimeout, StudentError, StudentRaised, ToRead

@@ -14,7 +14,7 @@ why.
 import numpy as np
 
 from ffnn import activations as _act
-from ffnn import network as _net
+from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
 from .common import LAYOUT_HINT, REF, as_array, call, close, rng_for, weight_shapes
@@ -78,8 +78,8 @@ def batch_forward(scope, names, X, layers, funcs, expected, layouts=LAYOUTS):
 @exercise("w41-5b")
 def _w41_5b(ctx):
     rng = rng_for("w41-5b")
-    layers, X = _net.create_layers_batch(3, [4, 5, 2], rng), rng.standard_normal((7, 3))
-    expected = _net.feed_forward_batch(X, layers, [relu, sigmoid, identity])
+    layers, X = _fn.create_layers_batch(3, [4, 5, 2], rng), rng.standard_normal((7, 3))
+    expected = _fn.feed_forward_batch(X, layers, [relu, sigmoid, identity])
     layout = batch_forward(Scope(ctx, "w41-5b"), ["feed_forward_batch"], X, layers,
                            lambda _: [REF.relu, REF.sigmoid, REF.identity], expected)
     return convention(layout)
@@ -105,8 +105,8 @@ def softmax_kind(softmax):
 def _w41_5c(ctx):
     scope = Scope(ctx, "w41-5c")
     rng = rng_for("w41-5c")
-    layers, X = _net.create_layers_batch(4, [12, 10, 3], rng), rng.standard_normal((10, 4))
-    expected = _net.feed_forward_batch(X, layers, [relu, relu, _act.softmax])
+    layers, X = _fn.create_layers_batch(4, [12, 10, 3], rng), rng.standard_normal((10, 4))
+    expected = _fn.feed_forward_batch(X, layers, [relu, relu, _act.softmax])
     found = batch_layers_of(scope, 4)
     if found is not None and found[1] != [12, 10, 3]:
         raise Fail(f"the network has layers {found[1]}, the exercise asks for [12, 10, 3] (4 inputs)")

@@ -21,7 +21,7 @@ import inspect
 
 import numpy as np
 
-from . import builtins as reference
+from ..sandboxed import builtins as reference
 from .outcomes import Missing, StepTimeout
 
 _BUILTIN = {getattr(reference, name): name for name in reference.NAMES}
@@ -92,7 +92,7 @@ def encode_argument(value, session):
     if callable(value) and value in _BUILTIN:
         return {"$": "builtin", "name": _BUILTIN[value]}
     raise TypeError(f"cannot pass {type(value).__name__} {value!r} into the sandbox: pass plain "
-                    "data, a Remote or a function of ffnn.grading.builtins")
+                    "data, a Remote or a function of ffnn_grader.sandboxed.builtins")
 
 
 def write_back(original, new):

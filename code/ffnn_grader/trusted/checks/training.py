@@ -16,7 +16,7 @@ import numpy as np
 
 from ffnn import activations as _act
 from ffnn import losses as _loss
-from ffnn import network as _net
+from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
 from .binding import bind_call, has_parameter, uses
@@ -32,11 +32,11 @@ def _problem(exercise_id, n=60):
     rng = rng_for(exercise_id)
     X = rng.standard_normal((n, 4))
     Y = np.eye(3)[np.argmax(X @ rng.standard_normal((4, 3)), axis=1)]
-    return X, Y, _net.create_layers_batch(4, [8, 3], rng)
+    return X, Y, _fn.create_layers_batch(4, [8, 3], rng)
 
 
 def _cost(X, Y, layers):
-    return _loss.cross_entropy(_net.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y)
+    return _loss.cross_entropy(_fn.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y)
 
 
 def _is_layers(value):

@@ -16,7 +16,7 @@ from numpy import allclose, isfinite  # bound now: rebinding np.allclose later c
 
 from ..outcomes import Fail, StudentError, StudentRaised
 
-from .. import builtins as REF  # the reference functions the sandbox has its own copies of
+from ...sandboxed import builtins as REF  # the reference functions the sandbox has its own copies of
 
 
 def rng_for(exercise_id):

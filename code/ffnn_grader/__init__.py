@@ -27,10 +27,10 @@ them:
 * :mod:`.report` -- the table and the JSON file.
 
 Points scheme: every exercise that asks for code is worth 1 point
-(:data:`ffnn.grading.exercises.EXERCISES`); questions answered in prose are
-listed "to read" and not scored (:data:`ffnn.grading.exercises.TO_READ`).
+(:data:`ffnn_grader.trusted.exercises.EXERCISES`); questions answered in prose are
+listed "to read" and not scored (:data:`ffnn_grader.trusted.exercises.TO_READ`).
 """
 
-from .grader import GradeError, grade_path, grade_paths
+from .trusted.grader import GradeError, grade_path, grade_paths
 
 __all__ = ["GradeError", "grade_path", "grade_paths"]

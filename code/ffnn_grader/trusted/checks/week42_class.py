@@ -14,7 +14,7 @@ import numpy as np
 
 from ffnn import activations as _act
 from ffnn import losses as _loss
-from ffnn import network as _net
+from ffnn import functional as _fn
 
 from ..outcomes import Fail, StudentError
 from .binding import parameter_for, signature_of
@@ -60,7 +60,7 @@ def _w42_8a(ctx):
                        "so compute_gradient cannot be compared with autograd")
         layers = [(W.T if layout.out_in else W, np.ravel(b)) for W, b in
                   as_layers(attr(net, "layers", "the network"), 2, "self.layers")]
-        if not close(layout.back(P), _net.feed_forward_batch(X, layers, funcs)):
+        if not close(layout.back(P), _fn.feed_forward_batch(X, layers, funcs)):
             raise Fail("predict(X) differs from the batched forward pass through self.layers")
         c = as_number(call("cost(X, Y)", attr(net, "cost", "the network"), data.copy(), targets.copy()),
                       "cost(X, Y)")
@@ -69,7 +69,7 @@ def _w42_8a(ctx):
         g = as_layers(call("compute_gradient(X, Y)", attr(net, "compute_gradient", "the network"),
                            data.copy(), targets.copy()), 2, "compute_gradient")
         expected = expected_in(layout, autograd.grad(
-            lambda L: _loss.mse(_net.feed_forward_batch(X, L, funcs), Y))(layers))
+            lambda L: _loss.mse(_fn.feed_forward_batch(X, L, funcs), Y))(layers))
         reason = grad_mismatch(g, expected, "compute_gradient", factors(layout, 10, 2))
         if reason:
             raise Fail(reason)

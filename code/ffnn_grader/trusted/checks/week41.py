@@ -9,7 +9,7 @@ costs the exercises that ask for that code and not every later one.
 import numpy as np
 
 from ffnn import activations as _act
-from ffnn import network as _net
+from ffnn import functional as _fn
 
 from ..outcomes import Fail
 from .binding import bind_call
@@ -165,9 +165,9 @@ def check_forward(scope, names, layers, x, funcs, expected, what):
         expect_shape(got, expected.shape, f"{f.name}'s output")
         if close(got, expected):
             return
-        if len(funcs) and close(got, _net.feed_forward(x, layers, [relu] * len(layers))):
+        if len(funcs) and close(got, _fn.feed_forward(x, layers, [relu] * len(layers))):
             raise Fail(f"{f.name} applies ReLU in every layer: use activation_funcs[i] in layer i")
-        if close(got, _net.feed_forward(x, layers, [identity] * len(layers))):
+        if close(got, _fn.feed_forward(x, layers, [identity] * len(layers))):
             raise Fail(f"{f.name} applies no activation: a = f(W @ a + b) in every layer")
         raise Fail(f"{f.name}'s output differs from {what}")
 
@@ -177,9 +177,9 @@ def check_forward(scope, names, layers, x, funcs, expected, what):
 @exercise("w41-3b")
 def _w41_3b(ctx):
     rng = rng_for("w41-3b")
-    layers, x = _net.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
+    layers, x = _fn.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
     check_forward(Scope(ctx, "w41-3b"), ["feed_forward_all_relu"], layers, x, [],
-                  _net.feed_forward(x, layers, [relu] * 3), "ReLU(W @ a + b) layer after layer")
+                  _fn.feed_forward(x, layers, [relu] * 3), "ReLU(W @ a + b) layer after layer")
 
 
 @exercise("w41-3c")
@@ -188,15 +188,15 @@ def _w41_3c(ctx):
     layers = network_layers(scope, 8, [10, 16, 6, 2])
     x = rng_for("w41-3c").random(8)
     check_forward(scope, ["feed_forward_all_relu"], layers, x, [],
-                  _net.feed_forward(x, layers, [relu] * 4), "ReLU(W @ a + b) layer after layer")
+                  _fn.feed_forward(x, layers, [relu] * 4), "ReLU(W @ a + b) layer after layer")
 
 
 @exercise("w41-4a")
 def _w41_4a(ctx):
     rng = rng_for("w41-4a")
-    layers, x = _net.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
+    layers, x = _fn.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
     check_forward(Scope(ctx, "w41-4a"), ["feed_forward"], layers, x, [REF.relu, REF.tanh, REF.sigmoid],
-                  _net.feed_forward(x, layers, [relu, tanh, sigmoid]), "f_l(W @ a + b) layer after layer")
+                  _fn.feed_forward(x, layers, [relu, tanh, sigmoid]), "f_l(W @ a + b) layer after layer")
 
 
 @exercise("w41-4b")
@@ -205,5 +205,5 @@ def _w41_4b(ctx):
     layers = network_layers(scope, 8, [5, 8, 2], fixed=False)  # the text fixes no sizes
     x = rng_for("w41-4b").standard_normal(vector_sizes(layers)[0])
     check_forward(scope, ["feed_forward"], layers, x, [REF.relu, REF.relu, REF.sigmoid],
-                  _net.feed_forward(x, layers, [relu, relu, sigmoid]),
+                  _fn.feed_forward(x, layers, [relu, relu, sigmoid]),
                   "sigmoid(W3 ReLU(W2 ReLU(W1 x + b1) + b2) + b3)")

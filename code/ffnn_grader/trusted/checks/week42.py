@@ -13,7 +13,7 @@ import numpy as np
 
 from ffnn import activations as _act
 from ffnn import losses as _loss
-from ffnn import network as _net
+from ffnn import functional as _fn
 
 from ..outcomes import Fail
 from .binding import accepts
@@ -132,7 +132,7 @@ def _two_layers(scope, name):
     layers = [(s["W1"], s["b1"]), (s["W2"], s["b2"])]
 
     def cost(L):
-        return _loss.mse(_net.feed_forward(x, L, [sigmoid, sigmoid]), t)
+        return _loss.mse(_fn.feed_forward(x, L, [sigmoid, sigmoid]), t)
 
     return s, cost, layers
 
@@ -157,10 +157,10 @@ def _w42_4c(ctx):
 def _w42_5a(ctx):
     scope = Scope(ctx, "w42-5a")
     rng = rng_for("w42-5a")
-    layers = _net.create_layers(3, [4, 5, 3], rng)
+    layers = _fn.create_layers(3, [4, 5, 3], rng)
     x, t = rng.standard_normal(3), rng.random(3)
     funcs = [_act.sigmoid, _act.relu, _act.sigmoid]
-    expected = autograd.grad(lambda L: _loss.mse(_net.feed_forward(x, L, funcs), t))(layers)
+    expected = autograd.grad(lambda L: _loss.mse(_fn.feed_forward(x, L, funcs), t))(layers)
 
     def attempt(f):
         label = "backpropagation(x, layers, activation_funcs, target, activation_ders)"

@@ -16,9 +16,9 @@ import signal
 import time
 from pathlib import Path
 
-from . import builtins as reference
+from ..sandboxed import builtins as reference
 from .outcomes import StudentRaised
-from .protocol import Channel, ProtocolError, decode, encode
+from ..sandboxed.protocol import Channel, ProtocolError, decode, encode
 from .replies import fields, function_record, text
 from .student import Remote, SandboxLost, encode_argument, write_back
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ffnn import activations as _act
 from ffnn import losses as _loss
-from ffnn import network as _net
+from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
 from .binding import has_parameter, signature_of, uses
@@ -100,7 +100,7 @@ def _central_differences(cost, layers, h=1e-6):
 
 
 def _check_saver(scope, layout, X, layers, funcs):
-    ref_inputs, ref_zs, ref_out = _net.feed_forward_saver_batch(X, layers, FUNCS)
+    ref_inputs, ref_zs, ref_out = _fn.feed_forward_saver_batch(X, layers, FUNCS)
     try:
         savers = scope.functions(["feed_forward_saver_batch"])[:1]
     except Missing:  # exercise 6 may keep the saver inside backpropagation
@@ -124,10 +124,10 @@ def _check_saver(scope, layout, X, layers, funcs):
 def _w42_6(ctx):
     scope = Scope(ctx, "w42-6")
     rng = rng_for("w42-6")
-    layers = _net.create_layers_batch(3, SIZES, rng)
+    layers = _fn.create_layers_batch(3, SIZES, rng)
     X, Y = rng.standard_normal((N, 3)), rng.random((N, SIZES[-1]))
     funcs, ders = [REF.sigmoid, REF.tanh, REF.identity], [REF.sigmoid_der, REF.tanh_der, REF.identity_der]
-    reference = autograd.grad(lambda L: _loss.mse(_net.feed_forward_batch(X, L, FUNCS), Y))(layers)
+    reference = autograd.grad(lambda L: _loss.mse(_fn.feed_forward_batch(X, L, FUNCS), Y))(layers)
     try:
         mse_ders = scope.functions(["mse_der"], handout=True)
     except Missing:

@@ -5,7 +5,7 @@ their types, within their bounds; anything else raises
 :class:`~.protocol.ProtocolError`, which ends the submission as "error".
 """
 
-from .protocol import MAX_STRING, ProtocolError
+from ..sandboxed.protocol import MAX_STRING, ProtocolError
 
 KINDS = range(5)  # inspect.Parameter kinds
 

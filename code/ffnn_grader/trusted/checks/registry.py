@@ -7,9 +7,9 @@ CHECKS = {}  # exercise id -> check(ctx), which returns None or a note, or raise
 
 
 def exercise(id):
-    """Register the check of exercise ``id`` (listed in :mod:`ffnn.grading.exercises`)."""
+    """Register the check of exercise ``id`` (listed in :mod:`ffnn_grader.trusted.exercises`)."""
     if id not in EXERCISES:
-        raise KeyError(f"{id} is not in ffnn.grading.exercises.EXERCISES")
+        raise KeyError(f"{id} is not in ffnn_grader.trusted.exercises.EXERCISES")
 
     def register(check):
         CHECKS[id] = check

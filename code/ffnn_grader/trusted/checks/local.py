@@ -4,9 +4,9 @@ The checks only talk to the student through a ``Context`` and the callable
 proxies it hands out (``Remote`` in the sandbox, :class:`LocalRemote` here):
 calling one returns plain data (numbers, numeric arrays, lists, tuples,
 dicts) or another proxy, and a student exception arrives as
-:class:`~ffnn.grading.outcomes.StudentRaised`.  This module implements that
+:class:`~ffnn_grader.trusted.outcomes.StudentRaised`.  This module implements that
 API for code running in the same process, trusted code only (the grader
-itself uses the sandbox's :mod:`ffnn.grading.student`): the unit tests of
+itself uses the sandbox's :mod:`ffnn_grader.trusted.student`): the unit tests of
 the checks run small student sources with :meth:`LocalContext.from_cells`.
 """
 

@@ -27,10 +27,10 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import confine
+from ..sandboxed import confine
 from .zygotes import Zygote
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "sandboxed"  # the files bound into the sandbox
 AGENT_FILES = ("zygote.py", "agent.py", "protocol.py", "handles.py", "recording.py", "limits.py",
                "confine.py", "seccomp.py")
 INSIDE = "/grader"  # where the agent's files are in the sandbox
