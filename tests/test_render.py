@@ -438,3 +438,37 @@ def test_failures_name_the_cause_and_write_nothing(project, qmd, expected):
     stem = Path(qmd).stem
     assert not (project / "_output" / f"{stem}.html").exists()
     assert not (project / "_output" / f"{stem}.pdf").exists()
+
+
+# ------------------------------------------------------------------ two builds compared
+
+def test_compare_builds_reads_what_a_reader_sees(rendered, project):
+    import compare_builds
+    seen = compare_builds.read_html(project / "_output" / "features.html")
+    assert seen.headings == ["1 Introduction", "1.1 Method", "2 Exercises", "2.1 Question 6",
+                             "References"]
+    assert seen.answers == ["answer-w41-1a", "answer-w42-6"]
+    assert seen.equations == ["eq-affine (1)", "eq-grad (2)"]
+    assert seen.xrefs[0] == "#eq-affine Equation 1" and seen.xrefs[-1] == "#eq-affine 1"
+    assert "Figure 2: A static picture." in seen.floats
+    assert seen.listings[-1].startswith("def long_line(argument_one, argument_two):\n    return")
+    assert [r.split()[0] for r in seen.references] == ["ref-rumelhart1986"]
+
+
+def test_compare_builds_fails_on_what_a_reader_would_see(rendered, project, tmp_path):
+    import compare_builds
+    out = project / "_output"
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(out / "features.pdf", other / "features.pdf")
+    html = (out / "features.html").read_text(encoding="utf-8")
+    (other / "features.html").write_text(html, encoding="utf-8")
+    assert compare_builds.compare(out, other, "features") == []
+    # the fallback's old cross-references, "Equation (1)", and a listing changed
+    assert html.count("PLAIN-FENCE") == 1
+    changed = html.replace("Equation\u00a01<", "Equation\u00a0(1)<").replace(
+        "PLAIN-FENCE", "PLAIN-FENCES")
+    (other / "features.html").write_text(changed, encoding="utf-8")
+    problems = compare_builds.compare(out, other, "features")
+    assert [p.split(":")[0] for p in problems] == ["HTML xrefs", "HTML listings"]
+    assert "'#eq-affine Equation (1)'" in problems[0]
