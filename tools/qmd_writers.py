@@ -15,6 +15,10 @@ QUARTO_ONLY_META = {"format", "execute", "jupyter", "engine", "knitr", "crossref
                     "editor", "project", "filters", "freeze"}
 
 
+# Quarto's title of the table of contents (its English language file: toc-title-document)
+TOC_TITLE = ["--metadata", "toc-title=Table of contents"]
+
+
 def pandoc(args: list, stdin: str, cwd: Path) -> str:
     """Run the pandoc of pypandoc-binary; fail the build on errors or warnings."""
     import pypandoc
@@ -135,7 +139,7 @@ def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple, filters: list) -
     args = ["-f", "json", "-t", "html5", "--standalone", "--embed-resources",
             "--mathml", *filters, "--citeproc"]
     if opts.get("toc", False):
-        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]
+        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}", *TOC_TITLE]
     if opts.get("number-sections", False):
         args.append("--number-sections")
     css = [TEMPLATES / "fallback.css"] + option_files(opts, "css", dirs)
@@ -164,7 +168,7 @@ def to_pdf(ast_json: str, opts: dict, work: Path, dirs: tuple, cites: bool,
             # to typst); pandoc 3.8's template would write an empty list, an error
             "-V", "mainfont=Libertinus Serif"]
     if opts.get("toc", False):
-        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]
+        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}", *TOC_TITLE]
     if opts.get("number-sections", False):
         args += ["--number-sections", "-V",
                  f"section-numbering={opts.get('section-numbering', '1.1.a')}"]
