@@ -100,8 +100,9 @@ $(KERNEL): $(READY)
 
 $(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn $(RENDERER) $(MATH_FONT) $(KERNEL) results/bench.json
 ifeq ($(RENDER_WITH),quarto)
+	rm -rf build/jupyter-cache     # one execution per render, for both formats (_quarto.yml)
 	QUARTO_PYTHON=$(abspath $(PY)) JUPYTER_PATH=$(abspath $(VENV)/share/jupyter) \
-	  quarto render --output-dir $(OUT)
+	  JUPYTERCACHE=$(abspath build/jupyter-cache) quarto render --output-dir $(OUT)
 else ifeq ($(RENDER_WITH),fallback)
 	$(PY) tools/render_qmd.py report/report.qmd --output-dir $(OUT)
 else

@@ -119,7 +119,9 @@ def test_format_options_the_fallback_lacks_are_refused():
         ({"format": {"typst": {"mainfont": "Libertinus"}}}, "typst: option(s) mainfont not"),
         ({"format": {"html": {"theme": "cosmo"}}}, "html: option(s) theme not"),
         ({"format": {"docx": {}}}, "format 'docx': this renderer writes only html and typst"),
-        ({"format": {"html": {"fig-format": "svg"}}}, "fig-format is 'svg'")]:
+        ({"format": {"html": {"fig-format": "svg"}}}, "fig-format is 'svg'"),
+        ({"format": {"html": {"fig-width": 7}, "typst": {"fig-width": 5.5}}},
+         "typst: fig-width is 5.5, html's 7: this renderer runs the cells once")]:
         with pytest.raises(render_qmd.RenderError, match=re.escape(phrase)):
             qmd_writers.check_formats(config)
 

@@ -62,8 +62,13 @@ FORMAT_OPTIONS = {
              "embed-resources", "html-math-method", "fig-format", "fig-width", "fig-height",
              "fig-dpi", "css", "include-in-header"},
     "typst": {"toc", "toc-depth", "number-sections", "section-numbering", "citeproc",
-              "papersize", "fig-format", "include-in-header", "syntax-highlighting"},
+              "papersize", "fig-format", "include-in-header", "syntax-highlighting",
+              "fig-width", "fig-height", "fig-dpi"},
 }
+
+
+# the figure size this renderer runs the cells with, unless format html gives its own
+FIGURE_DEFAULTS = {"fig-width": 7, "fig-height": 5, "fig-dpi": 150}
 
 
 def check_formats(config: dict) -> None:
@@ -79,6 +84,12 @@ def check_formats(config: dict) -> None:
             raise RenderError(f"format: {fmt}: option(s) {', '.join(unknown)} not "
                               f"implemented by this renderer (it implements "
                               f"{', '.join(sorted(FORMAT_OPTIONS[fmt]))})")
+    html, typst = formats.get("html") or {}, formats.get("typst") or {}
+    for key in ("fig-width", "fig-height", "fig-dpi"):
+        if key in typst and typst[key] != html.get(key, FIGURE_DEFAULTS[key]):
+            raise RenderError(f"format: typst: {key} is {typst[key]!r}, html's "
+                              f"{html.get(key, FIGURE_DEFAULTS[key])!r}: this renderer runs "
+                              "the cells once, with html's figure size")
     for fmt, key, expected in (("html", "embed-resources", True), ("html", "fig-format", "png"),
                                ("typst", "syntax-highlighting", "idiomatic")):
         opts = formats.get(fmt) or {}
