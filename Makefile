@@ -94,7 +94,7 @@ $(MATH_FONT): tools/math_font.py tools/templates/ffnn-latinmodern-math.woff $(RE
 # readable only by you): the kernel's own log is kept to errors.
 $(KERNEL): $(READY)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ffnn .venv)"
-	$(PY) -c 'import json, sys; k = json.load(open(sys.argv[1])); \
+	@$(PY) -c 'import json, sys; k = json.load(open(sys.argv[1])); \
 	  k["argv"].insert(k["argv"].index("-f"), "--IPKernelApp.log_level=ERROR"); \
 	  json.dump(k, open(sys.argv[1], "w"), indent=1)' $@
 
