@@ -122,10 +122,17 @@ report: $(CHECKED)
 	@echo "PDF:  $(abspath $(PDF))"
 
 # --- grading a submission ------------------------------------------------------
-# make grade SUBMISSION=notebook.ipynb [GRADE_FLAGS="--json grades.json"]
+# make grade SUBMISSION="class/Week 41/" [CSV=grades.csv] [FEEDBACK=dir] [SUMMARY=dir] [JSON=file] [GRADE_FLAGS=...]
+# SUBMISSION, CSV, FEEDBACK, SUMMARY and JSON reach the command through the environment, quoted:
+# spaces, brackets, quotes and letters outside ASCII in a path stay one argument.
 grade: $(READY)
-	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path [GRADE_FLAGS=...]"; exit 2; }
-	$(PY) -P -m ffnn.grade $(SUBMISSION) $(GRADE_FLAGS)
+	@test -n "$${SUBMISSION:-}" || { echo "usage: make grade SUBMISSION=path [CSV=file] [FEEDBACK=dir] [SUMMARY=dir] [JSON=file] [GRADE_FLAGS=...]"; exit 2; }
+	@set --; \
+	if [ -n "$${CSV:-}" ]; then set -- "$$@" --csv "$$CSV"; fi; \
+	if [ -n "$${FEEDBACK:-}" ]; then set -- "$$@" --feedback "$$FEEDBACK"; fi; \
+	if [ -n "$${SUMMARY:-}" ]; then set -- "$$@" --summary "$$SUMMARY"; fi; \
+	if [ -n "$${JSON:-}" ]; then set -- "$$@" --json "$$JSON"; fi; \
+	exec $(PY) -P -m ffnn.grade $(GRADE_FLAGS) "$$@" -- "$${SUBMISSION:-}"
 
 clean:
 	rm -rf _output build results/*.json results/.tests-passed figures/*.png figures/.drawn

@@ -4,6 +4,8 @@
 the same data with the same batch size, number of epochs and optimiser (SGD
 with heavy-ball momentum 0.9), and the script prints a table and writes
 ``results/bench.json``.  The workloads are in ``benchmarks/workloads.py``,
+the grid workloads (64 small networks at once: ffnn one by one, in lockstep,
+JAX's vmap, scikit-learn) in ``benchmarks/grid.py``,
 the contenders in ``benchmarks/contenders.py`` (JAX in
 ``benchmarks/jax_contender.py``), the measurements in ``benchmarks/measure.py``.
 
@@ -42,7 +44,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from benchmarks import measure  # noqa: E402
+from benchmarks import estimator, grid, measure  # noqa: E402
 from benchmarks.contenders import ONE_THREAD, THREADED, available, jax, torch  # noqa: E402
 from benchmarks.measure import log, paired_ratio  # noqa: E402
 from benchmarks.table import load_average, machine, table  # noqa: E402
@@ -90,7 +92,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memory", nargs=2, metavar=("WORKLOAD", "CONTENDER"),
                         help=argparse.SUPPRESS)
-    parser.add_argument("--workloads", nargs="*", default=list(WORKLOADS))
+    parser.add_argument("--workloads", nargs="*", default=list(WORKLOADS) + list(grid.GRIDS),
+                        help="W1 W2 W3 (one network) and G1 G2 (grids); default: all")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
     if args.memory:
@@ -109,23 +112,31 @@ def main():
                    method=__doc__.split("Method\n", 1)[1].strip(), contenders=names,
                    torch_skipped=torch is None, jax_contenders=jax_names,
                    jax_skipped=jax is None, notes=notes, load_average={"start": load_average()},
-                   workloads={})
+                   workloads={}, grids={})
     log("a matrix product and an update, numpy alone and with scipy's BLAS")
     results["pool_clash"] = measure.pool_clash(THREADS)
     for key in args.workloads:
-        results["workloads"][key] = run_workload(key, names, jax_names)
+        if key in grid.GRIDS:
+            results["grids"][key] = grid.run_grid(key, log)
+        else:
+            results["workloads"][key] = run_workload(key, names, jax_names)
+    results["estimator"] = estimator.compare()  # FFNNClassifier against MLPClassifier, W1
     results["load_average"]["end"] = load_average()
     print(f"BLAS: {', '.join(b['library'] + ' ' + b['version'] for b in info['blas'])}; "
           f"threads: {', '.join(map(str, THREADS))}; CPU: {info['cpu']}; load average "
           f"{results['load_average']['start'][0]:.1f} at the start, "
           f"{results['load_average']['end'][0]:.1f} at the end")
-    print(table(results))
+    if results["workloads"]:
+        print(table(results))
+    if results["grids"]:
+        print(grid.grid_table(results["grids"]))
     for key, work in results["workloads"].items():
         for name, parts in work.get("breakdown", {}).items():
             print(f"{key} {name}, seconds per epoch (median batch x batches, 1 thread): "
                   + ", ".join(f"{part} {seconds:.3f}" for part, seconds in parts.items()))
     print("matrix product + update, seconds: " + ", ".join(
         f"{name} {seconds:.5f}" for name, seconds in results["pool_clash"].items()))
+    print(estimator.summary(results["estimator"]))
     for note in notes:
         print("note: " + note)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ settings.register_profile("ffnn", derandomize=True)
 settings.load_profile("ffnn")
 
 SLOW_FILES = ("test_grade", "test_render", "test_sandbox", "test_verdicts", "test_checks",
-              "test_report", "test_experiments")
+              "test_report", "test_experiments", "test_parsing", "test_check")
 SANDBOX_FILES = ("test_grade", "test_sandbox", "test_verdicts", "test_checks", "test_bwrap")
 REQUIRE = "FFNN_REQUIRE_SANDBOX"
 HOW = ("to run them: Linux with unprivileged user namespaces (Debian: sysctl "

@@ -1,4 +1,5 @@
-"""The week-41 checks on small student sources, run in this process.
+"""The week-41 checks on small student sources, run through the grader's own
+recording code (the unsandboxed launcher, :mod:`student_cells`).
 
 Each source is a list of cells under the handout's headings (the exercise
 each cell answers); every pattern a teacher gives the point for passes, and
@@ -9,8 +10,7 @@ import textwrap
 
 import pytest
 
-from ffnn_grader.trusted.checks import VARIABLE_NAMES, run_check
-from ffnn_grader.trusted.checks.local import LocalContext
+from student_cells import grade_cells
 from ffnn_grader.trusted.submission import Cell
 
 # The handout's setup cell, as the students get it (its softmax is wrong for batches).
@@ -57,11 +57,11 @@ def context(*cells):
     made = [Cell("cell 0", textwrap.dedent(SETUP), section=None, handout_names=HANDOUT_NAMES, handout=True)]
     made += [Cell(f"cell {i + 1}", textwrap.dedent(source), section=section)
              for i, (section, source) in enumerate(cells)]
-    return LocalContext.from_cells(made, VARIABLE_NAMES)
+    return made
 
 
 def check(exercise, *cells):
-    return run_check(exercise, context(*cells))
+    return grade_cells(context(*cells), exercise)
 
 
 def test_the_handouts_softmax_passes_with_a_note_and_the_network_is_graded_with_a_correct_one():
@@ -165,7 +165,7 @@ def test_code_the_handout_supplies_earns_nothing():
         made += [Cell(f"cell {i + 1}", textwrap.dedent(source), section=section,
                       handout_names=frozenset(names), handout=bool(names))
                  for i, (section, source, names) in enumerate(cells)]
-        return run_check("w41-3a", LocalContext.from_cells(made, VARIABLE_NAMES))
+        return grade_cells(made, "w41-3a")
 
     # week 42's handout repeats create_layers: it does not answer week 41's exercise
     assert status(("w41-3a", template, ()), ("w42-5", given, {"create_layers"})) == (

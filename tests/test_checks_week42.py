@@ -1,4 +1,5 @@
-"""The week-42 checks on small student sources, run in this process.
+"""The week-42 checks on small student sources, run through the grader's own
+recording code (the unsandboxed launcher, :mod:`student_cells`).
 
 Cells follow the handout's headings; the handout's own cells are marked as
 such.  Patterns a teacher gives the point for pass; the typical mistakes
@@ -11,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ffnn_grader.trusted.checks import VARIABLE_NAMES, run_check
-from ffnn_grader.trusted.checks.local import LocalContext
+from student_cells import grade_cells
 from ffnn_grader.trusted.submission import Cell
 
 SETUP = """
@@ -96,11 +96,11 @@ def context(*cells):
         given = frozenset({"feed_forward_saver"}) if source is GIVEN_5 else frozenset()
         made.append(Cell(f"cell {i + 1}", textwrap.dedent(source), section=section, handout_names=given,
                          handout=bool(given)))
-    return LocalContext.from_cells(made, VARIABLE_NAMES)
+    return made
 
 
 def check(exercise, *cells):
-    return run_check(exercise, context(*cells))
+    return grade_cells(context(*cells), exercise)
 
 
 BASE = [("w42-3b", EXERCISE_3), ("w42-5", GIVEN_5), ("w42-5a", BACKPROP_5)]

@@ -54,11 +54,11 @@ def test_fast_gradient_equals_the_readable_one_and_autograd(hidden, out, cost, p
     X, Y = _data(rng, classes=cost == "cross_entropy")
     net = NeuralNetwork(5, [4] * len(hidden) + [3], hidden + [out], None, cost, None,
                         initialization="xavier", seed=rng, **penalty)
-    assert kernels_of(net) is not None  # these all take the in-place kernels
+    assert kernels_of(net.activation_funcs, net.activation_ders) is not None  # these all take the in-place kernels
     fast, _, c = _fast(net, X, Y)
     _assert_close(fast.layer_grads, net.compute_gradient(X, Y))
     _assert_close(fast.layer_grads, net.autograd_gradient(X, Y), 1e-10)
-    assert c == pytest.approx(float(net.cost_fun(net.predict(X), Y)), rel=1e-12, abs=1e-15)
+    assert c == pytest.approx(net.cost(X, Y), rel=1e-12, abs=1e-15)  # C_λ, as its gradient
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh", "relu", "leaky_relu"])
@@ -114,14 +114,14 @@ def test_functions_of_the_users_own_take_the_readable_path(rng):
 
     net = NeuralNetwork(5, [4, 3], [cube, "identity"], [cube_der, "identity"], "mse", None,
                         initialization="xavier", seed=0)
-    assert kernels_of(net) is None
+    assert kernels_of(net.activation_funcs, net.activation_ders) is None
     fast, _, c = _fast(net, X, Y)
     _assert_close(fast.layer_grads, net.compute_gradient(X, Y))
     assert c == pytest.approx(net.cost(X, Y), rel=1e-12)
     # a registered activation with a derivative of the user's: the readable path too
     net = NeuralNetwork(5, [4, 3], ["relu", "identity"], [lambda z: 1.0 * (z > 0), "identity"],
                         "mse", None, seed=0)
-    assert kernels_of(net) is None
+    assert kernels_of(net.activation_funcs, net.activation_ders) is None
 
 
 def _recording(optimizer, log):
@@ -162,7 +162,8 @@ def test_float32_stays_float32_end_to_end(rng):
         net32 = NeuralNetwork(5, [8, 8, 3], ["relu", "tanh", "softmax"], None, "cross_entropy",
                               None, initialization="he", seed=0, dtype=np.float32, l2=1e-3)
         _, gradient, cost = _fast(net32, X32, Y32)
-        assert gradient.dtype == np.float32 and np.result_type(cost) == np.float32
+        # the gradient stays float32; C_λ, a number for the history, is summed in float64
+        assert gradient.dtype == np.float32 and np.result_type(cost) == np.float64
         history = train(net32, X32, Y32, optimizer, epochs=3, batch_size=16, seed=0)
         assert net32.parameters.dtype == np.float32
         assert all(s.dtype == np.float32 for s in optimizer.state)
@@ -222,4 +223,4 @@ def test_property_fast_equals_readable(n_layers, width, n, hidden, classify, sca
     X, Y = _data(rng, n=n, n_in=3, classes=classify)
     fast, _, c = _fast(net, X, Y, rows=9)
     _assert_close(fast.layer_grads, net.compute_gradient(X, Y))
-    assert c == pytest.approx(float(net.cost_fun(net.predict(X), Y)), rel=1e-12, abs=1e-15)
+    assert c == pytest.approx(net.cost(X, Y), rel=1e-12, abs=1e-15)  # C_λ, as its gradient

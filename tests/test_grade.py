@@ -8,6 +8,7 @@ sandbox; a few tests run the command line.
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from ffnn.grade import main
 from ffnn_grader import grade_path
+from ffnn_grader.trusted.classfolder import Found, classify
 from ffnn_grader.trusted.exercises import EXERCISES, TO_READ
 from ffnn_grader.trusted.sandbox import Limits
 from ffnn_grader.trusted.submission import load_submission, notebook_cells, script_cells, strip_ipython
@@ -24,7 +26,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 CORRECT = (FIXTURES / "correct.py").read_text()
 LIMITS = Limits(cell_timeout=10, check_timeout=10, grace=1)
-ENTRY_KEYS = {"exercise", "status", "points", "max_points", "reason"}
+ENTRY_KEYS = {"exercise", "description", "status", "points", "max_points", "reason"}
 
 
 def by_id(result):
@@ -53,7 +55,9 @@ def test_a_correct_submission_scores_full_marks(name):
     assert result["total"] == result["max_total"] == len(EXERCISES)
     assert [r["exercise"] for r in result["results"]] == list(EXERCISES)
     assert all(set(r) == ENTRY_KEYS for r in result["results"])
-    assert result["to_read"] == sorted(TO_READ)
+    assert all(r["description"] == EXERCISES[r["exercise"]] for r in result["results"])
+    assert result["to_read"] == []  # no prose answer in the fixture: every question said unanswered
+    assert result["unanswered"] == sorted(TO_READ)
     assert result["notes"] == []  # magics and %%bash skipped, every cell ran
 
 
@@ -314,7 +318,8 @@ def test_the_command_line_grades_a_folder_and_writes_json(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""
-    assert "alice.py  1/1" in run.stdout and "bob.py    0/1" in run.stdout
+    assert "alice    1/1     week 42: alice.py, 1/1" in run.stdout
+    assert "bob      0/1     week 42: bob.py, 0/1" in run.stdout
     assert "returns sigmoid(z), not its derivative" in run.stdout
     data = json.loads(out.read_text())
     assert [Path(s["path"]).name for s in data["submissions"]] == ["alice.py", "bob.py"]
@@ -351,3 +356,51 @@ def test_the_typical_mistakes_fixture_loses_exactly_its_three_mistakes():
     result = grade_path(FIXTURES / "typical_mistakes.py", LIMITS)
     assert lost(result) == {"w41-5c", "w41-6c", "w41-7c", "w42-6", "w42-8a"}
     assert result["total"] == len(EXERCISES) - 5
+
+
+# ---------------------------------------------------------------------------
+# Prose questions, files with nothing to grade, names that hide a notebook
+# ---------------------------------------------------------------------------
+def test_to_read_lists_the_prose_answered_and_says_which_are_not(tmp_path):
+    path = notebook(
+        tmp_path,
+        ("md", "# Exercise 1 - A first layer\n**a)** What is the shape?"),
+        ("md", "The input has shape (2,), layer 1's output (4,)."),
+        ("md", "## Exercise 2 - Adding a layer\n**a)** What is the input of layer 2?"),
+        ("code", "# the input of layer 2 is a1, of shape (4,)\nprint((4,))"),
+        ("md", "**b)** Define W2 and b2"),
+        ("code", "import numpy as np\nW2 = np.ones((8, 4))"),
+        ("md", "## Exercise 3\n**d)** Why does a network without activations collapse?"),
+        ("code", "z = 1"),
+    )
+    result = grade_path(path, LIMITS, week=41)
+    assert result["to_read"] == ["w41-1a", "w41-2a"]  # a text, and a comment, below the question
+    assert "w41-3d" in result["unanswered"] and "w41-1a" not in result["unanswered"]
+    assert sorted(result["to_read"] + result["unanswered"]) == sorted(q for q in TO_READ if q.startswith("w41"))
+
+
+@pytest.mark.parametrize("cells, phrase", [
+    ([], "no code in this file"),
+    ([("md", "# Exercises week 43\n## Exercise 1 - Regression with gradient descent"),
+      ("code", "def r2_own(y, fit):\n    return 1 - ((y - fit) ** 2).sum() / ((y - y.mean()) ** 2).sum()")],
+     "no exercise of week 41 or 42 found in it"),
+])
+def test_a_file_with_nothing_to_grade_gets_one_line_and_no_missing(tmp_path, cells, phrase, capsys):
+    result = grade_path(notebook(tmp_path, *cells), LIMITS)
+    assert phrase in result["skipped"]
+    assert all(r["status"] == "missing" for r in result["results"])  # kept in the JSON
+    assert main(["--", str(tmp_path / "notebook.ipynb")]) == 0
+    out = capsys.readouterr().out
+    assert f"notebook.ipynb: not graded: {result['skipped']}" in out
+    assert not re.search(r"^w4[12]-", out, re.M)  # no row per exercise
+    assert "nothing graded" in out
+
+
+@pytest.mark.parametrize("name", ["ALICE.IPYNB", "alice.ipynb.txt", "alice.json"])
+def test_a_notebook_under_another_name_is_graded_as_one_and_said_so(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(json.dumps({"cells": [{"cell_type": "code", "source": CORRECT}], "metadata": {},
+                                "nbformat": 4, "nbformat_minor": 5}))
+    result = grade_path(path, LIMITS, exercises=["w42-3c"])
+    assert result["total"] == 1
+    assert "read as a notebook" in classify(Found(path, "alice", name)).note

@@ -327,3 +327,26 @@ def test_property_rows_do_not_interact(p):
     net, X, _ = _make(p)
     rows = np.vstack([net.predict(x.reshape(1, -1)) for x in X])
     np.testing.assert_allclose(net.predict(X), rows, rtol=1e-12, atol=1e-14)
+
+
+def test_cost_and_gradient_runs_the_forward_pass_once(rng):
+    """Both numbers of one call equal cost() and compute_gradient(), and each layer's
+    activation is evaluated once: one forward pass (counted with functions of our own)."""
+    calls = []
+
+    def counted_tanh(z):
+        calls.append("tanh")
+        return np.tanh(z)
+
+    def counted_identity(z):
+        calls.append("identity")
+        return z
+
+    net = NeuralNetwork(3, [4, 2], [counted_tanh, counted_identity],
+                        [lambda z: 1 - np.tanh(z) ** 2, lambda z: np.ones_like(z)], "mse",
+                        seed=0, l2=0.1, l1=0.01)
+    X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    cost, grads = net.cost_and_gradient(X, Y)
+    assert calls == ["tanh", "identity"]
+    assert cost == net.cost(X, Y)
+    assert rel_error(grads, net.autograd_gradient(X, Y)) < 1e-10

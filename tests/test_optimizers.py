@@ -242,3 +242,15 @@ def test_every_optimiser_lowers_the_cost(make):
     for _ in range(30):
         net.update_weights(net.compute_gradient(X, Y), opt)
     assert net.cost(X, Y) < 0.9 * start
+
+
+def test_one_protocol_a_class_or_a_stranger_is_refused_clearly(rng):
+    """train and update_weights take an optimiser with update(), or wrap once an object with
+    only step(); the class instead of an instance, or anything else, is a TypeError."""
+    net = ffnn.NeuralNetwork(2, [3, 1], ["tanh", "identity"], seed=0)
+    X, Y = rng.normal(size=(6, 2)), rng.normal(size=(6, 1))
+    with pytest.raises(TypeError, match=r"optimizer: expected an optimiser, got the class Adam; "
+                                        r"use Adam\(\)"):
+        ffnn.train(net, X, Y, ffnn.Adam, epochs=1)
+    with pytest.raises(TypeError, match="optimizer: expected an ffnn.Optimizer .* got 0.1"):
+        net.update_weights(net.compute_gradient(X, Y), 0.1)

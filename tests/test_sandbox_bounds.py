@@ -151,3 +151,88 @@ def test_the_grader_keeps_a_bounded_copy_of_the_submissions_variables(tmp_path):
     assert grades["submissions"][0]["total"] == 0
     # 160 cells x 4 MB would be 690 MB kept; the budget is 128 MB of them
     assert peak < 128 * 2**20 + 250 * 2**20, peak
+
+
+def test_the_grader_keeps_no_large_default_values(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    text = (HOSTILE / "huge_defaults.py").read_text()
+    header, cell = text.split("# %% Exercise 1\n")
+    (folder / "huge_defaults.py").write_text(header + ("# %% Exercise 1\n" + cell) * 160)
+    process, output, _, grades, peak = _grade(folder, "--week", "42", sample=_resident_bytes)
+    assert process.returncode == 0, output
+    assert grades["submissions"][0]["total"] == 0
+    # 160 functions x a 5.6 MB default would be 900 MB kept; defaults stay in the sandbox
+    assert peak < 300 * 2**20, peak
+
+
+TIMEOUTS = """# %% Exercise 1 a
+import numpy as np
+
+# %% Exercise 2 a
+while True:
+    pass
+
+# %% Exercise 3 a
+def create_layers(network_input_size, layer_output_sizes):
+    while True:
+        pass
+"""
+
+
+def _quotas(pid):
+    """The CPU quota (in CPUs) of each cpu control group the grader ``pid`` has made now."""
+    found = set()
+    for group in Path("/sys/fs/cgroup/cpu").glob(f"ffnn-grader-{pid}-*"):
+        try:
+            quota = int((group / "cpu.cfs_quota_us").read_text())
+            found.add(quota / int((group / "cpu.cfs_period_us").read_text()))
+        except (OSError, ValueError, ZeroDivisionError):
+            continue
+    return found
+
+
+def test_a_spinning_neighbour_changes_no_mark_and_no_timeout(tmp_path):
+    """200 threads spinning on every core next to an honest submission and a slow one: both
+    get the very JSON they get alone (the step limits count CPU time, not wall time), and
+    where a cpu control group can be made the spinner is held to one core."""
+    alone = {}
+    for name, text in (("b_honest.py", CORRECT.read_text()), ("c_timeouts.py", TIMEOUTS)):
+        folder = tmp_path / name.replace(".py", "")
+        folder.mkdir()
+        (folder / name).write_text(text)
+        process, output, _, grades, _ = _grade(folder, "--week", "41", "--cell-timeout", "4",
+                                               "--check-timeout", "4")
+        assert process.returncode == 0, output
+        (alone[name],) = grades["submissions"]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a_spinner.py").write_text((HOSTILE / "cpu_spinner.py").read_text())
+    (folder / "b_honest.py").write_text(CORRECT.read_text())
+    (folder / "c_timeouts.py").write_text(TIMEOUTS)
+    out = folder.parent / "grades.json"
+    process = subprocess.Popen([sys.executable, "-P", "-m", "ffnn.grade", ".", "--json", str(out),
+                                "--jobs", "2", "--week", "41", "--cell-timeout", "4", "--check-timeout",
+                                "4", "--submission-timeout", "60"], cwd=folder, env=ENV,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    quotas = set()
+
+    def watch():
+        while process.poll() is None:
+            quotas.update(_quotas(process.pid))
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    stdout, stderr = process.communicate(timeout=600)
+    watcher.join()
+    assert process.returncode == 0, stdout + stderr
+    graded = {Path(s["path"]).name: s for s in json.loads(out.read_text())["submissions"]}
+    assert graded["a_spinner.py"]["total"] == 0
+    for name, own in alone.items():
+        together = {**graded[name], "path": own["path"]}
+        assert json.dumps(together, sort_keys=True) == json.dumps(own, sort_keys=True), name
+    assert alone["b_honest.py"]["total"] == alone["b_honest.py"]["max_total"]
+    assert "timeout" in json.dumps(alone["c_timeouts.py"])
+    if os.geteuid() == 0 and Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us").exists():
+        assert quotas == {1.0}  # each submission's group: one core at most

@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 import uuid
@@ -110,7 +111,7 @@ def _environments(word):
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
-    secrets = {k: f"{k}-{uuid.uuid4().hex}" for k in ("ENV", "HOME", "NEIGHBOUR")}
+    secrets = {k: f"{k}-{uuid.uuid4().hex}" for k in ("ENV", "HOME", "NEIGHBOUR", "PREFIX")}
     marker = f"marker{uuid.uuid4().hex}"
     folder, home, outside, out = (base / n for n in ("class", "home", "outside", "out"))
     for d in (folder, home / ".ssh", outside, out):
@@ -120,7 +121,9 @@ def run(tmp_path_factory):
     neighbour = folder / "zz_neighbour.py"
     neighbour.write_text(CORRECT.read_text() + f"\n# {secrets['NEIGHBOUR']}\n")
     listener = Listener()
-    tokens = {"@NEIGHBOUR@": str(neighbour), "@HOMEFILE@": str(home / ".ssh" / "id_rsa"),
+    planted = _plant(secrets["PREFIX"])
+    tokens = {"@PREFIXFILE@": str(planted[0] if planted else base / "no-prefix-file"),
+              "@NEIGHBOUR@": str(neighbour), "@HOMEFILE@": str(home / ".ssh" / "id_rsa"),
               "@JSON@": str(out / "grades.json"), "@PORT@": str(listener.port),
               "@PACKAGE@": str(PACKAGE), "@OUTSIDE@": str(outside), "@MARKER@": marker}
     for fixture, name in NAMES.items():
@@ -141,11 +144,29 @@ def run(tmp_path_factory):
     time.sleep(3)  # a daemon would rewrite the file now
     listener.close()
     grades = json.loads((out / "grades.json").read_text())
+    for path in planted:
+        path.unlink()
     yield dict(process=process, elapsed=elapsed, first=first, grades=grades, secrets=secrets,
                marker=marker, base=base, before=before, after=_tree(base),
                package_after=_tree(PACKAGE), listener=listener,
                folder=folder, outside=outside, out=out, alone=alone,
                by_name={Path(s["path"]).name: s for s in grades["submissions"]})
+
+
+def _plant(secret):
+    """Secret files beside the base Python, outside what it needs (its prefix's root, its
+    lib folder, its own site-packages), where this user may write there; their paths."""
+    prefix = Path(sys.base_prefix)
+    places = [prefix, prefix / "lib", Path(sysconfig.get_path("stdlib")) / "site-packages"]
+    planted = []
+    for place in places:
+        path = place / f"teacher-token-{uuid.uuid4().hex}.txt"
+        try:
+            path.write_text(secret)
+        except OSError:
+            continue
+        planted.append(path)
+    return planted
 
 
 def _text(submission):
@@ -219,11 +240,17 @@ def test_a_submission_named_argparse_does_not_run_in_the_grader(run):
 
 
 def test_without_minus_p_the_shadowing_module_would_run(tmp_path):
-    # The attack is real: started as `python -m` from the class folder, the
-    # grader imports the submission named argparse.py.
+    # Started as `python -m` from the class folder, the grader restarts itself with -P
+    # before importing anything a submission could shadow: argparse.py no longer runs.
+    # What Python's own -m machinery imports before any of the grader's code
+    # (contextlib.py) still runs: only -P, or the ffnn-grade command, avoids that.
     marker = tmp_path / "ran"
     (tmp_path / "argparse.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(3)\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "code")}
+    restarted = subprocess.run([sys.executable, "-m", "ffnn.grade", "--help"], cwd=tmp_path, env=env,
+                               capture_output=True, timeout=120)
+    assert not marker.exists() and restarted.returncode == 0
+    (tmp_path / "argparse.py").rename(tmp_path / "contextlib.py")
     unsafe = subprocess.run([sys.executable, "-m", "ffnn.grade", "--help"], cwd=tmp_path, env=env,
                             capture_output=True, timeout=120)
     assert marker.exists() and unsafe.returncode == 3
@@ -249,6 +276,15 @@ OUTCOMES = {
                            "/proc/sysrq-trigger: OSError"],
     "shell_lines.ipynb": ["BlockingIOError"],
     "steal_reference.py": ["KeyError: 'softmax'"],  # the grader's files are not there to read
+    "pty_channel.py": ["ptmx: FileNotFoundError", "pts: FileNotFoundError"],  # no terminals at all
+    "reference_store.py": ["Read-only file system"],
+    "sysv_ipc.py": ["semget: 0 made, errno 1", "msgget: 0 made, errno 1", "shmget: 0 made, errno 1"],
+    "runtime_prefix.py": ["planted: FileNotFoundError"],
+    "scratch_fill.py": ["wrote "],
+    "umount_covers.py": ["/tmp: -1 errno 1", "/: -1 errno 1", "mount: -1 errno 1"],  # no capability
+    "inode_flood.py": ["No space left on device"],  # empty files count too
+    "signature_trap.py": ["lines 4-15: timeout"],  # its signature is read outside the cell's timer
+    "descriptor_hunt.py": ["malformed message"],  # the only descriptor is the grader's channel
 }
 
 
@@ -257,6 +293,18 @@ def test_each_attack_meets_the_sandbox(run, name):
     text = _text(run["by_name"][name]).replace(str(run["folder"] / "zz_neighbour.py"), "@NEIGHBOUR@")
     for phrase in OUTCOMES[name]:
         assert phrase in text, (phrase, text[:3000])
+
+
+def test_what_a_submission_may_write_is_bounded_once(run):
+    text = _text(run["by_name"]["scratch_fill.py"])
+    total = int(text.split("wrote ")[1].split(" MB")[0])
+    assert 0 < total <= LIMITS.tmpfs_mb  # /tmp, the home directory and /dev/shm together
+    assert "written" not in _text(run["by_name"]["reference_store.py"])
+
+
+def test_a_reference_function_brings_no_other_along(run):
+    results = {r["exercise"]: r for r in run["by_name"]["reference_namespace.py"]["results"]}
+    assert results["w42-3c"]["status"] != "pass" and results["w42-3b"]["status"] != "pass"
 
 
 @pytest.mark.parametrize("name", ["forged_messages.py", "malformed_message.py", "heartbeat_hang.py"])

@@ -42,3 +42,35 @@ def test_loading_another_file_says_so(tmp_path):
     np.savez(path, weights=np.zeros(3))
     with pytest.raises(ValueError, match="is not a saved network"):
         NeuralNetwork.load(path)
+
+
+def test_save_and_load_with_the_same_name_without_npz(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    net = NeuralNetwork(3, [2], ["softmax"], cost_fun="cross_entropy", seed=0)
+    assert net.save("x") == "x.npz"
+    np.testing.assert_array_equal(NeuralNetwork.load("x").parameters, net.parameters)
+
+
+@pytest.mark.parametrize("kind", ["text", "npy", "pickle", "npz"])
+def test_loading_a_file_that_is_not_a_network_says_so_without_pickle_advice(kind, tmp_path):
+    path = tmp_path / f"other.{'npz' if kind == 'npz' else 'bin'}"
+    if kind == "text":
+        path.write_text("hello")
+        got = "got a file numpy cannot read as one"
+    elif kind == "npy":
+        with open(path, "wb") as f:
+            np.save(f, np.zeros(3))
+        got = r"got a single array of shape \(3,\)"
+    elif kind == "pickle":
+        with open(path, "wb") as f:
+            np.save(f, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+        got = "got a file numpy cannot read as one"
+    else:
+        np.savez(path, weights=np.zeros(3))
+        got = r"got the entries \['weights'\]"
+    with pytest.raises(ValueError) as info:
+        NeuralNetwork.load(path)
+    message = str(info.value)
+    assert message.startswith(f"path: {path} is not a saved network (expected the .npz file of "
+                              "NeuralNetwork.save, with the entries 'config' and 'parameters', ")
+    assert __import__("re").search(got, message) and "pickle" not in message

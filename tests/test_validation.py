@@ -150,3 +150,47 @@ def test_a_hidden_layer_without_its_derivative(rng):
         def my_cost(p, t):
             return ((p - t) ** 2).sum()
         NeuralNetwork(4, [2], ["sigmoid"], None, my_cost)
+
+
+# -- the messages a Project 2 student met: argument, expected, actual, and the fix ----------
+def test_an_empty_X_is_called_empty_not_a_batch_size():
+    net = _net(seed=0)
+    with pytest.raises(ValueError, match=r"^X: expected at least one sample \(row\), got an empty "
+                                         r"array of shape \(0, 4\)$"):
+        ffnn.train(net, np.zeros((0, 4)), np.zeros((0, 3)), ffnn.Adam(), epochs=1)
+
+
+def test_one_activation_name_for_a_list_of_layers():
+    with pytest.raises(ValueError, match=r"^activation_funcs: expected one entry per layer, a list, got "
+                                         r"'relu'; for 2 layers write e.g. \['relu'\] \* 2"):
+        NeuralNetwork(4, [8, 3], "relu")
+    with pytest.raises(ValueError, match=r"^activation_ders: expected one entry per layer, a list, got"):
+        NeuralNetwork(4, [8, 3], ["relu", "relu"], ffnn.relu_der)
+    with pytest.raises(ValueError, match=r"^layer_output_sizes: expected a list of sizes, one per "
+                                         r"layer, got 3; for one layer write \[3\]"):
+        NeuralNetwork(4, 3, ["softmax"])
+
+
+def test_an_optimiser_class_instead_of_an_object():
+    net = _net(seed=0)
+    X, Y = np.zeros((6, 4)), np.eye(3)[[0, 1, 2, 0, 1, 2]]
+    with pytest.raises(TypeError, match=r"^optimizer: expected an optimiser, got the class Adam; "
+                                        r"use Adam\(\) \(an instance\)"):
+        ffnn.train(net, X, Y, ffnn.Adam, epochs=1)
+    with pytest.raises(TypeError, match=r"^optimizer: expected an ffnn.Optimizer \(e.g. ffnn.Adam\(0.01\)\)"
+                                        r".*got 0.01"):
+        ffnn.train(net, X, Y, 0.01, epochs=1)
+
+
+def test_integer_labels_for_a_softmax_network_point_at_one_hot():
+    net = _net(seed=0)
+    with pytest.raises(ValueError, match=r"^Y: expected shape \(6, 3\) \(n_samples, output size\), got "
+                                         r"\(6,\): for integer class labels use ffnn.one_hot\(Y, 3\)"):
+        ffnn.train(net, np.zeros((6, 4)), np.array([0, 1, 2, 0, 1, 2]), ffnn.Adam(), epochs=1)
+
+
+def test_a_1d_target_for_one_output_points_at_reshape():
+    net = NeuralNetwork(2, [3, 1], ["tanh", "identity"], cost_fun="mse", seed=0)
+    with pytest.raises(ValueError, match=r"^Y: expected shape \(5, 1\) \(n_samples, output size\), got "
+                                         r"\(5,\): one column is needed, use Y.reshape\(-1, 1\)$"):
+        ffnn.train(net, np.zeros((5, 2)), np.zeros(5), ffnn.Adam(), epochs=1)

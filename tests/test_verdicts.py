@@ -34,6 +34,12 @@ VERDICTS = {
     # kept: the student's feed_forward_batch is right and earns the point, the
     # reason says what is wrong with the handout's softmax.
     "w41_handout_softmax.ipynb": {**ALL41, "w41-5c": (P, "handout's softmax")},
+    # headings as HTML (<h2 style=...>); 3c's question left out, so its network
+    # [10, 16, 16, 2] sits under 3b: it is the student's own and the wrong size;
+    # 4b's network uses ReLU three times.
+    "w41_html_network.ipynb": {**ALL41, "w41-5c": (P, "handout's softmax"),
+                               "w41-3c": (F, "your network `layers` (cell 11) has layers [10, 16, 16, 2]"),
+                               "w41-4b": (F, "uses the activations [ReLU, ReLU, ReLU]")},
     # samples in columns, as exercise 5b's text asks: (features, inputs),
     # z = W.T @ a + b with b of shape (n_out, 1), a column softmax.
     "w41_columns.ipynb": {**ALL41, "w41-5b": (P, "columns")},
@@ -70,7 +76,9 @@ VERDICTS = {
     "w42_mistakes.ipynb": {
         **ALL42,
         "w42-2b": (F, "returns z"),
-        "w42-3d": F,  # dC_da * sigmoid(z); exercise 3f later recomputes dC_dz right
+        # dC_da * sigmoid(z) under 3d, recomputed right in 3f's cell: a careful teacher
+        # gives 3d the point (the exercise's dC/dz is there, and 3f uses it)
+        "w42-3d": P,
         "w42-4c": (F, "raised"),  # W2 @ dC_dz2: the cell raises, a wrong attempt, not a missing one
         "w42-6": (F, "times"),  # mse_der's len(predict) is the batch size: 2 (outputs) times the gradient
         "w42-7a": (F, "gradient_func"),  # trains with week 41's autograd gradient
@@ -81,6 +89,11 @@ VERDICTS = {
     # stochastic); exercise 7 imports plain numpy over autograd's; a working
     # NeuralNetwork class.
     "w42_class_full_batch.ipynb": {**ALL42, "w42-7b": (F, "stochastic")},
+    # headings as HTML (<h2>) and as a comment opening a code cell; 3b's and 3c's
+    # functions in 3d's cell; the iris training a loop at the top level with
+    # momentum and mini-batches, no training function: graded by its effects.
+    "w42_html_inline.ipynb": {**ALL42, "w42-7a": (P, "graded from its effects"),
+                              "w42-7b": (P, "graded from its effects")},
     # a script stopping at exercise 5's template
     "w42_partial.py": {
         **{id: P for id in ("w42-2b", "w42-3b", "w42-3c", "w42-3d", "w42-3f", "w42-4a", "w42-4c")},

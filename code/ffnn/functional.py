@@ -14,13 +14,13 @@ i of the Python lists is the report's layer l = i + 1.  Two conventions:
   (@eq-layer-batch).
 
 The output error δ^L comes from the cost's record
-(:meth:`ffnn.losses.Cost.output_error`), which alone knows that
+(:meth:`ffnn.costs.Cost.output_error`), which alone knows that
 ``cross_entropy_der`` already is ∂C/∂z^L for a softmax output.
 """
 
 import numpy as np
 
-from .losses import for_derivative, mse_der
+from .costs import cost_of_derivative, mse_der
 
 
 def _check(inputs, layers, activation_funcs, batch):
@@ -114,7 +114,7 @@ def backpropagation(x, layers, activation_funcs, target, activation_ders, cost_d
     layer_inputs, zs, predict = feed_forward_saver(x, layers, activation_funcs)
     _check_derivatives(activation_ders, len(layers))
     last = len(layers) - 1
-    delta = for_derivative(cost_der).output_error(
+    delta = cost_of_derivative(cost_der).output_error(
         predict, target, zs[last], activation_funcs[last], activation_ders[last]
     )
     grads = [None] * len(layers)
@@ -169,6 +169,17 @@ def feed_forward_saver_batch(X, layers, activation_funcs):
 def backpropagation_batch(X, layers, activation_funcs, Y, activation_ders, cost_der=mse_der):
     """Return ``[(∂C/∂W, ∂C/∂b^l), ...]`` for a batch, shaped as the layers.
 
+    The forward pass of :func:`feed_forward_saver_batch`, then
+    :func:`backward_batch`.
+    """
+    saved = feed_forward_saver_batch(X, layers, activation_funcs)
+    return backward_batch(saved, layers, activation_funcs, Y, activation_ders, cost_der)
+
+
+def backward_batch(saved, layers, activation_funcs, Y, activation_ders, cost_der=mse_der):
+    """The backward pass of :func:`backpropagation_batch` from ``saved``, the
+    ``(layer_inputs, zs, A^L)`` of :func:`feed_forward_saver_batch`.
+
     With Δ^l = ∂C/∂Z^l of shape (n, n_l): Δ^L from @eq-delta-output, then
     Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f_l'(Z^l) (@eq-delta-batch), computed as
     ``delta @ W.T`` since the array ``W`` holds (W^{l+1})^T, and (@eq-grad-batch)
@@ -176,10 +187,10 @@ def backpropagation_batch(X, layers, activation_funcs, Y, activation_ders, cost_
     ∂C/∂b^l = Σ_rows Δ^l.  No division by the batch size here: the cost
     is a mean, so ``cost_der`` already carries the 1/n.
     """
-    layer_inputs, zs, predict = feed_forward_saver_batch(X, layers, activation_funcs)
+    layer_inputs, zs, predict = saved
     _check_derivatives(activation_ders, len(layers))
     last = len(layers) - 1
-    delta = for_derivative(cost_der).output_error(
+    delta = cost_of_derivative(cost_der).output_error(
         predict, Y, zs[last], activation_funcs[last], activation_ders[last]
     )
     grads = [None] * len(layers)

@@ -3,30 +3,18 @@
 The network owns one flat parameter vector θ (:attr:`NeuralNetwork.parameters`,
 the layout of :mod:`ffnn.parameters`); ``layers`` is the list of
 ``(W, b^l)`` views into it that the exercises' functions take, W holding
-(W^l)^T as in :func:`ffnn.feed_forward_batch`.  Its gradient is the batched
-backpropagation of the report, :func:`ffnn.backpropagation_batch`, plus the
-penalty's gradient; :mod:`ffnn.fastpath` computes the same numbers in place
-for :func:`ffnn.train`.
-
-The plain functions of the exercises live in :mod:`ffnn.functional` and are
-importable from here too (``from ffnn import network; network.feed_forward``).
+(W^l)^T as in :func:`ffnn.feed_forward_batch`.  Its cost C_λ and gradient
+(:meth:`NeuralNetwork.cost_and_gradient`) are the batched backpropagation of
+the report, :func:`ffnn.backpropagation_batch`, with the penalty of
+:mod:`ffnn.objective`; :mod:`ffnn.fastpath` computes the same numbers in
+place for :func:`ffnn.train`.
 """
 
 import autograd
-import autograd.numpy as anp
 import numpy as np
 
-from . import fastpath, losses, optimizers, parameters, storage, training, validation
-from .functional import (  # noqa: F401  (the exercises' functions, reachable from here too)
-    backpropagation,
-    backpropagation_batch,
-    create_layers,
-    create_layers_batch,
-    feed_forward,
-    feed_forward_batch,
-    feed_forward_saver,
-    feed_forward_saver_batch,
-)
+from . import costs, fastpath, objective, optimizers, parameters, storage, training, validation
+from .functional import feed_forward_batch, feed_forward_saver_batch
 
 INITIALIZATIONS = ("normal", "xavier", "he")
 
@@ -45,10 +33,11 @@ class NeuralNetwork:
     activation_ders : sequence of names, callables or None, or None
         f_1', ..., f_L'; ``None`` (the whole list or an entry) takes the
         registered derivative.  A softmax output's entry is ignored: its
-        Jacobian is applied by the cost (:meth:`ffnn.losses.Cost.output_error`).
+        Jacobian is applied by the cost (:meth:`ffnn.costs.Cost.output_error`).
     cost_fun, cost_der : names or callables
         C(predict, target) and its derivative; ``cost_der=None`` takes the
-        registered one (``"mse"``, ``"cross_entropy"``).
+        registered one (``"mse"``, ``"cross_entropy"``,
+        ``"binary_cross_entropy"``).
     initialization : {"normal", "xavier", "he"}
         ``"normal"``: W and b ~ N(0, 1), as in the exercises.  ``"xavier"``:
         W ~ N(0, 1/n_in); ``"he"``: W ~ N(0, 2/n_in); both start b at 0.
@@ -70,9 +59,9 @@ class NeuralNetwork:
             raise ValueError(f"initialization: expected one of {INITIALIZATIONS}, got {initialization!r}")
         if not (l2 >= 0 and l1 >= 0):
             raise ValueError(f"l2 and l1: expected penalties >= 0, got l2={l2}, l1={l1}")
-        self.loss = losses.resolve(cost_fun, cost_der)
-        self.loss.check_output(self.activation_funcs[-1])
-        self.cost_fun, self.cost_der = self.loss.f, self.loss.der
+        self.cost_record = costs.checked_cost(cost_fun, cost_der)
+        self.cost_record.check_output(self.activation_funcs[-1])
+        self.cost_fun, self.cost_der = self.cost_record.f, self.cost_record.der
         self.l2, self.l1 = float(l2), float(l1)
         self.dtype = parameters.float_dtype(dtype)
         self.shapes = parameters.layer_shapes(self.network_input_size, self.layer_output_sizes)
@@ -86,6 +75,11 @@ class NeuralNetwork:
             W[...] = rng.standard_normal(W.shape) * scale  # drawn in float64, then cast
             if initialization == "normal":
                 b[...] = rng.standard_normal(b.shape)
+
+    @property
+    def loss(self):
+        """The old name of :attr:`cost_record`, the network's :class:`ffnn.costs.Cost`."""
+        return self.cost_record
 
     # -- the parameters ----------------------------------------------------------
     @property
@@ -147,59 +141,47 @@ class NeuralNetwork:
 
     def penalty(self, layers=None):
         """λ₂ Σ_l ‖W^l‖² + λ₁ Σ_l |W^l| (@eq-penalty; 0 without regularisation)."""
-        if not (self.l2 or self.l1):
-            return 0.0
-        total = 0.0
-        for W, _ in self.layers if layers is None else layers:
-            if self.l2:
-                total = total + self.l2 * anp.sum(W**2)
-            if self.l1:
-                total = total + self.l1 * anp.sum(anp.abs(W))
-        return total
+        return objective.penalty(self.layers if layers is None else layers, self.l2, self.l1)
 
     def add_penalty_gradient(self, layer_grads):
         """Add 2λ₂W + λ₁ sign(W) to each weight gradient, in place (@eq-penalty-grad)."""
-        if self.l2 or self.l1:
-            for (dW, _), (W, _) in zip(layer_grads, self.layers):
-                if self.l2:
-                    dW += 2.0 * self.l2 * W
-                if self.l1:
-                    dW += self.l1 * np.sign(W)
-        return layer_grads
+        return objective.add_penalty_gradient(layer_grads, self.layers, self.l2, self.l1)
 
     def cost(self, inputs, targets):
         """C(predict(inputs), targets) plus the weight penalty: the cost that training lowers."""
         X = self.check_inputs(inputs)
         Y = self.check_targets(X, targets)
-        return float(self.cost_fun(self.predict(X), Y) + self.penalty())
+        return float(objective.penalised(self.cost_fun(self.predict(X), Y), self.layers,
+                                         self.l2, self.l1))
+
+    def cost_and_gradient(self, inputs, targets):
+        """``(C_λ, [(∂C_λ/∂W, ∂C_λ/∂b^l), ...])``: :meth:`cost` and :meth:`compute_gradient`
+        with one forward pass (:func:`ffnn.objective.readable_cost_and_gradient`)."""
+        X = self.check_inputs(inputs)
+        Y = self.check_targets(X, targets)
+        cost, layer_grads = objective.readable_cost_and_gradient(
+            X, Y, self.layers, self.activation_funcs, self.activation_ders, self.cost_record,
+            self.l2, self.l1)
+        return float(cost), layer_grads
 
     def compute_gradient(self, inputs, targets):
         """``[(∂C/∂W, ∂C/∂b^l), ...]`` by :func:`ffnn.backpropagation_batch`, penalty included.
 
         The pairs are views of one gradient vector laid out as :attr:`parameters`.
         """
-        X = self.check_inputs(inputs)
-        Y = self.check_targets(X, targets)
-        grads = backpropagation_batch(X, self.layers, self.activation_funcs, Y,
-                                      self.activation_ders, self.cost_der)
-        vector = parameters.flatten(grads, self.shapes, self.dtype, "gradient")
-        return self.add_penalty_gradient(parameters.unflatten(vector, self.shapes))
+        return self.cost_and_gradient(inputs, targets)[1]
 
     def update_weights(self, layer_grads, optimizer=None):
         """One optimisation step with ``layer_grads`` (pairs shaped as :attr:`layers`).
 
         ``optimizer`` is an :class:`ffnn.Optimizer`, which updates
         :attr:`parameters` from the gradient vector, or any object with
-        ``step(layers, layer_grads)``; the default is plain gradient
-        descent, W ← W - η ∂C/∂W with η = 0.01.
+        ``step(layers, layer_grads)`` (:func:`ffnn.optimizers.as_optimizer`);
+        the default is plain gradient descent, W ← W - η ∂C/∂W with η = 0.01.
         """
-        if optimizer is None:
-            optimizer = optimizers.GradientDescent()
-        if hasattr(optimizer, "update"):
-            optimizer.update(self._parameters,
-                             parameters.flatten(layer_grads, self.shapes, self.dtype, "layer_grads"))
-        else:
-            self.layers = optimizer.step(self.layers, layer_grads)
+        optimizer = optimizers.GradientDescent() if optimizer is None else optimizer
+        optimizers.as_optimizer(optimizer, self.shapes).update(
+            self._parameters, parameters.flatten(layer_grads, self.shapes, self.dtype, "layer_grads"))
 
     def train(self, X, Y, optimizer, **options):
         """``ffnn.train(self, X, Y, optimizer, **options)``: the history of the training."""
@@ -207,7 +189,8 @@ class NeuralNetwork:
 
     def fast_gradient(self, rows):
         """The in-place gradient of :func:`ffnn.train`, for batches of at most ``rows`` samples."""
-        return fastpath.FastGradient(self, rows)
+        return fastpath.FastGradient(self._parameters, self.shapes, self.activation_funcs,
+                                     self.activation_ders, self.cost_record, self.l2, self.l1, rows)
 
     # -- the autograd reference -----------------------------------------------------------
     def autograd_compliant_predict(self, layers, inputs):
@@ -220,6 +203,7 @@ class NeuralNetwork:
         Y = self.check_targets(X, targets)
 
         def total_cost(layers):
-            return self.cost_fun(self.autograd_compliant_predict(layers, X), Y) + self.penalty(layers)
+            return (self.cost_fun(self.autograd_compliant_predict(layers, X), Y)
+                    + objective.penalty(layers, self.l2, self.l1))
 
         return [tuple(g) for g in autograd.grad(total_cost)(self.layers)]

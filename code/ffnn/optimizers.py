@@ -5,8 +5,12 @@ own state (velocities, running averages, the step count ``t``), bound to
 the parameters it was first given:
 
 * ``optimizer.update(theta, gradient)``: θ is a 1-D parameter vector, such
-  as :attr:`ffnn.NeuralNetwork.parameters`, and the gradient a vector of
-  its size.  The state is bound to that very array.
+  as :attr:`ffnn.NeuralNetwork.parameters` (or the M vectors of networks
+  trained in lockstep laid end to end, :mod:`ffnn.lockstep`), and the
+  gradient a vector of its size.  The state is bound to that very array.  This is the protocol
+  that :func:`ffnn.train` and :meth:`ffnn.NeuralNetwork.update_weights` use:
+  :func:`as_optimizer` wraps, once, an object of the user's that has only
+  ``step``.
 * ``layers = optimizer.step(layers, layer_grads)``: the exercises' lists of
   ``(W, b)`` pairs.  The state is bound to their shapes and dtypes.
 
@@ -28,9 +32,17 @@ learning rate η:
 
 import numpy as np
 
+from . import parameters
+
+
+def _number(value):
+    """A scalar hyperparameter as a Python float (so that float32 stays float32); an array
+    (one value per parameter, for networks in lockstep, :mod:`ffnn.lockstep`) as it is."""
+    return value if isinstance(value, np.ndarray) else float(value)
+
 
 def _fraction(value, name):
-    if not 0 <= value < 1:
+    if not np.all((0 <= np.asarray(value)) & (np.asarray(value) < 1)):
         raise ValueError(f"{name}: expected a number in [0, 1), got {value}")
     return value
 
@@ -44,7 +56,7 @@ class Optimizer:
     """
 
     def __init__(self, learning_rate):
-        if not learning_rate > 0:
+        if not np.all(np.asarray(learning_rate) > 0):
             raise ValueError(f"learning_rate: expected a positive number, got {learning_rate}")
         self.learning_rate = learning_rate
         self.reset()
@@ -97,6 +109,11 @@ class Optimizer:
             self._update(p, g, state)
         return layers
 
+    def adopt(self, theta, state, t):
+        """Carry on from ``state`` (arrays shaped as θ) after ``t`` steps, bound to θ: how
+        each network trained in lockstep (:mod:`ffnn.lockstep`) gets its optimiser's state."""
+        self._bound, self.state, self.t = theta, tuple(state), t
+
     def _describe(self):
         if isinstance(self._bound, np.ndarray):
             return f"a vector of {self._bound.size} {self._bound.dtype} entries"
@@ -116,7 +133,7 @@ class GradientDescent(Optimizer):
         super().__init__(learning_rate)
 
     def _update(self, param, grad, state):
-        param -= float(self.learning_rate) * grad
+        param -= _number(self.learning_rate) * grad
 
 
 class Momentum(Optimizer):
@@ -132,7 +149,7 @@ class Momentum(Optimizer):
 
     def _update(self, param, grad, state):
         (v,) = state
-        mu, eta = float(self.momentum), float(self.learning_rate)
+        mu, eta = _number(self.momentum), _number(self.learning_rate)
         v *= mu
         v -= eta * grad
         if self.nesterov:
@@ -195,3 +212,32 @@ class Adam(Optimizer):
         m_hat = m / (1.0 - self.beta1**self.t)
         v_hat = v / (1.0 - self.beta2**self.t)
         param -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+class StepObject:
+    """An object of the user's with only ``step(layers, layer_grads)``, as an optimiser
+    with ``update(theta, gradient)``: θ and g are cut into ``(W, b^l)`` views of
+    ``shapes`` and the layers that ``step`` returns are written back into θ."""
+
+    def __init__(self, optimizer, shapes):
+        self.optimizer, self.shapes = optimizer, shapes
+
+    def update(self, theta, gradient):
+        layers = parameters.unflatten(theta, self.shapes)
+        new = self.optimizer.step(layers, parameters.unflatten(gradient, self.shapes))
+        theta[...] = parameters.flatten(new, self.shapes, theta.dtype)
+        return theta
+
+
+def as_optimizer(optimizer, shapes, argument="optimizer"):
+    """``optimizer`` with ``update(theta, gradient)``: itself if it has one, wrapped in
+    :class:`StepObject` if it has only ``step``, else a TypeError."""
+    if isinstance(optimizer, type):
+        raise TypeError(f"{argument}: expected an optimiser, got the class {optimizer.__name__}; "
+                        f"use {optimizer.__name__}() (an instance), e.g. ffnn.Adam(0.01)")
+    if callable(getattr(optimizer, "update", None)):
+        return optimizer
+    if callable(getattr(optimizer, "step", None)):
+        return StepObject(optimizer, shapes)
+    raise TypeError(f"{argument}: expected an ffnn.Optimizer (e.g. ffnn.Adam(0.01)) or an object "
+                    f"with step(layers, layer_grads), got {optimizer!r}")

@@ -41,11 +41,15 @@ def size(shapes):
 
 
 def unflatten(vector, shapes):
-    """``[(W^1, b^1), ...]``: consecutive views of the 1-D ``vector``, one per shape."""
+    """``[(W^1, b^1), ...]``: consecutive views of the 1-D ``vector``, one per shape.
+
+    For M vectors stacked as the rows of an (M, P) array, the views have a
+    leading axis M: W^l of shape (M, n_{l-1}, n_l), b^l of shape (M, n_l).
+    """
     arrays, start = [], 0
     for shape in shapes:
         n = math.prod(shape)
-        arrays.append(vector[start : start + n].reshape(shape))
+        arrays.append(vector[..., start : start + n].reshape(vector.shape[:-1] + tuple(shape)))
         start += n
     return list(zip(arrays[::2], arrays[1::2]))
 

@@ -12,10 +12,11 @@ runs no code from it.
 """
 
 import json
+import os
 
 import numpy as np
 
-from . import activations, losses
+from . import activations, costs
 
 FORMAT = 1
 
@@ -30,11 +31,11 @@ def _names(network):
             raise ValueError(
                 f"activation_funcs[{i}]: cannot save the {what} {getattr(bad, '__name__', bad)!r}: "
                 "only registered activations with their own derivatives are saved, by name "
-                f"({sorted(activations.RECORDS)})")
-    if network.loss.name is None:
+                f"({sorted(activations.ACTIVATION_RECORDS)})")
+    if network.cost_record.name is None:
         raise ValueError(
             f"cost_fun: cannot save {getattr(network.cost_fun, '__name__', network.cost_fun)!r} "
-            f"with its derivative: only the registered costs are saved by name ({sorted(losses.RECORDS)})")
+            f"with its derivative: only the registered costs are saved by name ({sorted(costs.COST_RECORDS)})")
     return dict(config, format=FORMAT)
 
 
@@ -48,11 +49,31 @@ def save(network, path):
     return path
 
 
+def _saved_path(path):
+    """``path``, or ``path + ".npz"`` when only that exists (as :func:`save` named it)."""
+    path = str(path)
+    if not os.path.exists(path) and os.path.exists(path + ".npz"):
+        return path + ".npz"
+    return path
+
+
 def load(path, cls):
-    """A new ``cls`` with the configuration and the parameters stored in ``path``."""
-    with np.load(path, allow_pickle=False) as data:
+    """A new ``cls`` with the configuration and the parameters stored in ``path``.
+
+    ``path`` may leave out the ``.npz`` that :func:`save` appended.
+    """
+    path = _saved_path(path)
+    not_network = (f"path: {path} is not a saved network (expected the .npz file of "
+                   "NeuralNetwork.save, with the entries 'config' and 'parameters'")
+    try:
+        data = np.load(path, allow_pickle=False)
+    except ValueError:  # numpy's refusal of anything that is neither .npy nor .npz
+        raise ValueError(f"{not_network}, got a file numpy cannot read as one)") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError(f"{not_network}, got a single array of shape {data.shape})")
+    with data:
         if set(data.files) != {"parameters", "config"}:
-            raise ValueError(f"path: {path} is not a saved network (entries {sorted(data.files)})")
+            raise ValueError(f"{not_network}, got the entries {sorted(data.files)})")
         config = json.loads(str(data["config"]))
         theta = data["parameters"]
     if config.pop("format", None) != FORMAT:

@@ -1,55 +1,38 @@
 """The training loop: shuffled mini-batches, an optimiser, a history.
 
-One epoch draws a permutation of the samples, cuts it into batches of
-``batch_size`` rows, and for each batch computes the gradient vector by
-backpropagation in place (:meth:`ffnn.NeuralNetwork.fast_gradient`) and
-lets the optimiser update the parameter vector
-(:attr:`ffnn.NeuralNetwork.parameters`).  Inputs are checked once per call,
-never per batch; batches are gathered row by row from the permutation, so
-the data set is never copied whole.  Only the network's public interface
-is used.
+:func:`train` reads as three steps: the arguments are checked
+(:func:`_checked_data`, once per call, never per batch), the epochs are cut
+into batches (:class:`ffnn.batches.Batches`), and the epoch loop, for each
+batch, computes C_λ and its gradient vector by backpropagation in place
+(:meth:`ffnn.NeuralNetwork.fast_gradient`) and lets the optimiser update the
+parameter vector (:attr:`ffnn.NeuralNetwork.parameters`), with the learning
+rate of the schedule (:class:`Rate`) and early stopping (:class:`_Stopper`)
+between epochs.  Only the network's public interface is used.  The
+exercises' own training functions are in :mod:`ffnn.exercises`.
 """
 
 import math
 import sys
 
 import numpy as np
-from autograd import grad
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
+from . import schedules
 from .activations import softmax
-from .functional import backpropagation_batch, feed_forward_batch
-from .losses import cross_entropy, cross_entropy_der
-from .optimizers import Momentum
+from .batches import Batches
+from .exercises import train_network, train_network_momentum  # noqa: F401  (their former home)
+from .metrics import accuracy
+from .objective import penalised
+from .optimizers import as_optimizer
+from .schedules import EarlyStopping
 
 
 class DivergenceError(FloatingPointError):
     """The cost became NaN or infinite during training."""
 
 
-def accuracy(predict, target):
-    """Fraction of samples whose largest output is the target's class.
-
-    ``predict`` has shape (n_samples, n_classes); ``target`` is one-hot of
-    the same shape, or a vector of integer labels.
-    """
-    labels = np.argmax(target, axis=1) if np.ndim(target) == 2 else np.asarray(target)
-    return float(np.mean(np.argmax(predict, axis=1) == labels))
-
-
-def train(
-    network,
-    X,
-    Y,
-    optimizer,
-    *,
-    epochs,
-    batch_size=None,
-    seed=None,
-    X_val=None,
-    Y_val=None,
-    progress=None,
-):
+def train(network, X, Y, optimizer, *, epochs, batch_size=None, seed=None, X_val=None,
+          Y_val=None, progress=None, schedule=None, early_stopping=None):
     """Train ``network`` in place and return its history.
 
     Parameters
@@ -68,7 +51,16 @@ def train(
     X_val, Y_val : arrays, optional
         Validation data (both or neither), evaluated after every epoch.
     progress : bool or None
-        Show a progress bar; ``None`` shows one only on a terminal.
+        Show a progress bar (``tqdm.auto``: a widget in Jupyter, a bar on a
+        terminal); ``None`` shows one in Jupyter and on a terminal, never in a
+        log file.
+    schedule : None, "constant", "invscaling", "step" or a schedule
+        The learning rate of epoch t = 0, 1, ... is η_0 · factor(t), η_0 the
+        optimiser's ``learning_rate`` at the start, restored at the end
+        (:mod:`ffnn.schedules`).  ``None`` is ``"constant"``.
+    early_stopping : ffnn.EarlyStopping or None
+        Stop when the validation cost has not improved by ``tol`` for
+        ``patience`` epochs (needs ``X_val`` and ``Y_val``).
 
     Returns
     -------
@@ -79,15 +71,56 @@ def train(
         output, ``"val_accuracy"``.  Both costs are the cost that training
         lowers, :meth:`ffnn.NeuralNetwork.cost`: C plus the weight penalty
         (@eq-penalty), the penalty taken at the parameters of the moment.
+        With early stopping also ``"best_epoch"`` (counted from 1, the epoch
+        of the lowest validation cost) and ``"stopped_epoch"`` (the epoch
+        after which training stopped early, or None when it ran all its
+        epochs).
 
     Raises
     ------
     DivergenceError
         As soon as a batch cost is NaN or infinite.
     """
+    X, Y, X_val, Y_val, rows = _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val)
+    step = as_optimizer(optimizer, network.shapes)
+    rate = Rate(optimizer, schedules.checked_schedule(schedule))
+    stopper = _Stopper.of(early_stopping, X_val, network)
+    batches = Batches(X, Y, rows, seed)
+    history = _new_history(network, X_val is not None)
+    gradient_of = network.fast_gradient(rows)
+    bar = progress_bar(epochs, progress)
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in bar:
+                rate.set(epoch - 1)
+                history["cost"].append(_epoch(network, batches, gradient_of, step, epoch, optimizer))
+                if X_val is not None:
+                    _validate(network, X_val, Y_val, history)
+                bar.set_postfix(cost=f"{history['cost'][-1]:.4g}", refresh=False)
+                if stopper is not None and stopper.stop(epoch, history["val_cost"][-1]):
+                    break
+    finally:
+        rate.restore()
+        bar.close()
+    if stopper is not None:
+        history.update(stopper.finish())
+    return history
+
+
+def _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val):
+    """The arguments as checked arrays, and the rows per batch."""
     X = network.check_inputs(X, "X")
     Y = network.check_targets(X, Y, "Y")
-    n = X.shape[0]
+    rows = checked_rows(epochs, batch_size, len(X), X_val, Y_val)
+    if X_val is not None:
+        X_val = network.check_inputs(X_val, "X_val")
+        Y_val = network.check_targets(X_val, Y_val, "Y_val")
+    return X, Y, X_val, Y_val, rows
+
+
+def checked_rows(epochs, batch_size, n, X_val=None, Y_val=None):
+    """The rows per batch for ``n`` samples, after checking ``epochs``, ``batch_size`` and
+    that validation data come both or neither."""
     if not (isinstance(epochs, int | np.integer) and epochs >= 1):
         raise ValueError(f"epochs: expected a positive integer, got {epochs!r}")
     if batch_size is None:
@@ -97,110 +130,105 @@ def train(
     if (X_val is None) != (Y_val is None):
         given, missing = ("X_val", "Y_val") if Y_val is None else ("Y_val", "X_val")
         raise ValueError(f"{missing}: expected validation data with {given}, got None")
-    validate = X_val is not None
-    if validate:
-        X_val = network.check_inputs(X_val, "X_val")
-        Y_val = network.check_targets(X_val, Y_val, "Y_val")
-    classify = network.activation_funcs[-1] is softmax
+    return min(batch_size, n)
 
-    rng = np.random.default_rng(seed)
+
+def progress_bar(epochs, progress):
+    """The epochs 1..``epochs`` behind a ``tqdm.auto`` bar, shown if ``progress``; with
+    None, in Jupyter (a widget) or on a terminal, never in a log file."""
+    show = progress if progress is not None else (
+        tqdm.__module__ == "tqdm.notebook" or sys.stderr.isatty())
+    return tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not show, leave=False)
+
+
+def _new_history(network, validate):
     history = {"cost": []}
     if validate:
         history["val_cost"] = []
-        if classify:
+        if network.activation_funcs[-1] is softmax:
             history["val_accuracy"] = []
-    # Allocated once per call: the batch buffers (rows gathered from the
-    # permutation, never a shuffled copy of the data) and the buffers of the
-    # in-place backpropagation, whose gradient vector is reused.
-    rows = min(batch_size, n)
-    gradient_of = network.fast_gradient(rows)
-    apply = _applier(network, optimizer, gradient_of)
-    if rows < n:
-        X_batch = np.empty((rows, X.shape[1]), X.dtype)
-        Y_batch = np.empty((rows, Y.shape[1]), Y.dtype)
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not show, leave=False)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in bar:
-            order = rng.permutation(n) if rows < n else None
-            total = 0.0
-            for start in range(0, n, rows):
-                if order is None:
-                    Xb, Yb = X, Y
-                else:
-                    batch = order[start : start + rows]
-                    k = len(batch)
-                    Xb = X.take(batch, axis=0, out=X_batch[:k], mode="clip")
-                    Yb = Y.take(batch, axis=0, out=Y_batch[:k], mode="clip")
-                gradient, cost = gradient_of(Xb, Yb)
-                cost = float(cost) + float(network.penalty())
-                if not math.isfinite(cost):
-                    raise DivergenceError(
-                        f"training diverged at epoch {epoch} (batch starting at row {start}): "
-                        f"the cost is {cost}; try a smaller learning rate than "
-                        f"{getattr(optimizer, 'learning_rate', '?')}"
-                    )
-                apply(gradient)
-                total += cost * len(Xb)
-            history["cost"].append(total / n)
-            if validate:
-                predict = network.predict(X_val)
-                history["val_cost"].append(
-                    float(network.cost_fun(predict, Y_val)) + float(network.penalty()))
-                if classify:
-                    history["val_accuracy"].append(accuracy(predict, Y_val))
-            bar.set_postfix(cost=f"{history['cost'][-1]:.4g}", refresh=False)
     return history
 
 
-def _applier(network, optimizer, gradient_of):
-    """The optimiser's step from the gradient vector: ``update`` on the parameter vector,
-    or, for an object with ``step`` only, ``step`` on the layers."""
-    if hasattr(optimizer, "update"):
-        theta = network.parameters
-        return lambda gradient: optimizer.update(theta, gradient)
-    layers = network.layers
-
-    def apply(gradient):
-        network.layers = optimizer.step(layers, gradient_of.layer_grads)
-
-    return apply
-
-
-def train_network(inputs, layers, activation_funcs, targets, learning_rate=0.001, epochs=100):
-    """Week 41, exercise 7: plain gradient descent on a list of layers (batch convention).
-
-    Each epoch takes one step W ← W - η ∂C/∂W, b ← b - η ∂C/∂b on the whole
-    batch, with C the cross-entropy of the softmax output (@eq-cross-entropy)
-    and the gradient by autograd, as in the exercise.  Returns the new layers;
-    ``layers`` is left unchanged.
-    """
-    gradient = grad(lambda L: cross_entropy(feed_forward_batch(inputs, L, activation_funcs), targets))
-    for _ in range(epochs):
-        layers = [(W - learning_rate * dW, b - learning_rate * db)
-                  for (W, b), (dW, db) in zip(layers, gradient(layers))]
-    return layers
+def _epoch(network, batches, gradient_of, step, epoch, optimizer):
+    """One pass over the batches; the epoch's cost, the mean of the batch costs."""
+    theta = network.parameters
+    total = 0.0
+    for start, Xb, Yb in batches:
+        gradient, cost = gradient_of(Xb, Yb)
+        cost = float(cost)
+        if not math.isfinite(cost):
+            raise DivergenceError(
+                f"training diverged at epoch {epoch} (batch starting at row {start}): "
+                f"the cost is {cost}; try a smaller learning rate than "
+                f"{getattr(optimizer, 'learning_rate', '?')}"
+            )
+        step.update(theta, gradient)
+        total += cost * len(Xb)
+    return total / batches.n
 
 
-def train_network_momentum(inputs, layers, activation_funcs, activation_ders, targets,
-                           learning_rate=0.1, momentum=0.9, epochs=100, batch_size=10, rng=None):
-    """Week 42, exercise 7: stochastic gradient descent with momentum on a list of layers.
+def _validate(network, X_val, Y_val, history):
+    predict = network.predict(X_val)
+    history["val_cost"].append(float(penalised(network.cost_fun(predict, Y_val), network.layers,
+                                               network.l2, network.l1)))
+    if "val_accuracy" in history:
+        history["val_accuracy"].append(accuracy(predict, Y_val))
 
-    Each epoch shuffles the rows (``rng``: a generator or a seed), and each
-    batch takes the step of :class:`ffnn.Momentum` (@eq-gd-momentum) with
-    the gradient of :func:`ffnn.backpropagation_batch` and the cross-entropy
-    of a softmax output (``cross_entropy_der``).  Returns the new layers;
-    ``layers`` is left unchanged.
-    """
-    rng = np.random.default_rng(rng)
-    layers = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in layers]
-    optimizer = Momentum(learning_rate, momentum)
-    n = len(inputs)
-    for _ in range(epochs):
-        order = rng.permutation(n)
-        for start in range(0, n, batch_size):
-            rows = order[start:start + batch_size]
-            grads = backpropagation_batch(inputs[rows], layers, activation_funcs, targets[rows],
-                                          activation_ders, cross_entropy_der)
-            layers = optimizer.step(layers, grads)
-    return layers
+
+class Rate:
+    """Sets the optimiser's learning rate η_0 · factor(t) for epoch t; restores η_0."""
+
+    def __init__(self, optimizer, schedule):
+        self.optimizer, self.schedule = optimizer, schedule
+        self.constant = isinstance(schedule, schedules.Constant)
+        if not self.constant and not hasattr(optimizer, "learning_rate"):
+            raise ValueError(f"schedule: {schedule!r} needs an optimiser with a learning_rate, "
+                             f"got {type(optimizer).__name__} without one")
+        self.eta0 = getattr(optimizer, "learning_rate", None)
+
+    def set(self, t):
+        if not self.constant:
+            factor = self.schedule(t)
+            self.optimizer.learning_rate = self.eta0 if factor == 1 else self.eta0 * factor
+
+    def restore(self):
+        if not self.constant:
+            self.optimizer.learning_rate = self.eta0
+
+
+class _Stopper:
+    """Early stopping's bookkeeping: the best validation cost, its epoch and parameters."""
+
+    @classmethod
+    def of(cls, early_stopping, X_val, network):
+        if early_stopping is None:
+            return None
+        if not isinstance(early_stopping, EarlyStopping):
+            raise TypeError(f"early_stopping: expected None or ffnn.EarlyStopping(...), "
+                            f"got {early_stopping!r}")
+        if X_val is None:
+            raise ValueError("early_stopping: needs validation data, got X_val=None and Y_val=None; "
+                             "pass X_val and Y_val (e.g. a part of the training data held out)")
+        return cls(early_stopping, network)
+
+    def __init__(self, rule, network):
+        self.rule, self.theta = rule, network.parameters
+        self.best, self.best_epoch, self.best_theta = math.inf, None, self.theta.copy()
+        self.stopped_epoch = None
+
+    def stop(self, epoch, val_cost):
+        """Record epoch ``epoch``'s validation cost; True when training must stop."""
+        if val_cost < self.best - self.rule.tol:
+            self.best, self.best_epoch = val_cost, epoch
+            self.best_theta[...] = self.theta
+        elif epoch - (self.best_epoch or 0) >= self.rule.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def finish(self):
+        """Restore the best parameters (if asked); the history's two entries."""
+        if self.rule.restore_best and self.best_epoch is not None:
+            self.theta[...] = self.best_theta
+        return {"best_epoch": self.best_epoch, "stopped_epoch": self.stopped_epoch}

@@ -18,6 +18,15 @@ def checked_architecture(network_input_size, layer_output_sizes, activation_func
     A ``None`` derivative (the whole list or an entry) is the registered one;
     a softmax output's is None whatever is given (the cost applies its Jacobian).
     """
+    for argument, value in (("activation_funcs", activation_funcs), ("activation_ders", activation_ders)):
+        if isinstance(value, str) or callable(value):
+            raise ValueError(
+                f"{argument}: expected one entry per layer, a list, got {value!r}; for "
+                f"{np.size(layer_output_sizes)} layers write e.g. [{value!r}] * {np.size(layer_output_sizes)}"
+                f" or a list with the output layer's own last")
+    if np.ndim(layer_output_sizes) == 0:
+        raise ValueError(f"layer_output_sizes: expected a list of sizes, one per layer, got "
+                         f"{layer_output_sizes!r}; for one layer write [{layer_output_sizes!r}]")
     sizes = list(layer_output_sizes)
     if not sizes or int(network_input_size) < 1 or any(int(n) < 1 for n in sizes):
         raise ValueError("network_input_size and layer_output_sizes: expected positive sizes, "
@@ -29,13 +38,13 @@ def checked_architecture(network_input_size, layer_output_sizes, activation_func
             "activation_funcs and activation_ders: expected one entry per layer "
             f"({len(sizes)} layers in layer_output_sizes), got {len(funcs)} "
             f"activation_funcs and {len(ders)} activation_ders")
-    funcs = [activations.resolve(f, f"activation_funcs[{i}]") for i, f in enumerate(funcs)]
+    funcs = [activations.checked_activation(f, f"activation_funcs[{i}]") for i, f in enumerate(funcs)]
     for i, f in enumerate(funcs[:-1]):
         if f is activations.softmax:
             raise ValueError(f"activation_funcs[{i}]: softmax is for the output layer only; "
                              "a hidden layer needs an element-wise activation")
     ders = [None if f is activations.softmax
-            else activations.resolve_derivative(d, f, f"activation_ders[{i}]")
+            else activations.checked_derivative(d, f, f"activation_ders[{i}]")
             for i, (f, d) in enumerate(zip(funcs, ders))]
     return int(network_input_size), [int(n) for n in sizes], funcs, ders
 
@@ -56,6 +65,9 @@ def checked_array(array, dtype, argument):
 def checked_inputs(inputs, n_in, dtype, argument="inputs"):
     """A batch of shape (n, n_in) for ``n_in`` features per sample."""
     X = checked_array(inputs, dtype, argument)
+    if X.ndim == 2 and X.shape[0] == 0:
+        raise ValueError(f"{argument}: expected at least one sample (row), got an empty array of "
+                         f"shape {X.shape}")
     if X.ndim != 2 or X.shape[1] != n_in:
         hint = " (use X.reshape(1, -1) for one sample)" if X.ndim == 1 else ""
         raise ValueError(
@@ -69,6 +81,13 @@ def checked_targets(targets, n_samples, n_out, dtype, argument="targets"):
     """Targets of shape (n_samples, n_out), one row per input."""
     Y = checked_array(targets, dtype, argument)
     if Y.shape != (n_samples, n_out):
+        hint = ""
+        if Y.shape == (n_samples,) and n_out == 1:
+            hint = f": one column is needed, use {argument}.reshape(-1, 1)"
+        elif Y.shape == (n_samples,):
+            hint = (f": for integer class labels use ffnn.one_hot({argument}, {n_out}), the one-hot "
+                    "rows a softmax output is compared with")
         raise ValueError(f"{argument}: expected shape {(n_samples, n_out)} (n_samples, output size), "
-                         f"got {Y.shape}")
+                         f"got {Y.shape}{hint}")
     return Y
+

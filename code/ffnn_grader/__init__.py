@@ -1,11 +1,13 @@
 """Grading students' week-41/42 notebooks against :mod:`ffnn`.
 
-``ffnn-grade PATH [PATH ...] [--json OUT]`` (or ``make grade
-SUBMISSION=PATH``) grades notebooks (``.ipynb``) and scripts (``.py``), or
-every such file in a folder.  The student's code runs only in a sandbox;
-the marks are decided here.  The modules, in the order a submission meets
-them:
+``ffnn-grade [--json OUT] [--csv FILE] [--feedback DIR] [--summary DIR] [--]
+PATH [PATH ...]`` (or ``make grade SUBMISSION=PATH``) grades notebooks
+(``.ipynb``) and scripts (``.py``), or a class folder of them.  The
+student's code runs only in a sandbox; the marks are decided here.  The
+modules, in the order a submission meets them:
 
+* :mod:`.classfolder` -- the class folder: every file, whose it is, what is
+  done with it; :mod:`.names` -- look-alike names flagged;
 * :mod:`.submission` -- a notebook or script as a list of cells;
 * :mod:`.sandbox` -- the bubblewrap sandbox and its limits; :mod:`.zygotes`
   -- the grader's side of the zygote that forks one child per submission;
@@ -24,13 +26,26 @@ them:
   sandbox when the submission kills it;
 * :mod:`.checks` -- one check per exercise (in this process, never in the
   sandbox), :mod:`.exercises` -- the exercises and points;
-* :mod:`.report` -- the table and the JSON file.
+* :mod:`.grader` -- a file, or a class, graded; :mod:`.prose` -- the prose
+  questions answered; :mod:`.students` -- one row per student, the best
+  file per week;
+* :mod:`.report` -- the tables and the JSON file; :mod:`ffnn_grader.outputs`
+  -- the gradebook (CSV), the feedback pages and the class summary.
 
 Points scheme: every exercise that asks for code is worth 1 point
 (:data:`ffnn_grader.trusted.exercises.EXERCISES`); questions answered in prose are
 listed "to read" and not scored (:data:`ffnn_grader.trusted.exercises.TO_READ`).
 """
 
-from .trusted.grader import GradeError, grade_path, grade_paths
+import sys
 
-__all__ = ["GradeError", "grade_path", "grade_paths"]
+if sys.argv[:1] == ["-m"] and not sys.flags.safe_path:  # pragma: no cover - replaced by exec
+    # ``python -m ffnn_grader`` from a class folder: the folder is first on sys.path, and a
+    # submission named like a module imported below would run here.  Start again with -P.
+    import os
+
+    os.execv(sys.executable, [sys.executable, "-P", *sys.orig_argv[1:]])
+
+from .trusted.grader import GradeError, grade_class, grade_path, grade_paths  # noqa: E402
+
+__all__ = ["GradeError", "grade_class", "grade_path", "grade_paths"]

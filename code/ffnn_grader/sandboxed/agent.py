@@ -12,8 +12,11 @@ request at a time (the formats are in :mod:`.protocol`, the requests in
 * ``end``: every cell ran: bind each function to the globals as they stood
   at the end of its section;
 * ``call`` / ``attr``: call a recorded object (or read an attribute) with
-  the arguments sent, and reply with plain data, handles for the rest, and
-  the arguments the call modified in place.
+  the arguments sent, and reply with plain data, handles for the rest, the
+  arguments the call modified in place, and the CPU seconds it used.
+
+Every step runs under a timer on the process's CPU time, so its limit does
+not depend on the machine's load.
 
 Nothing here decides a mark: the grader holds the checks and the expected
 values, and validates every reply.  This file and its neighbours
@@ -35,11 +38,12 @@ import io  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import signal  # noqa: E402
+import time  # noqa: E402
 import traceback  # noqa: E402
 import types  # noqa: E402
 import warnings  # noqa: E402
 
-import autograd  # noqa: E402
+import autograd.numpy  # noqa: E402, F401 - imported before any student code
 import numpy as np  # noqa: E402
 
 
@@ -75,11 +79,18 @@ class CountingWriter(io.TextIOBase):
 
 
 def _alarm(seconds):
+    """A timer on the CPU time of the whole process (every thread): a step's limit does not
+    depend on how busy the machine is.  (One that blocks without using the CPU is stopped
+    by the grader's wall-clock guard.)"""
     def handler(signum, frame):
         raise StepTimeout(f"took longer than {seconds:g} s")
 
-    signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, max(float(seconds), 0.001))
+    signal.signal(signal.SIGPROF, handler)
+    signal.setitimer(signal.ITIMER_PROF, max(float(seconds), 0.001))
+
+
+def _stop_alarm():
+    signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 def _type_name(error):
@@ -136,7 +147,7 @@ class Agent:
             try:
                 exec(code, self.namespace)
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                _stop_alarm()
         except StepTimeout as exc:
             error = f"timeout: {exc}"
         except MemoryError as exc:
@@ -174,7 +185,8 @@ class Agent:
     def record(self, index, source):
         records = []
         for name, value in list(self.namespace.items()):
-            if name.startswith("__") or not callable(value) or self.recorded.get(name) is value:
+            if name.startswith("__") or not callable(value) or self.recorded.get(name) is value \
+                    or self.values.is_reference(value):
                 continue
             mine = isinstance(value, types.FunctionType) and value.__globals__ is self.namespace
             mine = mine or isinstance(value, type) and value.__module__ == "__main__"
@@ -186,7 +198,7 @@ class Agent:
                 self.run.append((number, value))
             records.append({"id": number, "name": name, "cell": index,
                             "kind": "class" if isinstance(value, type) else "function",
-                            "signature": recording.parameters(value, self.values.encode),
+                            "signature": recording.parameters(value, self.values.encode_small),
                             "source": recording.source_of(value, source, protocol.MAX_STRING),
                             "names": recording.global_names(value)})
         return records
@@ -209,12 +221,10 @@ class Agent:
         try:
             if request["op"] == "attr":
                 result = getattr(target, request["name"])
-            elif request.get("grad") is not None:
-                result = autograd.grad(target, request["grad"])(*args, **kwargs)
             else:
                 result = target(*args, **kwargs)
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            _stop_alarm()
         changed = {}
         for key, value in [*enumerate(args), *kwargs.items()]:
             before = request["args"][key] if isinstance(key, int) else request["kwargs"][key]
@@ -236,6 +246,7 @@ class Agent:
             except EOFError:
                 os._exit(0)
             op = request.get("op")
+            started = time.process_time()
             try:
                 if op == "cell":
                     reply = self.cell(request)
@@ -251,10 +262,14 @@ class Agent:
                 reply = {"ok": "timeout", "message": str(exc)}
             except BaseException as exc:  # noqa: BLE001 - the student's, reported as such
                 reply = {"ok": "raised", "type": _type_name(exc), "message": _message(exc)}
+            if op in ("call", "attr") and reply["ok"] != "timeout":
+                # CPU seconds of every thread: a check's time budget is counted in these
+                reply["cpu"] = round(max(time.process_time() - started, 0.0), 6)
             data = protocol.dumps(reply)
             if len(data) > protocol.MAX_MESSAGE:
                 data = protocol.dumps({"ok": "raised", "type": "ValueError", "message":
-                                       f"the value is too large to send to the grader ({len(data)} bytes)"})
+                                       f"the value is too large to send to the grader ({len(data)} bytes)",
+                                       **({"cpu": reply["cpu"]} if "cpu" in reply else {})})
             self.channel.send(None, data)
 
 

@@ -6,7 +6,9 @@ cross into the sandbox by name: this file's text goes along with the first
 call of a check that passes one, the sandbox runs it (it imports only
 ``autograd.numpy``, so the student's code can differentiate through them)
 and disables the functions when the check ends, so that no other check
-finds them there as a student's own answer.  They equal :mod:`ffnn.activations` and :mod:`ffnn.losses`
+finds them there as a student's own answer.  Each function is
+self-contained (it calls no other function of this file): the sandbox
+gives each its own namespace, so that one reaches none of the others.  They equal :mod:`ffnn.activations` and :mod:`ffnn.losses`
 (@eq-sigmoid-stable, @eq-softmax, @eq-mse, @eq-cross-entropy) without their
 shape checks, which would turn a student's shape mistake into our error.
 """
@@ -51,7 +53,7 @@ def sigmoid(z):
 
 
 def sigmoid_der(z):
-    return sigmoid(z) * sigmoid(-z)
+    return np.exp(-np.logaddexp(0.0, -z)) * np.exp(-np.logaddexp(0.0, z))  # sigmoid(z) sigmoid(-z)
 
 
 def tanh(z):
@@ -80,10 +82,6 @@ def softmax_vec(z):
     return e_z / np.sum(e_z)
 
 
-def _n_samples(predict):
-    return 1 if np.ndim(predict) == 1 else np.shape(predict)[0]
-
-
 def mse(predict, target):
     return np.mean((predict - target) ** 2)
 
@@ -93,12 +91,14 @@ def mse_der(predict, target):
 
 
 def cross_entropy(predict, target):
-    return -np.sum(target * np.log(np.maximum(predict, TINY))) / _n_samples(predict)
+    n = 1 if np.ndim(predict) == 1 else np.shape(predict)[0]
+    return -np.sum(target * np.log(np.maximum(predict, TINY))) / n
 
 
 def cross_entropy_der(predict, target):
     """dC/dz for a softmax output layer: (predict - target) / n."""
-    return (predict - target) / _n_samples(predict)
+    n = 1 if np.ndim(predict) == 1 else np.shape(predict)[0]
+    return (predict - target) / n
 
 
 NAMES = ("identity", "identity_der", "ones_der", "relu", "relu_der", "leaky_relu",

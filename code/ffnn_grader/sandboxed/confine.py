@@ -5,9 +5,10 @@ the bubblewrap sandbox with capabilities inside its own user namespace
 only.  For each submission it forks a process that calls :func:`isolate`
 (new mount, pid, network, ipc and uts namespaces), forks again (the child
 is process 1 of the new pid namespace: when it dies, everything the
-submission started dies with it) and calls :func:`private_mounts` (fresh
-size-limited tmpfs for ``/tmp``, the home directory and ``/dev/shm``, a
-``/proc`` that shows only the submission's own processes).  The agent then
+submission started dies with it) and calls :func:`private_mounts` (one fresh
+size-limited tmpfs that holds ``/tmp``, the home directory and ``/dev/shm``,
+so that all the submission may write is bounded once and dies with it, and
+fresh read-only covers over the hidden entries of site-packages).  The agent then
 calls :func:`drop_privileges` before any student code runs: no capability
 left (bounding set emptied), ``no_new_privs``, and the seccomp filter of
 :mod:`.seccomp` against new processes.
@@ -24,7 +25,8 @@ MS_REMOUNT, MS_BIND = 32, 4096
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP = 1, 24, 38, 22
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, SECCOMP_MODE_FILTER = 47, 4, 2
 HOME = "/home/student"
-SCRATCH = ("/tmp", HOME, "/dev/shm")  # each a fresh tmpfs of the submission's own
+SCRATCH = ("/tmp", HOME, "/dev/shm")  # one fresh tmpfs of the submission's own (on /tmp)
+HIDDEN = ("ffnn", "__editable__")  # entries of site-packages the submission must not see
 KEEP = "/grader-keep"  # second copies of the read-only folders that lie under SCRATCH
 
 
@@ -33,6 +35,14 @@ def kept(paths):
     hide (a virtual environment under /tmp): the sandbox binds each of them a second time,
     at ``KEEP/i``, and :func:`private_mounts` puts them back in place from there."""
     return [p for p in paths if any(p.startswith(target + "/") for target in SCRATCH)]
+
+
+def hidden_entries(site):
+    """The entries of the folder ``site`` that hold the reference implementation."""
+    try:
+        return sorted(e for e in os.listdir(site) if e.startswith(HIDDEN))
+    except OSError:
+        return []
 
 
 def _check(result, what):
@@ -58,18 +68,27 @@ def _mount(source, target, fstype, flags, data=None):
 def private_mounts(tmpfs_bytes, keep=()):
     """Fresh writable space of the submission's own; nothing shared with another.
 
-    The folders of ``keep`` that the new tmpfs covers (see :func:`kept`) are bound back
-    in place, read-only, from their second copies.
+    One tmpfs of ``tmpfs_bytes`` on ``/tmp``; the home directory and ``/dev/shm`` are
+    folders of it bound in place, so the three together hold at most ``tmpfs_bytes``.
+    The folders of ``keep`` that it covers (see :func:`kept`) are bound back in place,
+    read-only, from their second copies; the hidden entries of every folder of ``keep``
+    get covers of their own, read-only and empty.
     """
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     options = f"size={int(tmpfs_bytes)},nr_inodes=4096,mode=1777".encode()
-    for target in SCRATCH:
+    _mount(b"tmpfs", "/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, options)
+    for target in SCRATCH[1:]:
         if os.path.isdir(target):
-            _mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, options)
+            inside = "/tmp/." + os.path.basename(target)
+            os.mkdir(inside, 0o1777)
+            os.chmod(inside, 0o1777)
+            _mount(inside.encode(), target, None, MS_BIND)
     for i, path in enumerate(kept(keep)):
         os.makedirs(path, exist_ok=True)
         _mount(f"{KEEP}/{i}".encode(), path, None, MS_BIND | MS_REC)
         _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    hide([os.path.join(site, entry) for site in keep for entry in hidden_entries(site)
+          if os.path.isdir(os.path.join(site, entry))])
 
 
 def hide(targets):

@@ -33,6 +33,7 @@ MAX_DEPTH = 12
 MAX_STRING = 20_000  # characters of one string
 MAX_ITEMS = 100_000  # entries of one list, tuple or dict
 MAX_ELEMENTS = 10**6  # elements of one array
+MAX_SMALL = 2000  # bytes of a value sent with a function's description (a default value)
 DTYPES = frozenset(np.dtype(t).str for t in (
     "?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16"))
 

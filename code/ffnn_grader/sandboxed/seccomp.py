@@ -9,8 +9,10 @@ the grader runs as.  (The process limit alone does not hold for a grader
 running as root: the kernel exempts the root user from ``RLIMIT_NPROC``.)
 A few calls no exercise needs get ``EPERM``: ``unshare``, ``setns``,
 ``ptrace``, the keyring calls, ``bpf``, ``perf_event_open``,
-``userfaultfd`` and ``io_uring``, and the two ways to shared memory that
-the address-space limit does not count: ``memfd_create`` and ``shmget``.
+``userfaultfd`` and ``io_uring``, and the ways to memory that the
+address-space limit does not count: ``memfd_create``, ``memfd_secret``,
+every System V IPC call (shared memory, semaphores, message queues) and
+the POSIX message queues.
 
 The program is classic BPF over ``struct seccomp_data`` (the system call
 number at offset 0, the architecture at 4, the first argument's low word
@@ -27,12 +29,17 @@ _ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
 CLONE_THREAD = 0x00010000
 # machine -> (AUDIT_ARCH_*, fork, vfork, clone, clone3, refused with EPERM); None: no such call
 # refused: unshare, setns, ptrace, keyctl, add_key, request_key, bpf, perf_event_open,
-# userfaultfd, io_uring_setup, io_uring_enter, io_uring_register, memfd_create, shmget
+# userfaultfd, io_uring_setup, io_uring_enter, io_uring_register, memfd_create, memfd_secret,
+# then System V IPC: shmget, shmat, shmctl, shmdt, semget, semop, semctl, semtimedop, msgget,
+# msgsnd, msgrcv, msgctl, and the POSIX message queues: mq_open ... mq_getsetattr
 _ARCH = {
     "x86_64": (0xC000003E, 57, 58, 56, 435,
-               (272, 308, 101, 250, 248, 249, 321, 298, 323, 425, 426, 427, 319, 29)),
+               (272, 308, 101, 250, 248, 249, 321, 298, 323, 425, 426, 427, 319, 447,
+                29, 30, 31, 67, 64, 65, 66, 220, 68, 69, 70, 71, 240, 241, 242, 243, 244, 245)),
     "aarch64": (0xC00000B7, None, None, 220, 435,
-                (97, 268, 117, 219, 217, 218, 280, 241, 282, 425, 426, 427, 279, 194)),
+                (97, 268, 117, 219, 217, 218, 280, 241, 282, 425, 426, 427, 279, 447,
+                 194, 196, 195, 197, 190, 193, 191, 192, 186, 189, 188, 187,
+                 180, 181, 182, 183, 184, 185)),
 }
 
 

@@ -7,7 +7,10 @@ the grader may create control groups (cgroup v1 ``pids`` and ``memory``
 hierarchies, or a cgroup v2 directory whose ``cgroup.subtree_control``
 already enables both), :class:`Groups` makes one of each per submission:
 ``pids.max`` bounds its tasks (threads and processes), the memory limit
-bounds every page charged to it, swap and shared memory included.  The
+bounds every page charged to it, swap and shared memory included, and,
+where the ``cpu`` controller is there too, its CPU: one core at most
+(``cpu.cfs_quota_us`` or ``cpu.max``) and the same weight as any other
+submission, however many threads it spins.  The
 zygote is moved in just for the ``fork`` of the submission's process, so
 that process and all it starts are born inside (:mod:`.zygotes`).
 Where no control group can be made, :func:`Groups.create` returns None and
@@ -19,6 +22,7 @@ import signal
 import time
 
 ROOT = "/sys/fs/cgroup"
+PERIOD_US = 100_000  # the CPU quota's period: a submission runs at most one period per period
 
 
 def _write(path, value):
@@ -32,18 +36,19 @@ def _own_dirs():
     with open("/proc/self/cgroup") as table:
         for line in table:
             _, names, path = line.rstrip("\n").split(":", 2)
-            for controller in ("pids", "memory"):
+            for controller in ("pids", "memory", "cpu"):
                 if controller in names.split(","):
                     found[controller] = os.path.join(ROOT, controller) + path.rstrip("/")
             if names == "" and os.path.exists(os.path.join(ROOT, "cgroup.controllers")):
                 here = ROOT + path.rstrip("/")
                 try:
                     with open(os.path.join(here, "cgroup.subtree_control")) as enabled:
-                        if {"pids", "memory"} <= set(enabled.read().split()):
-                            return {"v2": here}
+                        controllers = set(enabled.read().split())
+                    if {"pids", "memory"} <= controllers:
+                        return {"v2": here} if "cpu" not in controllers else {"v2+cpu": here}
                 except OSError:
                     pass
-    return found if set(found) == {"pids", "memory"} else {}
+    return found if {"pids", "memory"} <= set(found) else {}
 
 
 def _sweep(parent):
@@ -81,9 +86,14 @@ class Groups:
                     _SWEPT.add(parent)
                     _sweep(parent)
                 path = os.path.join(parent, name)
-                os.mkdir(path)
+                try:
+                    os.mkdir(path)
+                except OSError:
+                    if controller == "cpu":  # a bound on tasks and memory without one on CPU
+                        continue
+                    raise
                 dirs.append(path)
-                if controller in ("pids", "v2"):
+                if controller in ("pids", "v2", "v2+cpu"):
                     _write(os.path.join(path, "pids.max"), tasks)
                 if controller == "memory":
                     _write(os.path.join(path, "memory.limit_in_bytes"), memory_bytes)
@@ -91,9 +101,14 @@ class Groups:
                         _write(os.path.join(path, "memory.memsw.limit_in_bytes"), memory_bytes)
                     except OSError:
                         pass
-                if controller == "v2":
+                if controller in ("v2", "v2+cpu"):
                     _write(os.path.join(path, "memory.max"), memory_bytes)
                     _write(os.path.join(path, "memory.swap.max"), 0)
+                if controller == "cpu":  # cpu.shares stays at its default, as for every submission
+                    _write(os.path.join(path, "cpu.cfs_period_us"), PERIOD_US)
+                    _write(os.path.join(path, "cpu.cfs_quota_us"), PERIOD_US)
+                if controller == "v2+cpu":  # cpu.weight stays at its default
+                    _write(os.path.join(path, "cpu.max"), f"{PERIOD_US} {PERIOD_US}")
         except OSError:
             cls(dirs, parents).remove()
             return None

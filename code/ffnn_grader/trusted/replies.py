@@ -5,7 +5,7 @@ their types, within their bounds; anything else raises
 :class:`~.protocol.ProtocolError`, which ends the submission as "error".
 """
 
-from ..sandboxed.protocol import MAX_STRING, ProtocolError
+from ..sandboxed.protocol import MAX_SMALL, MAX_STRING, ProtocolError, dumps
 
 KINDS = range(5)  # inspect.Parameter kinds
 
@@ -56,6 +56,8 @@ def _parameter(p, decode):
             or p["kind"] not in KINDS or type(p["kind"]) is not int:
         raise ProtocolError("an invalid parameter")
     out = {"name": _name(p["name"]), "kind": p["kind"]}
-    if "default" in p:
+    if "default" in p:  # kept as long as the submission: small, or a handle (see Handles.encode_small)
+        if len(dumps(p["default"])) > MAX_SMALL + 1:
+            raise ProtocolError("a default value larger than its bound")
         out["default"] = decode(p["default"])
     return out

@@ -8,7 +8,9 @@ each layer`` opens exercise 3 or 4, a line starting with ``**b)**`` (or
 ``b)``, ``(b)``) opens its part b (a letter before the current one, as in a
 student's answer "a) ..." below part b's heading, changes nothing); a
 script writes them as comments at the start of a line (``# Exercise 3b``,
-``# b) ...``, ``# %% exercise 5``).
+``# b) ...``, ``# %% exercise 5``); a notebook's code cell may open with
+them too (a later exercise or letter only), and markdown may wrap them in
+HTML (``<h2>Exercise 3</h2>``).
 The code below a heading answers it: its *section* is ``"w41-3b"``, or
 ``"w41-3"`` before the exercise's first letter, None before any heading.
 
@@ -25,10 +27,11 @@ from dataclasses import dataclass, field
 
 WEEKS = (41, 42)
 
-_MARKUP = re.compile(r"^[\s#*%_>]*(?:\[markdown\])?[\s#*_]*")
-_WEEK_MARK = re.compile(r"^(?i:exercises?\s+week|week)\s*\d+")
+# Possessive quantifiers (``*+``): no backtracking, so a line of many spaces costs its length once.
+_MARKUP = re.compile(r"^[\s#*%_>]*+(?:\[markdown\][\s#*_]*+)?")
+_WEEK_MARK = re.compile(r"^(?i:exercises?\s++week|week)\s*+\d+")
 _EXERCISE = re.compile(r"^(?i:exercise)\s+(\d+)(?:\s*\(?([a-h])\)|([a-h])\b)?")
-_DEFINITION = re.compile(r"^(?:def|class)\s+(\w+)|^(\w+)\s*=", re.M)
+_DEFINITION = re.compile(r"^(?:def|class)[ \t]++(\w+)|^(\w++)[ \t]*+=", re.M)
 _LETTER = re.compile(r"^\(?([a-h])\)(?=\W|$)")
 
 # The handouts' exercise titles ("Exercise 5 - Processing multiple inputs at once").
@@ -89,10 +92,13 @@ def defined_names(source):
     return names
 
 
+_HTML_TAG = re.compile(r"<[^<>\n]{0,200}+>")  # <h2>, <b>, </span>...: bounded, no backtracking
+
+
 def _headings(text):
     """(kind, value) per heading line: ("week", None), ("exercise", (n, letter, title)), ("letter", l)."""
     for line in text.splitlines():
-        line = _MARKUP.sub("", line)
+        line = _MARKUP.sub("", _HTML_TAG.sub("", line))
         if mark := _WEEK_MARK.match(line):
             yield "week", None
             line = line[mark.end():].lstrip(" ,:;.-")
@@ -101,6 +107,16 @@ def _headings(text):
             yield "exercise", (int(match.group(1)), match.group(2) or match.group(3), title)
         elif (letter := _LETTER.match(line)):
             yield "letter", letter.group(1)
+
+
+def _leading_comments(source):
+    """The comment lines at the top of a code cell, before its first statement."""
+    lines = []
+    for line in source.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _score(part):
@@ -114,6 +130,15 @@ def _parts(items):
     number = letter = None
     for item in items:
         if item[0] == "code":
+            for kind, value in _headings(_leading_comments(item[2])):  # "# Exercise 5c)" atop a cell
+                if kind == "exercise":
+                    n, new_letter, title = value
+                    if number is not None and (n < number or n == number and new_letter is None):
+                        continue  # recalling an earlier exercise, or this one's title: no new place
+                    number, letter, parts[-1].has_exercise = n, new_letter, True
+                    parts[-1].titles.append(title)
+                elif kind == "letter" and number is not None and (letter is None or value > letter):
+                    letter = value
             names = defined_names(item[2])
             places.append((item[1], item[2], names, parts[-1], number, letter))
             parts[-1].names |= names

@@ -18,11 +18,13 @@ then restarts the sandbox for the next exercise.
 """
 
 import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..sandboxed import builtins as reference
-from .outcomes import Missing, StepTimeout
+from .outcomes import StepTimeout
 
 _BUILTIN = {getattr(reference, name): name for name in reference.NAMES}
 
@@ -68,10 +70,6 @@ class Remote:
 
     def __call__(self, *args, **kwargs):
         return self._session.call(self._id, args, kwargs)
-
-    def grad(self, *args, argnum=0, **kwargs):
-        """autograd's gradient of the student's function (with respect to ``args[argnum]``)."""
-        return self._session.call(self._id, args, kwargs, grad=argnum)
 
     def attr(self, name):
         """The attribute ``name`` of the student's object: plain data or a :class:`Remote`."""
@@ -127,69 +125,62 @@ def write_back(original, new):
     return _same(original, new)
 
 
+@dataclass(frozen=True)
+class Snapshot(Mapping):
+    """The exercise variables as they stood after one executed cell, and that cell.
+
+    A read-only mapping of the student's variables only (``name in snapshot``,
+    ``snapshot[name]``, ``snapshot.get(name)``; plain data); ``cell`` is the
+    cell's index, ``section`` its exercise (or None), ``error`` the one-line
+    error it raised (or None).  The keys ``"__cell__"``, ``"__section__"`` and
+    ``"__error__"`` still read those three (for checks written when a snapshot
+    was a dict), but are not among its keys.
+    """
+
+    cell: int
+    section: object = None
+    error: object = None
+    values: Mapping = field(default_factory=dict)
+
+    LEGACY = {"__cell__": "cell", "__section__": "section", "__error__": "error"}
+
+    def __getitem__(self, name):
+        if name in Snapshot.LEGACY:
+            return getattr(self, Snapshot.LEGACY[name])
+        return self.values[name]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self):
+        return len(self.values)
+
+    def __contains__(self, name):
+        return name in self.values
+
+
 class Context:
     """Everything the checks may look at: functions, variables after each cell, cells.
 
-    ``states`` holds one dict per executed cell: the exercise variables
-    (plain data) and the keys ``__cell__`` (the cell's index),
-    ``__section__`` (its exercise, or None) and ``__error__`` (the one-line
-    error the cell raised, or None).
+    ``cells`` are the submission's cells, ``history`` maps a name to every
+    :class:`Remote` once bound to it (in the order bound), ``states`` holds
+    one :class:`Snapshot` per executed cell.
     """
 
-    def __init__(self, cells, history, states, until=None):
+    def __init__(self, cells, history, states):
         self.cells, self.history, self.states = list(cells), history, states
-        self._until = until
-
-    def _visible(self, remote):
-        return self._until is None or remote.cell is None or remote.cell <= self._until
-
-    def _last_cell(self, section):
-        return max((i for i, c in enumerate(self.cells) if c.section == section), default=None)
-
-    def in_section(self, section):
-        """The submission as it stood after the last cell of ``section``."""
-        last = self._last_cell(section)
-        states = [s for s in self.states if last is None or s["__cell__"] <= last]
-        return Context(self.cells, self.history, states, last)
 
     def versions(self, name, section=None):
         """Every callable once bound to ``name``, newest first (up to ``section``'s last cell)."""
-        scope = self.in_section(section) if section is not None else self
-        return [r for r in reversed(self.history.get(name, [])) if scope._visible(r)]
-
-    def latest(self, name, section=None):
-        found = self.versions(name, section)
-        if not found:
-            raise Missing(f"no function `{name}` found: define it with this name")
-        return found[0]
+        last = None if section is None else max(
+            (i for i, c in enumerate(self.cells) if c.section == section), default=None)
+        return [r for r in reversed(self.history.get(name, []))
+                if last is None or r.cell is None or r.cell <= last]
 
     def functions(self):
         """Every recorded function or class, in the order the cells defined them."""
-        found = [r for values in self.history.values() for r in values if self._visible(r)]
+        found = [r for values in self.history.values() for r in values]
         return sorted(found, key=lambda r: (r.cell is None, r.cell or 0))
-
-    def state(self, description, changed=None, **shapes):
-        """The snapshot to check, holding every name in ``shapes`` with that shape.
-
-        With ``changed``, the snapshot right after the cell that last
-        assigned that variable (the values it was computed from are those of
-        that moment); otherwise, or if none matches, the newest match.
-        """
-        def matches(state):
-            return all(n in state and np.shape(state[n]) == s for n, s in shapes.items())
-
-        if changed is not None:
-            for i in reversed(range(len(self.states))):
-                state = self.states[i]
-                if changed not in state or not matches(state):
-                    continue
-                before = self.states[i - 1] if i else {}
-                if changed not in before or not _same(before[changed], state[changed]):
-                    return state
-        for state in reversed(self.states):
-            if matches(state):
-                return state
-        raise Missing(f"no {description} found")
 
 
 def _same(a, b):

@@ -19,6 +19,7 @@ handout itself supplies; the submission knows the weeks it holds
 """
 
 import ast
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -27,11 +28,14 @@ from pathlib import Path
 from .sections import annotate, defined_names
 
 SUFFIXES = (".ipynb", ".py")
+MAX_FILE_BYTES = 64 * 2**20  # a notebook with its outputs (figures) may be large
+MAX_CODE_CHARS = 4 * 2**20  # the code itself: far beyond any answer, parsed in well under a second
+MAX_PADDING = 4 * 2**20  # blank lines added in front of a script's cells to keep its line numbers
 _RUNNABLE_CELL_MAGICS = {"time", "timeit", "capture"}
 _MAGIC_LINE = re.compile(r"^(\s*)(%|!)")
 _CELL_MARKER = re.compile(r"^#\s*%%")
 _HEADING_COMMENT = re.compile(  # "# Exercise 3", "# %% week 42", "# b) ...", "# **b)** ..."
-    r"^#[\s#*%]*(?:\[markdown\])?[\s#*]*(?:(?i:exercise)\s+\d|(?i:week)\s*\d|\(?[a-h]\)(?=\W|$))")
+    r"^#[\s#*%]*+(?:\[markdown\][\s#*]*+)?(?:(?i:exercise)\s++\d|(?i:week)\s*+\d|\(?[a-h]\)(?=\W|$))")
 
 
 class SubmissionError(ValueError):
@@ -67,10 +71,21 @@ def load_submission(path, week=None):
     if path.suffix not in SUFFIXES:
         raise SubmissionError(f"{path}: expected a .ipynb notebook or a .py file")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SubmissionError(f"{path}: the file holds {size} bytes, more than the {MAX_FILE_BYTES} "
+                                  "a submission may hold")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SubmissionError(f"{path}: cannot read the file ({error})") from error
+    if path.suffix == ".py" and len(text) > MAX_CODE_CHARS:
+        raise SubmissionError(f"{path}: the code holds {len(text)} characters, more than the "
+                              f"{MAX_CODE_CHARS} a submission may hold")
     items = notebook_items(text, path) if path.suffix == ".ipynb" else script_items(text)
+    code_chars = sum(len(item[2].lstrip("\n")) for item in items if item[0] == "code")
+    if code_chars > MAX_CODE_CHARS:
+        raise SubmissionError(f"{path}: the code holds {code_chars} characters, more than the "
+                              f"{MAX_CODE_CHARS} a submission may hold")
     code, weeks, detected = annotate(items, week)
     cells = []
     for label, source, section, names in code:
@@ -156,18 +171,21 @@ def script_items(text):
     else:
         cells = _grouped(_statements(text, lines), headings)
     items = [(i, ("text", lines[i])) for i in headings]
+    # blank lines in front of each cell keep the file's line numbers in tracebacks, while
+    # their total stays bounded (else line numbers count from the cell, as in a notebook)
+    pad = sum(first for first, _ in cells) <= MAX_PADDING
     for first, last in cells:
-        # pad with blank lines so tracebacks give the file's line numbers
-        chunk = "\n" * first + "\n".join(lines[first:last]) + "\n"
+        chunk = "\n" * (first if pad else 0) + "\n".join(lines[first:last]) + "\n"
         items.append((first, ("code", f"lines {first + 1}-{last}", chunk)))
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
 
 
 def _grouped(spans, headings):
-    """Statements between two headings form one cell, as in a notebook."""
-    cells = []
+    """Statements between two headings form one cell, as in a notebook (one bisection each)."""
+    cells, marks = [], sorted(headings)
     for first, last in spans:
-        if cells and not any(cells[-1][1] <= h < first for h in headings) and headings:
+        between = bisect.bisect_left(marks, first) > bisect.bisect_left(marks, cells[-1][1]) if cells else True
+        if cells and marks and not between:
             cells[-1] = (cells[-1][0], last)
         else:
             cells.append((first, last))

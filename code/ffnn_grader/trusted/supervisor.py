@@ -1,15 +1,20 @@
 """The supervisor: one sandbox per submission, every reply validated, deadlines it cannot move.
 
 :class:`Session` is one running sandbox (:mod:`.sandbox` starts it, the
-agent of :mod:`.agent` answers inside).  Each request waits for its reply
-until the step's own deadline or the submission's absolute deadline,
-whichever comes first; nothing the sandbox sends extends either.  A reply
-that is not exactly the expected message (:func:`_check_reply`, the
+agent of :mod:`.agent` answers inside).  A step's limit is CPU time: the
+agent runs each cell, and each check's calls together, under a timer on its
+own CPU seconds, so a busy machine slows a step without ending it.  Each
+request also waits for its reply only until a wall-clock guard (the limit
+times ``Limits.wall_factor``, plus ``grace``) or the submission's absolute
+deadline, whichever comes first; nothing the sandbox sends extends either,
+and a guard that fires reports the very words of the CPU timer, so the
+marks' JSON does not depend on which one ended the step.  A reply that is
+not exactly the expected message (the fields by :mod:`.replies`, the
 values by :func:`.protocol.decode`) ends the submission as "error"; a
 sandbox that dies or overruns is killed (its namespace with it) and
-:class:`~.student.SandboxLost` is raised.  :func:`run_submission` (in
-:mod:`.grader`'s use) then restarts it, skipping the cell that killed it, to
-grade the remaining exercises.
+:class:`~.student.SandboxLost` is raised.  :func:`.runner.run_submission`
+then restarts it, skipping the cell that killed it, to grade the remaining
+exercises.
 """
 
 import signal
@@ -18,12 +23,13 @@ from pathlib import Path
 
 from ..sandboxed import builtins as reference
 from .outcomes import StudentRaised
-from ..sandboxed.protocol import Channel, ProtocolError, decode, encode
+from ..sandboxed.protocol import Channel, ProtocolError, decode, dumps, encode
 from .replies import fields, function_record, text
 from .student import Remote, SandboxLost, encode_argument, write_back
 
 REFERENCE_SOURCE = Path(reference.__file__).read_text()  # sent with the calls that need it
 MAX_FUNCTIONS = 2000  # functions and classes recorded per submission
+MAX_RECORD_BYTES = 8 * 2**20  # and their descriptions (source, names, signature), in wire bytes
 MAX_STATE_BYTES = 128 * 2**20  # exercise variables copied out per submission, in wire bytes
 MAX_STATE_VALUES = 2 * 10**6  # and in decoded values (an array is one)
 
@@ -41,8 +47,9 @@ class Session:
     def __init__(self, launcher, limits, deadline, names, path):
         self.limits, self.deadline, self.names = limits, deadline, names
         self.lost, self.records, self.referenced, self.state_bytes = None, 0, False, 0
+        self.record_bytes = 0
         self.state_values = [MAX_STATE_VALUES]  # values of them it may still keep
-        self.call_deadline = time.monotonic() + limits.check_timeout
+        self.begin_check()
         try:
             self.child = launcher.spawn()
         except OSError as error:
@@ -56,9 +63,19 @@ class Session:
         if self.request(start, limits.startup_timeout, "starting the sandbox") != {"ok": "ready"}:
             self._lose(Malformed("not the expected greeting"))
 
+    def begin_check(self):
+        """A check starts: its calls share ``check_timeout`` CPU seconds (and a wall guard)."""
+        self.cpu_left = self.limits.check_timeout
+        self.call_deadline = time.monotonic() + self.guard(self.limits.check_timeout)
+
+    def guard(self, seconds):
+        """The wall-clock time a step of ``seconds`` CPU seconds may take: starved or blocked."""
+        return seconds * self.limits.wall_factor + self.limits.grace
+
     # -- transport --------------------------------------------------------
-    def request(self, message, timeout, doing, shown=None):
-        """Send ``message``; its reply within ``timeout`` s (a timeout says ``shown`` s)."""
+    def request(self, message, timeout, doing, said=None):
+        """Send ``message``; its reply within ``timeout`` wall-clock seconds, or the session is
+        lost as a timeout that says ``said`` (default: how long it waited)."""
         if self.lost:
             raise SandboxLost(self.lost.reason, self.lost.status)
         until = min(time.monotonic() + timeout, self.deadline)
@@ -72,8 +89,7 @@ class Session:
             if until >= self.deadline:
                 self._lose(SandboxLost(f"the submission's time limit of {self.limits.submission_timeout:g} s "
                                        f"ran out while {doing}", "timeout"))
-            self._lose(SandboxLost(f"timeout: took longer than {shown or timeout:g} s (stopped by the "
-                                   "grader)", "timeout"))
+            self._lose(SandboxLost(said or f"timeout: took longer than {timeout:g} s", "timeout"))
         except ProtocolError as error:
             self._lose(Malformed(str(error)[:200]))
         except (EOFError, OSError):
@@ -113,22 +129,25 @@ class Session:
 
     # -- requests ---------------------------------------------------------------
     def cell(self, index, cell, timeout):
+        said = f"timeout: took longer than {timeout:g} s"  # by the CPU timer or the guard alike
         reply = self.request({"op": "cell", "index": index, "label": cell.label, "source": cell.source,
                               "section": getattr(cell, "section", None), "timeout": timeout},
-                             timeout + self.limits.grace, f"running {cell.label}", timeout)
+                             self.guard(timeout), f"running {cell.label}", said)
         try:
             kind = reply["ok"]
             if kind == "timeout":
                 text(fields(reply, "message")[0], 200)
-                return f"timeout: took longer than {timeout:g} s", [], {}
+                return said, [], {}
             got, error, functions, state = fields(reply, "index", "error", "functions", "state")
             if got != index or (error is not None and type(error) is not str):
                 raise ProtocolError("a cell reply for another cell")
             if type(functions) is not list or type(state) is not dict:
                 raise ProtocolError("a cell reply without its lists")
             self.records += len(functions)
-            if self.records > MAX_FUNCTIONS:
-                raise ProtocolError(f"more than {MAX_FUNCTIONS} functions")
+            self.record_bytes += len(dumps(functions)) if functions else 0
+            if self.records > MAX_FUNCTIONS or self.record_bytes > MAX_RECORD_BYTES:
+                raise ProtocolError(f"more than {MAX_FUNCTIONS} functions or {MAX_RECORD_BYTES} "
+                                    "bytes of their descriptions")
             records = [function_record(r, index, self.limits.max_handles, self.decode) for r in functions]
             values = {}
             self.state_bytes += self.channel.last_size
@@ -143,7 +162,7 @@ class Session:
             self._lose(Malformed(str(problem)[:200]))
 
     def end(self):
-        reply = self.request({"op": "end"}, self.limits.cell_timeout, "finishing the cells")
+        reply = self.request({"op": "end"}, self.guard(self.limits.cell_timeout), "finishing the cells")
         try:
             (chars,) = fields(reply, "output_chars")
             if type(chars) is not int or chars < 0:
@@ -152,18 +171,27 @@ class Session:
         except ProtocolError as problem:
             self._lose(Malformed(str(problem)[:200]))
 
-    def call(self, target, args, kwargs, grad=None, op="call", name=None):
-        timeout = max(self.call_deadline - time.monotonic(), 0.001)
+    def call(self, target, args, kwargs, op="call", name=None):
+        timeout = max(self.cpu_left, 0.001)  # CPU seconds the check has left
+        said = (f"timeout: the check took longer than {self.limits.check_timeout:g} s; "
+                "is there an endless loop?")  # by the CPU timer or the guard alike
         used = []
         message = {"op": op, "target": target, "args": [self._encode(a, used) for a in args],
                    "kwargs": {str(k): self._encode(v, used) for k, v in kwargs.items()},
-                   "timeout": timeout, "grad": grad, "name": name,
+                   "timeout": timeout, "name": name,
                    "reference": REFERENCE_SOURCE if any(used) and not self.referenced else None}
         self.referenced = self.referenced or any(used)
-        reply = self.request(message, timeout + self.limits.grace, "checking this exercise",
-                             self.limits.check_timeout)
+        wall = max(self.call_deadline - time.monotonic(), 0.001)
+        reply = self.request(message, wall, "checking this exercise", said)
         try:
             kind = reply["ok"]
+            if kind == "timeout":
+                text(fields(reply, "message")[0], 200)
+                raise SandboxLost(said, "timeout")
+            cpu = reply.pop("cpu", None)
+            if type(cpu) not in (int, float) or not 0 <= cpu < 1e9:
+                raise ProtocolError("a reply without the CPU time it took")
+            self.cpu_left -= cpu
             if kind == "value":
                 value, changed = fields(reply, "value", "changed")
                 if type(changed) is not dict:
@@ -179,10 +207,6 @@ class Session:
             if kind == "raised":
                 type_name, message = fields(reply, "type", "message")
                 raise StudentRaised(text(type_name, 100), text(message, 2000))
-            if kind == "timeout":
-                text(fields(reply, "message")[0], 200)
-                raise SandboxLost("timeout: the check took longer than "
-                                  f"{self.limits.check_timeout:g} s; is there an endless loop?", "timeout")
             raise ProtocolError(f"an unknown reply {kind[:40]!r}")
         except ProtocolError as problem:
             self._lose(Malformed(str(problem)[:200]))
@@ -190,7 +214,7 @@ class Session:
     def end_check(self):
         """The check is over: the reference functions it passed stop working in the sandbox."""
         if self.referenced:
-            if self.request({"op": "forget"}, self.limits.grace + 1, "ending a check") != {"ok": "forgot"}:
+            if self.request({"op": "forget"}, self.guard(1), "ending a check") != {"ok": "forgot"}:
                 self._lose(Malformed("not the expected acknowledgement"))
             self.referenced = False
 

@@ -1,8 +1,8 @@
 """Helpers every check uses: calling the student, reading what comes back, comparing.
 
 Everything received from the student is plain data (numbers, numeric arrays,
-lists, tuples) or a proxy (:class:`~.local.LocalRemote` here, ``Remote``
-behind the sandbox); :func:`as_array` and :func:`as_layers` turn it into
+lists, tuples) or a proxy (:class:`~ffnn_grader.trusted.student.Remote`, the
+student's object behind the sandbox); :func:`as_array` and :func:`as_layers` turn it into
 float arrays or fail with a reason.  Functions passed *into* the student's
 code are the sandbox's own reference copies (:data:`REF`); comparisons with
 :mod:`ffnn` and autograd happen here, never inside the student's code.
@@ -17,6 +17,11 @@ from numpy import allclose, isfinite  # bound now: rebinding np.allclose later c
 from ..outcomes import Fail, StudentError, StudentRaised
 
 from ...sandboxed import builtins as REF  # the reference functions the sandbox has its own copies of
+
+
+# Names students give a network's layers and the iris predictions, besides the handout's.
+LAYERS_NAMES = ("layers", "iris_layers", "layers_iris", "network_layers", "params")
+PREDICTIONS_NAMES = ("predictions", "iris_predictions", "predictions_iris", "preds", "y_pred")
 
 
 def rng_for(exercise_id):
@@ -83,6 +88,26 @@ def close(a, b, rtol=1e-5, atol=1e-8):
 
 def largest_difference(a, b):
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b)), initial=0.0))
+
+
+def not_degenerate(state, names):
+    """:class:`Fail` when one of the student's variables ``names`` is all zeros.
+
+    With zero inputs or weights a checked formula holds whatever it is; the
+    handout draws them at random so that it cannot.
+    """
+    for name in names:
+        value = np.asarray(state.get(name, 1.0), dtype=float)
+        if value.size and not np.any(value):
+            raise Fail(f"`{name}` is all zeros: with it any formula gives the same result, so the "
+                       f"check cannot tell yours from a wrong one; keep the handout's random `{name}`")
+
+
+def gradient_not_zero(expected, what):
+    """:class:`Fail` when the exercise's gradient at the student's values is zero everywhere."""
+    if all(not np.any(np.abs(np.asarray(g)) > 1e-12) for g in expected):
+        raise Fail(f"{what} is zero at your values (the target equals the output, or the inputs are "
+                   "zero), so any formula gives it: keep the handout's random values")
 
 
 def weight_shapes(layers):

@@ -2,12 +2,17 @@
 
 from ..exercises import EXERCISES
 from ..outcomes import OUTCOMES
+from .scope import Scope
 
-CHECKS = {}  # exercise id -> check(ctx), which returns None or a note, or raises an outcome
+CHECKS = {}  # exercise id -> check(scope), which returns None or a note, or raises an outcome
 
 
 def exercise(id):
-    """Register the check of exercise ``id`` (listed in :mod:`ffnn_grader.trusted.exercises`)."""
+    """Register the check of exercise ``id`` (listed in :mod:`ffnn_grader.trusted.exercises`).
+
+    The check receives the exercise's :class:`~.scope.Scope` (``scope.id``,
+    ``scope.rng()``, ``scope.ctx``): the id is written once, here.
+    """
     if id not in EXERCISES:
         raise KeyError(f"{id} is not in ffnn_grader.trusted.exercises.EXERCISES")
 
@@ -26,7 +31,7 @@ def run_check(id, ctx):
     graded in).
     """
     try:
-        note = CHECKS[id](ctx)
+        note = CHECKS[id](Scope(ctx, id))
     except OUTCOMES as outcome:
         return outcome.status, str(outcome)
     return "pass", note or ""

@@ -19,8 +19,9 @@ import re
 import numpy as np
 
 from ..outcomes import Fail, Missing, StudentError, ToRead
+from .common import rng_for
+from .templates import TEMPLATE, is_template
 
-TEMPLATE = "not implemented (the cell still holds the handout's `{}`)"
 
 
 def parent(exercise_id):
@@ -37,40 +38,6 @@ def variant_of(name):
     return lambda func: bool(pattern.match(getattr(func, "name", "") or ""))
 
 
-def is_template(source):
-    """``"..."`` or ``"pass"`` when a function's (or class's) source is still the handout's skeleton.
-
-    A skeleton holds a bare ``...`` as a value (``z = ...``, ``W -= ...``,
-    ``return ...``), or only ``pass`` and docstrings in every function.
-    Otherwise None.
-    """
-    if not source:
-        return None
-    try:
-        tree = ast.parse(_dedent(source))
-    except SyntaxError:
-        return None
-    subscripts = {id(n) for s in ast.walk(tree) if isinstance(s, ast.Subscript) for n in ast.walk(s.slice)}
-    if any(isinstance(n, ast.Constant) and n.value is Ellipsis and id(n) not in subscripts
-           for n in ast.walk(tree)):
-        return "..."
-    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    if functions and all(all(_trivial(s) for s in f.body) for f in functions):
-        return "pass"
-    return None
-
-
-def _trivial(statement):
-    return isinstance(statement, ast.Pass) or (
-        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
-
-
-def _dedent(source):
-    lines = [line for line in source.splitlines() if line.strip()]
-    indent = min((len(line) - len(line.lstrip()) for line in lines), default=0)
-    return "\n".join(line[indent:] for line in source.splitlines())
-
-
 def order(section):
     """Where a section comes in the exercise sets: ``(41, 6, "b")`` for ``"w41-6b"``; None first."""
     match = re.fullmatch(r"w(\d+)-(\d+)([a-z]?)", section or "")
@@ -85,7 +52,9 @@ class Scope:
     (``w41-6``, ``w41-6a``...), ``earlier`` those after every cell of this or
     an earlier exercise; in a file without headings the last two are all
     the snapshots.  An answer given in a later exercise's cells does not
-    answer this one.
+    answer this one; one given under a later question of the same exercise
+    does, when nothing earlier does (a cell answering 3b to 3e is filed
+    under 3e).
     """
 
     def __init__(self, ctx, exercise_id):
@@ -101,6 +70,10 @@ class Scope:
         self.before = [c for c in cells if self.visible(getattr(c, "section", None))]
         self.own_cells = [c for c in cells if getattr(c, "section", None) in self.sections]
 
+    def rng(self):
+        """A fresh generator of this exercise's inputs: the same inputs on every run."""
+        return rng_for(self.id)
+
     def visible(self, section):
         """Whether code of ``section`` may answer this exercise (this one or an earlier one)."""
         return order(section) <= order(self.id)
@@ -113,16 +86,35 @@ class Scope:
         ones: with ``changed``, the one right after the cell that last
         assigned that variable, else the newest.
         """
-        for states in (self.states, self.earlier):
+        for states in (self.states, self.earlier, self.exercise):
             found = _pick(states, self.ctx.states, changed, shapes)
             if found is not None:
                 return found
         why = "".join(self.absent(name) for name in shapes)
         raise Missing(f"no {description} found{why}")
 
+    def states_to_try(self, description, changed, **shapes):
+        """The snapshots that may answer, best first: :meth:`state`'s, then every other one of
+        this exercise's cells (any of its questions) right after a cell that assigned ``changed``.
+
+        A student who got a value wrong under the question's heading and right
+        in the next cell has answered it: the checks try each in turn.
+        """
+        first = self.state(description, changed, **shapes)
+        position = {id(s): i for i, s in enumerate(self.ctx.states)}
+        found = [first]
+        for state in reversed(self.exercise):
+            if state is first or not all(n in state and np.shape(state[n]) == v for n, v in shapes.items()):
+                continue
+            i = position.get(id(state), 0)
+            before = self.ctx.states[i - 1] if i else {}
+            if changed in state and (changed not in before or not _same(before[changed], state[changed])):
+                found.append(state)
+        return found
+
     def value(self, name):
         """The newest value of ``name`` in this exercise's snapshots, else in the earlier ones."""
-        for states in (self.states, self.earlier):
+        for states in (self.states, self.earlier, self.exercise):
             for state in reversed(states):
                 if name in state:
                     return state[name]
@@ -143,7 +135,7 @@ class Scope:
         the fault is upstream and the error is only mentioned.
         """
         self.comments_only()
-        pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*\.\.\.\s*(#.*)?$", re.M)
+        pattern = re.compile(rf"^[ \t]*+{re.escape(name)}[ \t]*+=[ \t]*+\.\.\.[ \t]*+(#.*)?$", re.M)
         if any(pattern.search(getattr(c, "source", "")) for c in self.before):
             raise Missing(f"`{name}` is {TEMPLATE.format('...')}")
         cells = list(getattr(self.ctx, "cells", None) or [])
@@ -173,15 +165,21 @@ class Scope:
         def mine(f):
             return later or self.visible(getattr(f, "section", None))
 
-        found = []
-        for name in names:
-            found += [f for f in self.ctx.versions(name) if mine(f)]
-        if fits is not None:
-            others = [f for f in reversed(self.ctx.functions())
-                      if getattr(f, "name", None) not in names and mine(f)]
-            found += [f for f in others if fits(f)]
-        answers = [f for f in found if (handout or not getattr(f, "handout", False))
-                   and not is_template(getattr(f, "source", None))]
+        def same_exercise(f):  # a cell answering several questions is filed under the last one
+            return parent(getattr(f, "section", None) or "") == parent(self.id)
+
+        for allowed in (mine, same_exercise):
+            found = []
+            for name in names:
+                found += [f for f in self.ctx.versions(name) if allowed(f)]
+            if fits is not None:
+                others = [f for f in reversed(self.ctx.functions())
+                          if getattr(f, "name", None) not in names and allowed(f)]
+                found += [f for f in others if fits(f)]
+            answers = [f for f in found if (handout or not getattr(f, "handout", False))
+                       and not is_template(getattr(f, "source", None))]
+            if answers or found:
+                break
         if answers:
             return answers
         markers = [m for m in (is_template(getattr(f, "source", None)) for f in found) if m]

@@ -8,7 +8,10 @@ layouts of :mod:`.layouts`.  Students name these functions in many ways
 any function whose name starts with ``train`` is a candidate, the
 exercise's own name first.  Only what training uses counts: a wrong
 ``cross_entropy`` the training never calls costs nothing here.  With
-momentum (@eq-gd-momentum) the result must change when μ does.
+momentum (@eq-gd-momentum) the result must change when μ does.  Week 42's
+training must also be the student's own (its backpropagation by hand, no
+library trainer, :mod:`.byhand`) and really learn the exercise's task:
+iris, well above chance (:mod:`.following`).
 """
 
 import autograd
@@ -20,10 +23,13 @@ from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
 from .binding import bind_call, has_parameter, uses
+from .byhand import by_hand, library_trainer
+from .following import judge_training
+from .inline_training import inline_training
 from .common import LAYOUT_HINT, REF, as_layers, close, rng_for
 from .layouts import LAYOUTS, convention
 from .registry import exercise
-from .scope import Scope, parent
+from .scope import parent
 
 EPOCHS, LEARNING_RATE = 40, 0.01
 
@@ -59,6 +65,11 @@ def _trained(result, passed, n_layers, name):
 def train(f, exercise_id, layout, **extra):
     """The layers ``f`` returns, in the reference layout (W (n_in, n_out), b (n_out,))."""
     X, Y, layers = _problem(exercise_id)
+    return _run(f, X, Y, layers, layout, **extra)
+
+
+def _run(f, X, Y, layers, layout, **extra):
+    """``f`` trained on ``X``, ``Y`` from ``layers`` in ``layout``; the layers in the reference layout."""
     passed = layout.layers(layers)
     values = dict(X=layout.data(X), layers=passed, Y=layout.data(Y),
                   funcs=[REF.sigmoid, layout.softmax()], ders=[REF.sigmoid_der, REF.ones_der],
@@ -110,9 +121,9 @@ def _same(layers, others):
     return all(close(W, W0) and close(b, b0) for (W, b), (W0, b0) in zip(layers, others))
 
 
-def _full_batch_step(trained):
+def _full_batch_step(trained, exercise_id):
     """Whether ``trained`` is the start plus a multiple of the full data set's gradient."""
-    X, Y, layers = _problem("w42-7b")
+    X, Y, layers = _problem(exercise_id)
     gradient = autograd.grad(lambda L: _cost(X, Y, L))(layers)
     step = np.concatenate([np.ravel(a - a0) for pair, pair0 in zip(trained, layers)
                            for a, a0 in zip(pair, pair0)])
@@ -133,18 +144,27 @@ def _calls_backprop(f):
 
 
 @exercise("w41-7c")
-def _w41_7c(ctx):
-    scope = Scope(ctx, "w41-7c")
+def _autograd_training(scope):
     found = scope.functions(["train_network"], fits=_trains)
     # Week 42 may redefine train_network with its own backpropagation: week 41's uses autograd.
     found = [f for f in found if not any("backprop" in name for name in uses(f))] or found
-    return scope.first_passing(found, lambda f: convention(training_layout(f, "w41-7c")))
+    def attempt(f):
+        trainer = library_trainer(f, scope.ctx)
+        if trainer:
+            raise Fail(f"`{f.name}` trains with {trainer}: the exercise asks for gradient descent with "
+                       "autograd's gradient")
+        layout = training_layout(f, scope.id)
+        return "; ".join(filter(None, [learns(f, scope, layout), convention(layout)]))
+
+    return scope.first_passing(found, attempt)
 
 
 @exercise("w42-7a")
-def _w42_7a(ctx):
-    scope = Scope(ctx, "w42-7a")
-    found = scope.functions(["train_network"], fits=_trains, later=True)
+def _iris_training(scope):
+    try:
+        found = scope.functions(["train_network"], fits=_trains, later=True)
+    except Missing as missing:
+        return _inline(scope, missing, momentum=False)
     # The answer: the training code of 7a's own cells, else of exercise 7's; week 41's
     # train_network redone first (the exercise asks for it), else any other.
     for keep in (lambda f: parent(f.section or "") == "w42-7", lambda f: f.section in scope.sections,
@@ -152,9 +172,43 @@ def _w42_7a(ctx):
         found = [f for f in found if keep(f)] or found
     own = [f for f in found if _calls_backprop(f)]
     if not own:
+        trainer = library_trainer(found[0], scope.ctx)
+        if trainer:
+            raise Fail(f"`{found[0].name}` trains with {trainer}: the exercise asks for training with "
+                       "your own backpropagation, in numpy")
         raise Fail(f"{found[0].name} does not call your backpropagation: week 42 trains with your own "
                    "backpropagation_batch, not autograd's gradient_func")
-    return scope.first_passing(own, lambda f: convention(training_layout(f, "w42-7a")))
+
+    def attempt(f):
+        _own_work(f, scope.ctx)
+        layout = training_layout(f, scope.id)
+        return "; ".join(filter(None, [learns(f, scope, layout), convention(layout)]))
+
+    return scope.first_passing(own, attempt)
+
+
+def learns(f, scope, layout):
+    """:func:`.following.judge_training` of ``f`` on this exercise's problem, in ``layout``."""
+    X, Y, layers = _problem(scope.id)
+    return judge_training(f, scope.ctx, layout, X, Y, layers,
+                          lambda g, X, Y, L, **values: _run(g, X, Y, L, layout, **values))
+
+
+def _inline(scope, missing, momentum):
+    """A training loop at the top level of a cell, judged by its effects; else ``missing``."""
+    try:
+        return inline_training(scope, momentum)
+    except Missing:
+        raise missing from None
+
+
+def _own_work(f, ctx):
+    """:class:`Fail` when ``f`` trains with a library's trainer or a library's gradient."""
+    trainer = library_trainer(f, ctx)
+    if trainer:
+        raise Fail(f"`{f.name}` trains with {trainer}: the exercise asks for training with "
+                   "your own backpropagation, in numpy")
+    by_hand(f, ctx, "training with your own backpropagation")
 
 
 def _momentum(f):
@@ -163,23 +217,29 @@ def _momentum(f):
 
 
 @exercise("w42-7b")
-def _w42_7b(ctx):
-    scope = Scope(ctx, "w42-7b")
-    found = [f for f in scope.functions(["train_network_momentum"], fits=_trains, later=True)
-             if _momentum(f)]
+def _momentum_training(scope):
+    try:
+        found = [f for f in scope.functions(["train_network_momentum"], fits=_trains, later=True)
+                 if _momentum(f)]
+    except Missing as missing:
+        found = [] if str(missing).startswith("no function") else missing
+    if isinstance(found, Missing):  # a template, or the handout's own code
+        return _inline(scope, found, momentum=True)
     if not found:
-        raise Missing("no training function with momentum found (train_network_momentum)")
+        return _inline(scope, Missing("no training with momentum found: neither a training function "
+                                      "with a momentum nor a loop with a velocity"), momentum=True)
 
     def attempt(f):
-        layout = training_layout(f, "w42-7b")
-        if has_parameter(f, "momentum") and _same(train(f, "w42-7b", layout),
-                                                  train(f, "w42-7b", layout, momentum=0.0)):
+        _own_work(f, scope.ctx)
+        layout = training_layout(f, scope.id)
+        if has_parameter(f, "momentum") and _same(train(f, scope.id, layout),
+                                                  train(f, scope.id, layout, momentum=0.0)):
             raise Fail(f"{f.name} trains the same with momentum 0.9 as with 0: the velocity "
                        "v = γ v - η dC/dθ must carry over to the next step, θ += v")
-        if has_parameter(f, "epochs") and _full_batch_step(train(f, "w42-7b", layout, epochs=1)):
+        if has_parameter(f, "epochs") and _full_batch_step(train(f, scope.id, layout, epochs=1), scope.id):
             raise Fail(f"{f.name} is not stochastic: its first epoch is one step along the gradient of "
                        "the whole data set; stochastic gradient descent shuffles the samples and takes "
                        "one step per mini-batch")
-        return convention(layout)
+        return "; ".join(filter(None, [learns(f, scope, layout), convention(layout)]))
 
     return scope.first_passing(found, attempt)

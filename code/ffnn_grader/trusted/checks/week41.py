@@ -12,29 +12,31 @@ from ffnn import activations as _act
 from ffnn import functional as _fn
 
 from ..outcomes import Fail
+from .activations_used import check_activations
 from .binding import bind_call
-from .common import REF, as_array, as_layers, close, expect_shape, fresh, rng_for, weight_shapes
+from .common import (LAYERS_NAMES, REF, as_array, as_layers, close, expect_shape, fresh, not_degenerate,
+                     weight_shapes)
 from .registry import exercise
-from .scope import Scope, variant_of
+from .scope import variant_of
 
 relu, sigmoid, tanh, identity = _act.relu, _act.sigmoid, _act.tanh, _act.identity
 
 
-def _ex1(scope, changed):
-    return scope.state("variables of exercise 1 (W1 of shape (4, 2) and x of shape (2,))",
-                       changed=changed, W1=(4, 2), x=(2,))
+def _ex1(scope, changed, degenerate=("W1", "x")):
+    state = scope.state("variables of exercise 1 (W1 of shape (4, 2) and x of shape (2,))",
+                        changed=changed, W1=(4, 2), x=(2,))
+    not_degenerate(state, degenerate)
+    return state
 
 
 @exercise("w41-1b")
-def _w41_1b(ctx):
-    scope = Scope(ctx, "w41-1b")
-    s = _ex1(scope, "b1")
+def _bias_of_layer_1(scope):
+    s = _ex1(scope, "b1", degenerate=())
     expect_shape(scope.need(s, "b1"), (4,), "b1", ": one bias per node of the layer, like W1 @ x")
 
 
 @exercise("w41-1c")
-def _w41_1c(ctx):
-    scope = Scope(ctx, "w41-1c")
+def _z1_of_layer_1(scope):
     s = _ex1(scope, "z1")
     z1, b1 = scope.need(s, "z1"), scope.need(s, "b1")
     if not close(z1, s["W1"] @ s["x"] + b1):
@@ -42,8 +44,7 @@ def _w41_1c(ctx):
 
 
 @exercise("w41-1d")
-def _w41_1d(ctx):
-    scope = Scope(ctx, "w41-1d")
+def _a1_of_layer_1(scope):
     s = _ex1(scope, "a1")
     a1 = scope.need(s, "a1")
     z1 = s["W1"] @ s["x"] + scope.need(s, "b1")
@@ -58,8 +59,7 @@ def _w41_1d(ctx):
 
 
 @exercise("w41-2b")
-def _w41_2b(ctx):
-    scope = Scope(ctx, "w41-2b")
+def _second_layer_parameters(scope):
     s = _ex1(scope, "W2")
     W2 = scope.need(s, "W2")
     if np.shape(W2) == (4, 8):
@@ -69,9 +69,8 @@ def _w41_2b(ctx):
 
 
 @exercise("w41-2c")
-def _w41_2c(ctx):
-    scope = Scope(ctx, "w41-2c")
-    s = _ex1(scope, "a2")
+def _second_layer_outputs(scope):
+    s = _ex1(scope, "a2", degenerate=("W1", "x", "W2"))
     W2, b2, a1, z2, a2 = (scope.need(s, n) for n in ("W2", "b2", "a1", "z2", "a2"))
     if np.shape(W2) != (8, 4) or np.shape(a1) != (4,):
         raise Fail(f"W2 {np.shape(W2)} and a1 {np.shape(a1)} cannot make a layer of 8 outputs")
@@ -116,8 +115,8 @@ def check_create_layers(scope, batch):
 
 
 @exercise("w41-3a")
-def _w41_3a(ctx):
-    check_create_layers(Scope(ctx, "w41-3a"), batch=False)
+def _create_layers(scope):
+    check_create_layers(scope, batch=False)
 
 
 def vector_sizes(layers):
@@ -128,12 +127,39 @@ def vector_sizes(layers):
     return shapes[0][1], [s[0] for s in shapes]
 
 
+def chained_sizes(layers):
+    """:func:`vector_sizes` of layers whose shapes chain (each layer takes the previous one's
+    outputs), or None."""
+    found = vector_sizes(layers)
+    shapes = weight_shapes(layers)
+    if found is None or any(shapes[i][1] != shapes[i - 1][0] for i in range(1, len(shapes))):
+        return None
+    return found
+
+
+def _networks_anywhere(scope, n_layers):
+    """``(name, cell label, layers, (n_in, sizes))`` of every network of ``n_layers`` layers the
+    notebook held (one vector at a time) after a cell of this or an earlier exercise, newest first."""
+    cells = list(getattr(scope.ctx, "cells", None) or [])
+    for state in reversed(scope.earlier):
+        for name in LAYERS_NAMES:
+            found = chained_sizes(state.get(name) or [])
+            if found is not None and len(found[1]) == n_layers:
+                index = state.get("__cell__")
+                label = cells[index].label if index is not None and index < len(cells) else "a cell"
+                yield name, label, state[name], found
+
+
 def network_layers(scope, n_in, sizes, fixed=True):
     """The layers of the exercise's network: the student's own, or made by create_layers.
 
     The student's ``layers`` of this exercise's cells are used when there
     are any; a network of other sizes (with ``fixed``; else of another
-    number of layers) is a wrong answer, named as such.
+    number of layers) is a wrong answer, named as such.  When this
+    exercise's cells hold none (its heading not recognised, so its code
+    filed under an earlier one), every network of as many layers held
+    after this or an earlier exercise's cells is looked at: one of the exercise's sizes is the answer, else the newest
+    one of the same input size is judged (and named, with its cell).
     """
     for state in reversed(scope.states):
         found = vector_sizes(state.get("layers") or [])
@@ -145,6 +171,17 @@ def network_layers(scope, n_in, sizes, fixed=True):
             raise Fail(f"the network has layers {found[1]} for {found[0]} inputs, the exercise "
                        f"asks for {sizes} for {n_in} inputs")
         return fresh(state["layers"])
+    anywhere = list(_networks_anywhere(scope, len(sizes)))
+    if not fixed and anywhere:
+        return fresh(anywhere[0][2])
+    fitting = [n for n in anywhere if n[3] == (n_in, sizes)]
+    if fitting:
+        return fresh(fitting[0][2])
+    same_input = [n for n in anywhere if n[3][0] == n_in]
+    if same_input:
+        name, label, _, (inputs, got) = same_input[0]
+        raise Fail(f"your network `{name}` ({label}) has layers {got} for {inputs} inputs, the "
+                   f"exercise asks for {sizes} for {n_in} inputs")
     label = f"create_layers({n_in}, {sizes})"
     f = create_layers_functions(scope, batch=False)[0]
     layers = as_layers(bind_call(label, f, {"X": n_in, "layers": list(sizes)}, order=("X", "layers")),
@@ -175,35 +212,34 @@ def check_forward(scope, names, layers, x, funcs, expected, what):
 
 
 @exercise("w41-3b")
-def _w41_3b(ctx):
-    rng = rng_for("w41-3b")
+def _forward_all_relu(scope):
+    rng = scope.rng()
     layers, x = _fn.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
-    check_forward(Scope(ctx, "w41-3b"), ["feed_forward_all_relu"], layers, x, [],
+    check_forward(scope, ["feed_forward_all_relu"], layers, x, [],
                   _fn.feed_forward(x, layers, [relu] * 3), "ReLU(W @ a + b) layer after layer")
 
 
 @exercise("w41-3c")
-def _w41_3c(ctx):
-    scope = Scope(ctx, "w41-3c")
+def _network_of_3c(scope):
     layers = network_layers(scope, 8, [10, 16, 6, 2])
-    x = rng_for("w41-3c").random(8)
+    x = scope.rng().random(8)
     check_forward(scope, ["feed_forward_all_relu"], layers, x, [],
                   _fn.feed_forward(x, layers, [relu] * 4), "ReLU(W @ a + b) layer after layer")
 
 
 @exercise("w41-4a")
-def _w41_4a(ctx):
-    rng = rng_for("w41-4a")
+def _forward_per_layer(scope):
+    rng = scope.rng()
     layers, x = _fn.create_layers(3, [4, 5, 2], rng), rng.standard_normal(3)
-    check_forward(Scope(ctx, "w41-4a"), ["feed_forward"], layers, x, [REF.relu, REF.tanh, REF.sigmoid],
+    check_forward(scope, ["feed_forward"], layers, x, [REF.relu, REF.tanh, REF.sigmoid],
                   _fn.feed_forward(x, layers, [relu, tanh, sigmoid]), "f_l(W @ a + b) layer after layer")
 
 
 @exercise("w41-4b")
-def _w41_4b(ctx):
-    scope = Scope(ctx, "w41-4b")
+def _network_of_4b(scope):
     layers = network_layers(scope, 8, [5, 8, 2], fixed=False)  # the text fixes no sizes
-    x = rng_for("w41-4b").standard_normal(vector_sizes(layers)[0])
+    check_activations(scope, ["ReLU", "ReLU", "sigmoid"])
+    x = scope.rng().standard_normal(vector_sizes(layers)[0])
     check_forward(scope, ["feed_forward"], layers, x, [REF.relu, REF.relu, REF.sigmoid],
                   _fn.feed_forward(x, layers, [relu, relu, sigmoid]),
                   "sigmoid(W3 ReLU(W2 ReLU(W1 x + b1) + b2) + b3)")

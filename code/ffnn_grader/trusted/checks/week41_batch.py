@@ -17,10 +17,12 @@ from ffnn import activations as _act
 from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
-from .common import LAYOUT_HINT, REF, as_array, call, close, rng_for, weight_shapes
+from .activations_used import check_activations
+from .common import (LAYERS_NAMES, LAYOUT_HINT, PREDICTIONS_NAMES, REF, as_array, call, close, rng_for,
+                     weight_shapes)
 from .layouts import LAYOUTS, convention
 from .registry import exercise
-from .scope import Scope, variant_of
+from .scope import variant_of
 from .week41 import check_create_layers
 
 relu, sigmoid, identity = _act.relu, _act.sigmoid, _act.identity
@@ -31,9 +33,6 @@ HANDOUT_SOFTMAX = ("note: the handout's softmax subtracts np.max(z, axis=0), eac
                    "network was graded with a correct softmax in its place")
 
 
-# Names students give the iris network and its predictions, besides the handout's.
-LAYERS_NAMES = ("layers", "iris_layers", "layers_iris", "network_layers", "params")
-PREDICTIONS_NAMES = ("predictions", "iris_predictions", "predictions_iris", "preds", "y_pred")
 
 
 def handout_softmax(z):
@@ -42,8 +41,8 @@ def handout_softmax(z):
 
 
 @exercise("w41-5a")
-def _w41_5a(ctx):
-    check_create_layers(Scope(ctx, "w41-5a"), batch=True)
+def _create_layers_batch(scope):
+    check_create_layers(scope, batch=True)
 
 
 def batch_forward(scope, names, X, layers, funcs, expected, layouts=LAYOUTS):
@@ -76,11 +75,11 @@ def batch_forward(scope, names, X, layers, funcs, expected, layouts=LAYOUTS):
 
 
 @exercise("w41-5b")
-def _w41_5b(ctx):
-    rng = rng_for("w41-5b")
+def _forward_batch(scope):
+    rng = scope.rng()
     layers, X = _fn.create_layers_batch(3, [4, 5, 2], rng), rng.standard_normal((7, 3))
     expected = _fn.feed_forward_batch(X, layers, [relu, sigmoid, identity])
-    layout = batch_forward(Scope(ctx, "w41-5b"), ["feed_forward_batch"], X, layers,
+    layout = batch_forward(scope, ["feed_forward_batch"], X, layers,
                            lambda _: [REF.relu, REF.sigmoid, REF.identity], expected)
     return convention(layout)
 
@@ -102,14 +101,16 @@ def softmax_kind(softmax):
 
 
 @exercise("w41-5c")
-def _w41_5c(ctx):
-    scope = Scope(ctx, "w41-5c")
-    rng = rng_for("w41-5c")
+def _softmax_network_of_5c(scope):
+    rng = scope.rng()
     layers, X = _fn.create_layers_batch(4, [12, 10, 3], rng), rng.standard_normal((10, 4))
     expected = _fn.feed_forward_batch(X, layers, [relu, relu, _act.softmax])
-    found = batch_layers_of(scope, 4)
+    found = batch_layers_of(scope, 4, want=[12, 10, 3])
+    if found is None:
+        other_inputs(scope, 4, 3)
     if found is not None and found[1] != [12, 10, 3]:
         raise Fail(f"the network has layers {found[1]}, the exercise asks for [12, 10, 3] (4 inputs)")
+    check_activations(scope, ["ReLU", "ReLU", "softmax"])
 
     def network(funcs, layouts):
         return batch_forward(scope, ["feed_forward_batch"], X, layers, funcs, expected, layouts)
@@ -154,11 +155,15 @@ def batch_sizes(layers, n_in):
     return None
 
 
-def batch_layers_of(scope, n_in, wider=False):
+def batch_layers_of(scope, n_in, wider=False, want=None):
     """(layers, sizes, out_in) of the student's ``layers`` taking ``n_in`` inputs, or None.
 
     From this question's cells (with ``wider``, from the cells of any
-    question of the same exercise when none is there).
+    question of the same exercise when none is there).  With ``want`` (the
+    exercise's sizes), when those cells hold none, from any cell of this or
+    an earlier exercise (a heading the grader did not recognise leaves the
+    code under the one before): a network of the wanted sizes first, else
+    the newest one with as many layers.
     """
     groups = [scope.states] + ([scope.exercise] if wider else [])
     for states in groups:
@@ -167,22 +172,44 @@ def batch_layers_of(scope, n_in, wider=False):
                 found = batch_sizes(layers, n_in) if isinstance(layers, (list, tuple)) else None
                 if found is not None:
                     return (layers, *found)
-    return None
+    if want is None:
+        return None
+    anywhere = [(layers, *found) for state in reversed(scope.earlier)
+                for layers in (state.get(name) for name in LAYERS_NAMES)
+                if isinstance(layers, (list, tuple))
+                for found in [batch_sizes(layers, n_in)] if found is not None and len(found[0]) == len(want)]
+    return next((n for n in anywhere if n[1] == want), anywhere[0] if anywhere else None)
+
+
+def other_inputs(scope, n_in, n_layers):
+    """:class:`Fail` when this question's cells hold a network of ``n_layers`` layers taking
+    another number of inputs than ``n_in``."""
+    for state in reversed(scope.states):
+        for name in LAYERS_NAMES:
+            layers, shapes = state.get(name), weight_shapes(state.get(name))
+            if shapes is None or len(shapes) != n_layers:
+                continue
+            for inputs in {shapes[0][0], shapes[0][1]} - {n_in}:
+                found = batch_sizes(layers, inputs)
+                if found is not None:
+                    raise Fail(f"your network `{name}` takes {inputs} inputs (layers {found[0]}), the "
+                               f"exercise asks for {n_in} inputs")
 
 
 @exercise("w41-6b")
-def _w41_6b(ctx):
-    scope = Scope(ctx, "w41-6b")
-    found = batch_layers_of(scope, 4, wider=True)
+def _iris_network(scope):
+    found = batch_layers_of(scope, 4, wider=True, want=[8, 3])
     if found is None:
+        other_inputs(scope, 4, 2)
         why = scope.absent("layers")
         raise Missing(f"no `layers` for iris found (4 inputs): create_layers_batch(4, [8, 3]){why}")
     layers, sizes, out_in = found
     if sizes != [8, 3]:
         raise Fail(f"the iris network has layers {sizes}, the exercise asks for [8, 3]")
+    check_activations(scope, ["sigmoid", "softmax"])
     if not out_in:
         return None
-    X = rng_for("w41-6b").random((150, 4))
+    X = scope.rng().random((150, 4))
     for layout in (l for l in LAYOUTS if l.out_in):
         try:
             for f in scope.functions(["feed_forward_batch"], fits=variant_of("feed_forward_batch"),
@@ -198,8 +225,7 @@ def _w41_6b(ctx):
 
 
 @exercise("w41-6c")
-def _w41_6c(ctx):
-    scope = Scope(ctx, "w41-6c")
+def _iris_predictions(scope):
     seen = None
     found = [(name, state[name]) for state in reversed(scope.states or scope.exercise)
              for name in PREDICTIONS_NAMES if name in state]
@@ -212,6 +238,10 @@ def _w41_6c(ctx):
         if P.shape in ((150, 3), (3, 150)):
             axis = 1 if P.shape == (150, 3) else 0
             if np.allclose(P.sum(axis=axis), 1.0) and np.all(P >= 0):
+                if np.ptp(P, axis=1 - axis).max() < 1e-9:
+                    seen = seen or (f"every sample of `{name}` has the same probabilities: that is not "
+                                    "the network applied to the 150 iris flowers")
+                    continue
                 return "" if axis else "graded in your convention: samples in columns"
             seen = seen or (f"the {'rows' if axis else 'columns'} of `{name}` do not sum to 1: "
                             "the output layer is softmax")

@@ -17,18 +17,18 @@ from ffnn import functional as _fn
 
 from ..outcomes import Fail
 from .binding import accepts
+from .byhand import by_hand
 from .common import (REF, as_array, as_layers, call, close, expect_shape, fresh, grad_mismatch,
-                     largest_difference, rng_for)
+                     gradient_not_zero, largest_difference, not_degenerate)
 from .registry import exercise
-from .scope import Scope, variant_of
+from .scope import variant_of
 
 sigmoid, sigmoid_der = _act.sigmoid, _act.sigmoid_der
 
 
 @exercise("w42-2b")
-def _w42_2b(ctx):
-    scope = Scope(ctx, "w42-2b")
-    rng = rng_for("w42-2b")
+def _one_layer_forward(scope):
+    rng = scope.rng()
     W, b, x = rng.standard_normal((3, 2)), rng.standard_normal(3), rng.random(2)
 
     def attempt(f):
@@ -48,9 +48,8 @@ def _w42_2b(ctx):
 
 
 @exercise("w42-3b")
-def _w42_3b(ctx):
-    scope = Scope(ctx, "w42-3b")
-    rng = rng_for("w42-3b")
+def _mse_derivative(scope):
+    rng = scope.rng()
 
     def attempt(f):
         for n in (3, 5):  # one vector at a time, as in the exercise
@@ -71,9 +70,8 @@ def _w42_3b(ctx):
 
 
 @exercise("w42-3c")
-def _w42_3c(ctx):
-    scope = Scope(ctx, "w42-3c")
-    z = 2 * rng_for("w42-3c").standard_normal(5)
+def _sigmoid_derivative(scope):
+    z = 2 * scope.rng().standard_normal(5)
 
     def attempt(f):
         got = as_array(call("sigmoid_der(z)", f, z.copy()), "sigmoid_der's output")
@@ -87,18 +85,24 @@ def _w42_3c(ctx):
 
 
 @exercise("w42-3d")
-def _w42_3d(ctx):
-    scope = Scope(ctx, "w42-3d")
+def _output_error(scope):
     scope.value("dC_dz")
-    s = scope.state("dC_dz next to z and target of shape (3,)", changed="dC_dz",
-                    z=(3,), target=(3,), dC_dz=(3,))
-    z, t = s["z"], s["target"]
-    if not close(s["dC_dz"], _loss.mse_der(sigmoid(z), t) * sigmoid_der(z)):
-        raise Fail("dC_dz is not mse_der(sigmoid(z), target) * sigmoid_der(z)")
+
+    def attempt(s):
+        z, t = s["z"], s["target"]
+        expected = _loss.mse_der(sigmoid(z), t) * sigmoid_der(z)
+        gradient_not_zero([expected], "dC/dz")
+        if not close(s["dC_dz"], expected):
+            raise Fail("dC_dz is not mse_der(sigmoid(z), target) * sigmoid_der(z)")
+
+    scope.first_passing(scope.states_to_try("dC_dz next to z and target of shape (3,)", "dC_dz",
+                                            z=(3,), target=(3,), dC_dz=(3,)), attempt)
 
 
-def _check_gradient_variables(scope, state, pairs, cost_of_layers, layers):
+def _check_gradient_variables(scope, state, pairs, cost_of_layers, layers, inputs):
+    not_degenerate(state, inputs)
     expected = autograd.grad(cost_of_layers)(layers)
+    gradient_not_zero([g for pair in expected for g in pair], "the gradient")
     for (wname, bname), (eW, eb) in zip(pairs, expected):
         dW, db = scope.need(state, wname), scope.need(state, bname)
         if np.shape(dW) != eW.shape:
@@ -114,55 +118,60 @@ def _check_gradient_variables(scope, state, pairs, cost_of_layers, layers):
 
 
 @exercise("w42-3f")
-def _w42_3f(ctx):
-    scope = Scope(ctx, "w42-3f")
+def _one_layer_gradients(scope):
     dW = scope.value("dC_dW")
-    s = scope.state("dC_dW next to W (3, 2), b (3,), x (2,) and target (3,)", changed="dC_dW",
-                    W=(3, 2), b=(3,), x=(2,), target=(3,), dC_dW=np.shape(dW))
-    x, t = s["x"], s["target"]
-    _check_gradient_variables(scope, s, [("dC_dW", "dC_db")],
-                              lambda L: _loss.mse(sigmoid(L[0][0] @ x + L[0][1]), t), [(s["W"], s["b"])])
+
+    def attempt(s):
+        x, t = s["x"], s["target"]
+        _check_gradient_variables(scope, s, [("dC_dW", "dC_db")],
+                                  lambda L: _loss.mse(sigmoid(L[0][0] @ x + L[0][1]), t),
+                                  [(s["W"], s["b"])], ("W", "x"))
+
+    scope.first_passing(scope.states_to_try("dC_dW next to W (3, 2), b (3,), x (2,) and target (3,)",
+                                            "dC_dW", W=(3, 2), b=(3,), x=(2,), target=(3,),
+                                            dC_dW=np.shape(dW)), attempt)
 
 
-def _two_layers(scope, name):
+def _two_layers(scope, name, pairs, layer):
+    """Check the gradient variables ``pairs`` of layer ``layer`` (0 or 1) of exercise 4's network."""
     scope.value(name)
-    s = scope.state(f"{name} next to W1 (3, 2), b1 (3,), W2 (4, 3), b2 (4,), x (2,) and target (4,)",
-                    changed=name, W1=(3, 2), b1=(3,), W2=(4, 3), b2=(4,), x=(2,), target=(4,))
-    x, t = s["x"], s["target"]
-    layers = [(s["W1"], s["b1"]), (s["W2"], s["b2"])]
 
-    def cost(L):
-        return _loss.mse(_fn.feed_forward(x, L, [sigmoid, sigmoid]), t)
+    def attempt(s):
+        x, t = s["x"], s["target"]
+        layers = [(s["W1"], s["b1"]), (s["W2"], s["b2"])]
 
-    return s, cost, layers
+        def cost(L):
+            both = list(layers)
+            both[layer] = L[0]
+            return _loss.mse(_fn.feed_forward(x, both, [sigmoid, sigmoid]), t)
+
+        _check_gradient_variables(scope, s, pairs, cost, [layers[layer]], ("W1", "W2", "x"))
+
+    scope.first_passing(scope.states_to_try(
+        f"{name} next to W1 (3, 2), b1 (3,), W2 (4, 3), b2 (4,), x (2,) and target (4,)", name,
+        W1=(3, 2), b1=(3,), W2=(4, 3), b2=(4,), x=(2,), target=(4,)), attempt)
 
 
 @exercise("w42-4a")
-def _w42_4a(ctx):
-    scope = Scope(ctx, "w42-4a")
-    s, cost, layers = _two_layers(scope, "dC_dW2")
-    _check_gradient_variables(scope, s, [("dC_dW2", "dC_db2")], lambda L: cost([layers[0], L[0]]),
-                              [layers[1]])
+def _last_layer_gradients(scope):
+    _two_layers(scope, "dC_dW2", [("dC_dW2", "dC_db2")], 1)
 
 
 @exercise("w42-4c")
-def _w42_4c(ctx):
-    scope = Scope(ctx, "w42-4c")
-    s, cost, layers = _two_layers(scope, "dC_dW1")
-    _check_gradient_variables(scope, s, [("dC_dW1", "dC_db1")], lambda L: cost([L[0], layers[1]]),
-                              [layers[0]])
+def _first_layer_gradients(scope):
+    _two_layers(scope, "dC_dW1", [("dC_dW1", "dC_db1")], 0)
 
 
 @exercise("w42-5a")
-def _w42_5a(ctx):
-    scope = Scope(ctx, "w42-5a")
-    rng = rng_for("w42-5a")
+def _backpropagation(scope):
+    rng = scope.rng()
     layers = _fn.create_layers(3, [4, 5, 3], rng)
     x, t = rng.standard_normal(3), rng.random(3)
     funcs = [_act.sigmoid, _act.relu, _act.sigmoid]
     expected = autograd.grad(lambda L: _loss.mse(_fn.feed_forward(x, L, funcs), t))(layers)
 
     def attempt(f):
+        by_hand(f, scope.ctx)
         label = "backpropagation(x, layers, activation_funcs, target, activation_ders)"
         kwargs = {"cost_der": REF.mse_der} if accepts(f, "cost_der") else {}
         got = as_layers(call(label, f, x.copy(), fresh(layers), [REF.sigmoid, REF.relu, REF.sigmoid],

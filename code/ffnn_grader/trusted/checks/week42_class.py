@@ -18,10 +18,9 @@ from ffnn import functional as _fn
 
 from ..outcomes import Fail, StudentError
 from .binding import parameter_for, signature_of
-from .common import REF, as_array, as_layers, as_number, attr, call, close, grad_mismatch, rng_for
+from .common import REF, as_array, as_layers, as_number, attr, call, close, grad_mismatch
 from .layouts import LAYOUTS, convention
 from .registry import exercise
-from .scope import Scope
 from .week42_batch import expected_in, factors
 
 
@@ -31,9 +30,8 @@ def _is_network_class(f):
 
 
 @exercise("w42-8a")
-def _w42_8a(ctx):
-    scope = Scope(ctx, "w42-8a")
-    rng = rng_for("w42-8a")
+def _network_class(scope):
+    rng = scope.rng()
     X, Y = rng.standard_normal((10, 3)), rng.random((10, 2))
     funcs = [_act.sigmoid, _act.identity]
 
