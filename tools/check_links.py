@@ -25,42 +25,75 @@ PREFIX = "answer-"
 
 
 def without_number(title: str) -> str:
-    """A title with its whitespace collapsed and without a section number."""
-    return re.sub(r"^[\d.]+\s+", "", " ".join(title.split()))
+    """A title with its whitespace collapsed, without an icon (Quarto's typst callouts
+    start their title with a glyph of the Unicode private use area, e.g. U+F129) and
+    without a section number."""
+    title = re.sub(r"^[\ue000-\uf8ff]+", "", " ".join(title.split())).strip()
+    return re.sub(r"^[\d.]+\s+", "", title)
+
+
+# the classes of a callout's title: the fallback's (pandoc) and Quarto's HTML
+TITLE_CLASSES = {"callout-title", "callout-title-container"}
+HIDDEN_CLASS = "screen-reader-only"     # Quarto's "Note" before the title, for screen readers
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}                 # elements without an end tag
 
 
 class AnswerParser(HTMLParser):
-    """Collects the answer links, all ids, and each answer's title."""
+    """Collects the answer links, all ids, and each answer's title: the text of the
+    first heading or callout title inside (or at) the element with the answer's id,
+    whether that element is a div or a heading (the fallback) or a section (Quarto)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links, self.ids, self.titles = Counter(), set(), {}
         self._answer = None      # the answer whose title is still to be read
         self._title = None       # text collected for it, or None when not in a title
+        self._depth = 0          # open elements inside the title
+        self._hidden = None      # depth of a screen-reader-only element, when in one
+
+    def _start_title(self):
+        self._title, self._depth, self._hidden = [], 0, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         href = attrs.get("href") or ""
+        classes = set((attrs.get("class") or "").split())
         if tag == "a" and href.startswith("#" + PREFIX):
             self.links[href[1:]] += 1
         ident = attrs.get("id")
         if ident:
             self.ids.add(ident)
+        if self._title is not None:
+            if tag in VOID:
+                return
+            self._depth += 1
+            if HIDDEN_CLASS in classes and self._hidden is None:
+                self._hidden = self._depth
+            return
         if ident and ident.startswith(PREFIX):
             self._answer = ident
-            if re.fullmatch(r"h[1-6]", tag):
-                self._title = []
-        elif self._answer and "callout-title" in (attrs.get("class") or "").split():
-            self._title = []
+        if self._answer and (re.fullmatch(r"h[1-6]", tag) or classes & TITLE_CLASSES):
+            self._start_title()
 
     def handle_endtag(self, tag):
-        if self._title is not None and (tag == "div" or re.fullmatch(r"h[1-6]", tag)):
-            text = "".join(self._title)
-            self.titles[self._answer] = without_number(text)
-            self._answer, self._title = None, None
+        if self._title is None:
+            return
+        if self._depth > 0:
+            if self._hidden == self._depth:
+                self._hidden = None
+            self._depth -= 1
+            return
+        self.titles[self._answer] = without_number("".join(self._title))
+        self._answer, self._title = None, None
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
 
     def handle_data(self, data):
-        if self._title is not None:
+        if self._title is not None and self._hidden is None:
             self._title.append(data)
 
 

@@ -15,6 +15,10 @@ QUARTO_ONLY_META = {"format", "execute", "jupyter", "engine", "knitr", "crossref
                     "editor", "project", "filters", "freeze"}
 
 
+# Quarto's title of the table of contents (its English language file: toc-title-document)
+TOC_TITLE = ["--metadata", "toc-title=Table of contents"]
+
+
 def pandoc(args: list, stdin: str, cwd: Path) -> str:
     """Run the pandoc of pypandoc-binary; fail the build on errors or warnings."""
     import pypandoc
@@ -58,8 +62,13 @@ FORMAT_OPTIONS = {
              "embed-resources", "html-math-method", "fig-format", "fig-width", "fig-height",
              "fig-dpi", "css", "include-in-header"},
     "typst": {"toc", "toc-depth", "number-sections", "section-numbering", "citeproc",
-              "papersize", "fig-format", "include-in-header"},
+              "papersize", "fig-format", "include-in-header", "syntax-highlighting",
+              "fig-width", "fig-height", "fig-dpi"},
 }
+
+
+# the figure size this renderer runs the cells with, unless format html gives its own
+FIGURE_DEFAULTS = {"fig-width": 7, "fig-height": 5, "fig-dpi": 150}
 
 
 def check_formats(config: dict) -> None:
@@ -75,10 +84,17 @@ def check_formats(config: dict) -> None:
             raise RenderError(f"format: {fmt}: option(s) {', '.join(unknown)} not "
                               f"implemented by this renderer (it implements "
                               f"{', '.join(sorted(FORMAT_OPTIONS[fmt]))})")
-    html = formats.get("html") or {}
-    for key, expected in (("embed-resources", True), ("fig-format", "png")):
-        if key in html and html[key] != expected:
-            raise RenderError(f"format: html: {key} is {html[key]!r}; this renderer "
+    html, typst = formats.get("html") or {}, formats.get("typst") or {}
+    for key in ("fig-width", "fig-height", "fig-dpi"):
+        if key in typst and typst[key] != html.get(key, FIGURE_DEFAULTS[key]):
+            raise RenderError(f"format: typst: {key} is {typst[key]!r}, html's "
+                              f"{html.get(key, FIGURE_DEFAULTS[key])!r}: this renderer runs "
+                              "the cells once, with html's figure size")
+    for fmt, key, expected in (("html", "embed-resources", True), ("html", "fig-format", "png"),
+                               ("typst", "syntax-highlighting", "idiomatic")):
+        opts = formats.get(fmt) or {}
+        if key in opts and opts[key] != expected:
+            raise RenderError(f"format: {fmt}: {key} is {opts[key]!r}; this renderer "
                               f"implements only {expected!r}")
 
 
@@ -99,10 +115,24 @@ def option_files(opts: dict, key: str, dirs: tuple) -> list[Path]:
     return out
 
 
+# Quarto's filter entry points (`filters: - path: f.lua  at: post-render`)
+ENTRY_POINTS = {"pre-ast", "post-ast", "pre-quarto", "post-quarto", "pre-render",
+                "post-render", "pre-finalize", "post-finalize"}
+
+
 def lua_filters(config: dict, dirs: tuple) -> list[str]:
     """pandoc arguments running the document's `filters` (Lua files, as Quarto does for
-    each output format)."""
-    files = option_files({"filters": config.get("filters")}, "filters", dirs)
+    each output format).  This renderer runs them all when it writes each format, after
+    numbering and cross-references: an entry point (`at:`) is accepted and ignored."""
+    names = []
+    for item in config.get("filters") or []:
+        if isinstance(item, dict) and "path" in item:
+            if item.get("at", "pre-quarto") not in ENTRY_POINTS:
+                raise RenderError(f"filters: {item['path']}: unknown entry point "
+                                  f"at: {item['at']!r} (Quarto's: {', '.join(sorted(ENTRY_POINTS))})")
+            item = item["path"]
+        names.append(item)
+    files = option_files({"filters": names}, "filters", dirs)
     bad = [f for f in files if f.suffix != ".lua"]
     if bad:
         raise RenderError(f"filters: {bad[0]} is not a Lua filter; this renderer runs "
@@ -120,7 +150,7 @@ def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple, filters: list) -
     args = ["-f", "json", "-t", "html5", "--standalone", "--embed-resources",
             "--mathml", *filters, "--citeproc"]
     if opts.get("toc", False):
-        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]
+        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}", *TOC_TITLE]
     if opts.get("number-sections", False):
         args.append("--number-sections")
     css = [TEMPLATES / "fallback.css"] + option_files(opts, "css", dirs)
@@ -141,10 +171,15 @@ def to_pdf(ast_json: str, opts: dict, work: Path, dirs: tuple, cites: bool,
         raise RenderError("the document cites a bibliography but format: typst: has no "
                           "'citeproc: true'; Quarto's typst default (false) formats the "
                           "references differently from this renderer")
+    # code is typst `raw` (pandoc's idiomatic highlighting) whether or not the format asks
     args = ["-f", "json", "-t", "typst", "--standalone", *filters, "--citeproc",
-            "-V", f"papersize={opts.get('papersize', 'a4')}"]
+            "--syntax-highlighting=idiomatic",
+            "-V", f"papersize={opts.get('papersize', 'a4')}",
+            # typst's own default font, as under Quarto (whose template leaves the font
+            # to typst); pandoc 3.8's template would write an empty list, an error
+            "-V", "mainfont=Libertinus Serif"]
     if opts.get("toc", False):
-        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}"]
+        args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}", *TOC_TITLE]
     if opts.get("number-sections", False):
         args += ["--number-sections", "-V",
                  f"section-numbering={opts.get('section-numbering', '1.1.a')}"]
@@ -155,6 +190,10 @@ def to_pdf(ast_json: str, opts: dict, work: Path, dirs: tuple, cites: bool,
     typ_path = work / "document.typ"
     typ_path.write_text(typ, encoding="utf-8")
     try:       # image paths are absolute, hence root "/"
-        return typst.compile(str(typ_path), root="/")
+        pdf, warnings = typst.compile_with_warnings(str(typ_path), root="/")
     except Exception as exc:   # typst reports its errors as a plain exception
         raise RenderError(f"typst could not compile {typ_path}: {exc}") from exc
+    if warnings:               # as pandoc's: a warning fails the build
+        raise RenderError(f"typst warned {len(warnings)} time(s) compiling {typ_path}:\n"
+                          + "\n".join(f"warning: {w.message}" for w in warnings))
+    return pdf

@@ -47,8 +47,8 @@ def number_elements(blocks: list, refs: dict) -> list:
                 continue
             ident = m.group(1)
             counts["eq"] += 1
-            num = f"({counts['eq']})"
-            add(ident, num)
+            add(ident, str(counts["eq"]))     # referenced as "Equation 1", as Quarto does
+            num = f"({counts['eq']})"           # ... and shown as (1) beside the equation
             out += [RawInline("typst", f'#[#set math.equation(numbering: (..n) => "{num}"); '),
                     RawInline("html", f'<span class="equation" id="{ident}">'), el,
                     RawInline("html", f'<span class="eq-number">{num}</span></span>'),

@@ -48,8 +48,8 @@ from qmd_execute import execute_cells
 from qmd_markdown import cell_markdown, expand_shortcodes
 from qmd_parse import Cell, deep_merge, expand_includes, parse_cell_options, parse_qmd
 from quarto_rules import check_kernel
-from qmd_writers import (check_formats, document_metadata, format_options, lua_filters,
-                         pandoc, to_html, to_pdf)
+from qmd_writers import (FIGURE_DEFAULTS, check_formats, document_metadata, format_options,
+                         lua_filters, pandoc, to_html, to_pdf)
 from render_errors import RenderError
 
 __all__ = ["Cell", "RenderError", "main", "parse_cell_options", "parse_qmd", "render"]
@@ -68,8 +68,8 @@ def render(qmd: Path, output_dir: Path, project_dir: Path, keep: bool = False) -
     opts = {"echo": execute.get("echo", True),
             "code-fold": html_opts.get("code-fold", False),
             "code-summary": html_opts.get("code-summary", "Code")}
-    fig = (html_opts.get("fig-width", 7), html_opts.get("fig-height", 5),
-           html_opts.get("fig-dpi", 150), html_opts.get("fig-dpi", 150))
+    fig = tuple(html_opts.get(key, FIGURE_DEFAULTS[key])
+                for key in ("fig-width", "fig-height", "fig-dpi", "fig-dpi"))
     execute_dir = (config.get("project") or {}).get("execute-dir", "file")
     rel = qmd.relative_to(project_dir).with_suffix("")
     html_path = (output_dir / rel).with_suffix(".html").resolve()

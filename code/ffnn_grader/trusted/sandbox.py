@@ -23,14 +23,13 @@ plain processes: for trusted submissions only.  :func:`launcher` picks one.
 
 import atexit
 import os
-import shutil
-import subprocess
 import sys
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..sandboxed import confine
+from .bwrap import find_bwrap
 from .zygotes import Zygote
 
 HERE = Path(__file__).resolve().parent.parent / "sandboxed"  # the files bound into the sandbox
@@ -132,12 +131,11 @@ class Bubblewrap(Zygote):
 
     def __init__(self, limits, bwrap=None):
         super().__init__(limits)
-        self.bwrap = bwrap or shutil.which("bwrap")
-        if not self.bwrap:
+        found = find_bwrap(bwrap)  # the given one, else the system's, else the PyPI wheel's
+        if not found:
             raise SandboxUnavailable("the grader runs students' code only in a sandbox, and bwrap "
                                      f"(bubblewrap) is not installed: {INSTALL_HINT}")
-        version = subprocess.run([self.bwrap, "--version"], capture_output=True, text=True).stdout
-        self.description = version.strip() or "bubblewrap"
+        self.bwrap, self.description = found.path, found.description
 
     def _binds(self):
         binds = ["--ro-bind", "/usr", "/usr"]
