@@ -115,14 +115,14 @@ def test_the_package_source_passes_and_an_edited_copy_fails():
 
 
 def test_an_excerpt_must_be_the_real_end_of_the_source():
-    real = source_from_file("training.py", "train").splitlines(keepends=True)
-    first = next(k for k, line in enumerate(real) if line.lstrip().startswith("rng = "))
+    real = source_from_file("training.py", "_epoch").splitlines(keepends=True)
+    first = next(k for k, line in enumerate(real) if line.lstrip().startswith("total = "))
     tail = textwrap.dedent("".join(real[first:]))
     middle = textwrap.dedent("".join(real[first:-2]))
-    edited = tail.replace("permutation", "shuffle", 1)
+    edited = tail.replace("isfinite", "isnan", 1)
     assert edited != tail
     results = [check_report.check_sources(check_report.parse_html(
-        page(listing("ffnn.train", code, excerpt=True)))) for code in (tail, middle, edited)]
+        page(listing("ffnn.training._epoch", code, excerpt=True)))) for code in (tail, middle, edited)]
     assert results[0] == ([], 1)
     for problems, n in results[1:]:
         assert n == 1 and len(problems) == 1 and "not the end" in problems[0]

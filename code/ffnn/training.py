@@ -13,9 +13,14 @@ exercises' own training functions are in :mod:`ffnn.exercises`.
 
 import math
 import sys
+import warnings
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import TqdmWarning
+
+with warnings.catch_warnings():  # in Jupyter without ipywidgets: the terminal bar, no warning
+    warnings.simplefilter("ignore", TqdmWarning)
+    from tqdm.auto import tqdm
 
 from . import schedules
 from .activations import softmax
