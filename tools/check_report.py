@@ -58,10 +58,10 @@ REQUIRED_SOURCES = {
     "answer-w41-3a": ["ffnn.create_layers"],
     "answer-w41-4a": ["ffnn.feed_forward"],
     "answer-w41-5a": ["ffnn.create_layers_batch"],
-    "answer-w41-7c": ["ffnn.train_network", "ffnn.train"],
+    "answer-w41-7c": ["ffnn.train_network", "ffnn.training._epoch"],
     "answer-w42-5a": ["ffnn.backpropagation"],
     "answer-w42-6": ["ffnn.backpropagation_batch"],
-    "answer-w42-8a": ["ffnn.NeuralNetwork.compute_gradient"],
+    "answer-w42-8a": ["ffnn.objective.readable_cost_and_gradient"],
 }
 # The seeds' names that ffnn does not have: the answer defines them in a cell of its own.
 REQUIRED_DEFS = {
