@@ -143,6 +143,7 @@ def test_depth_width_runs_on_a_tiny_grid(monkeypatch, tmp_path):
     monkeypatch.setattr(dw, "LAYERS", [1, 2])
     monkeypatch.setattr(dw, "WIDTHS", [4])
     monkeypatch.setattr(dw, "SEEDS", 2)
+    monkeypatch.setattr(dw, "RUNGE_LRS", [1e-2, 3e-2])
     monkeypatch.setattr(dw, "RUNGE_EPOCHS", 10)
     monkeypatch.setattr(dw, "DIGITS_EPOCHS", 2)
     monkeypatch.setattr(dw, "run_parallel", lambda f, jobs: [f(**kw) for kw in jobs])
@@ -150,6 +151,10 @@ def test_depth_width_runs_on_a_tiny_grid(monkeypatch, tmp_path):
     r = json.loads((tmp_path / "depth_width.json").read_text())
     test = np.array(r["runge"]["activations"]["relu"]["test"]["mean"], dtype=float)
     assert test.shape == (2, 1) and np.all(np.isfinite(test))
+    lrs = np.array(r["runge"]["activations"]["relu"]["learning_rate"])
+    val = np.array(r["runge"]["activations"]["relu"]["val_by_learning_rate"], dtype=float)
+    assert lrs.shape == (2, 1) and set(lrs.ravel()) <= {1e-2, 3e-2}
+    assert np.all(lrs[..., 0] == np.array([1e-2, 3e-2])[np.argmin(val, axis=-1)[..., 0]])
     acc = np.array(r["digits"]["test"]["mean"], dtype=float)
     assert acc.shape == (2, 1) and np.all((acc > 0.1) & (acc <= 1.0))
 
