@@ -254,3 +254,11 @@ def test_fashion_without_data_says_how_to_get_it(monkeypatch, tmp_path):
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
     with pytest.raises(FileNotFoundError, match="apt-get install dataset-fashion-mnist"):
         fashion.load_fashion()
+
+
+def test_fit_many_refuses_a_penalised_regressor():
+    x, y = ffnn.runge_data(20, 0.1, 1)
+    net = ffnn.NeuralNetwork(1, [4, 1], ["sigmoid", "identity"], None, "mse", None, "xavier", 0,
+                             l2=1e-3)
+    with pytest.raises(ValueError, match=r"nets\[0\].*l2 = 0.001"):
+        fit_many([net], x, y, x, y, [ffnn.Adam(0.01)], max_epochs=5, batch_size=10, seeds=[0])

@@ -17,10 +17,10 @@ that curve, and trains each network again, in lockstep with those that
 stopped at the same checkpoint, up to its best epoch.  Training is
 deterministic, so this gives ``fit``'s parameters (to rounding): the curve
 up to the stop is ``fit``'s curve.  The recorded score is the validation
-*cost* (penalty included when the network has one) or, for a softmax
-output, the validation error rate; for unpenalised regressors with
-``metric=mse`` and for classifiers with ``metric=error_rate`` it is
-``fit``'s score.  A group in which a network diverges is halved until the
+*cost* or, for a softmax output, the validation error rate: ``fit``'s
+score for regressors with ``metric=mse`` and classifiers with
+``metric=error_rate``.  The cost of a penalised network includes its
+penalty, which ``fit``'s score does not: such regressors train with ``fit``.  A group in which a network diverges is halved until the
 divergent one trains alone, with ``fit``.
 """
 
@@ -123,6 +123,10 @@ def fit_many(nets, X, Y, X_val, Y_val, optimizers, *, max_epochs, batch_size, se
     network's share of the group's CPU time (both passes).
     """
     nets, optimizers, seeds = list(nets), list(optimizers), list(seeds)
+    for m, net in enumerate(nets):
+        if net.cost_record.name == "mse" and (net.l2 or net.l1):
+            raise ValueError(f"nets[{m}]: expected no penalty (its recorded validation cost "
+                             f"would include it), got l2 = {net.l2}, l1 = {net.l1}; use fit")
     fresh = [copy.deepcopy(opt) for opt in optimizers]
     initial = [net.parameters.copy() for net in nets]
     idx = np.arange(len(nets))
