@@ -170,6 +170,28 @@ def fit_many(nets, X, Y, X_val, Y_val, optimizers, *, max_epochs, batch_size, se
     return [{**r, "seconds": seconds} for r in out]
 
 
+def train_many_apart(nets, X, Y, optimizers, *, seeds, **kw):
+    """``ffnn.train_many(nets, X, Y, optimizers, seeds=seeds, **kw)`` (shared data), with a
+    diverging network apart: a group in which one diverges is halved until it trains
+    alone.  Returns one history per network, None for a network that diverged (its
+    parameters are then those it diverged with)."""
+    nets, optimizers, seeds = list(nets), list(optimizers), list(seeds)
+    fresh = [copy.deepcopy(opt) for opt in optimizers]
+    initial = [net.parameters.copy() for net in nets]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return ffnn.train_many(nets, X, Y, optimizers, seeds=seeds, progress=False, **kw)
+    except ffnn.DivergenceError:
+        if len(nets) == 1:
+            return [None]
+    for net, theta in zip(nets, initial):
+        net.parameters[...] = theta
+    half = len(nets) // 2
+    return [h for part in (slice(0, half), slice(half, None))
+            for h in train_many_apart(nets[part], X, Y, fresh[part], seeds=seeds[part], **kw)]
+
+
 def over_seeds(values, axis=-1):
     """Mean, standard deviation (ddof = 1) and count over ``axis``, NaN-aware."""
     values = np.asarray(values, dtype=float)
