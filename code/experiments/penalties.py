@@ -2,10 +2,9 @@
 
 Data: ``_regression.runge_splits`` (σ = 0.1, 100 / 50 / 500 points).
 1. The network 1 → 50 sigmoid → 1 (Xavier, Adam, mini-batches of BATCH_SIZE,
-   early-stopped on the validation cost, penalty included), with an L2 or an
-   L1 penalty: every learning rate of LEARNING_RATES × every λ of LAMBDAS,
-   from SEEDS seeds, the networks of one (penalty, η) trained in lockstep
-   (``_fit.fit_many``).  (η, λ) is chosen by the mean validation MSE.
+   early-stopped on the validation MSE), with an L2 or an L1 penalty: every
+   learning rate of LEARNING_RATES × every λ of LAMBDAS, from SEEDS seeds.
+   (η, λ) is chosen by the mean validation MSE.
 2. Ridge on the standardised polynomial features, (degree, α) chosen by the
    validation MSE over DEGREES × RIDGE_ALPHAS; Lasso by LARS (exact: no
    iteration limit to reach), (degree, α) chosen over LASSO_DEGREES × LASSO_ALPHAS.
@@ -23,7 +22,7 @@ import warnings
 import numpy as np
 from _common import run_parallel, save_json
 from _equivalence import lasso_alpha, ridge_alpha, stationarity
-from _fit import fit_many, mse, over_seeds
+from _fit import fit, mse, over_seeds
 from _regression import (DEGREES, N_TRAIN, NOISE, duality_gap, lasso_fits, linear_scores, polynomial,
                          regressor, runge_splits, timed_fit, true_mse)
 from scipy.linalg import LinAlgWarning
@@ -46,26 +45,18 @@ LASSO_TOL, LASSO_MAX_ITER = 1e-6, 200_000
 CHECK_LAMBDA, CHECK_LASSO_DEGREE = 1e-3, 10
 
 
-def run(penalty, lr, lams, seeds):
-    """The networks of one penalty and one η, every λ of ``lams`` × every seed, in lockstep."""
-    data = runge_splits()
-    d = data["scaled"]
+def run(penalty, lam, lr, seed):
+    d = runge_splits()["scaled"]
     (x, y), (xv, yv), (xt, yt) = d["train"], d["val"], d["test"]
-    keys = [(lam, s) for lam in lams for s in range(seeds)]
-    nets = [regressor(HIDDEN, "sigmoid", "xavier", s, **{penalty: lam}) for lam, s in keys]
-    hs = fit_many(nets, x, y, xv, yv, [ffnn.Adam(lr) for _ in keys], max_epochs=MAX_EPOCHS,
-                  batch_size=BATCH_SIZE, seeds=[s for _, s in keys], check_every=CHECK_EVERY,
-                  patience=PATIENCE)
-    out = []
-    for net, h in zip(nets, hs):
-        pt = net.predict(xt)
-        W = np.concatenate([W.ravel() for W, _ in net.layers])
-        out.append({"train_mse": mse(net.predict(x), y), "val_mse": mse(net.predict(xv), yv),
-                    "test_mse": mse(pt, yt), "test_mse_true": true_mse(pt, data["test"][0]),
-                    "weight_norm2": float(np.sum(W**2)),
-                    "small_weights": float(np.mean(np.abs(W) < 1e-3)),
-                    "best_epoch": h["best_epoch"], "seconds": h["seconds"]})
-    return out
+    net = regressor(HIDDEN, "sigmoid", "xavier", seed, **{penalty: lam})
+    h = fit(net, x, y, xv, yv, ffnn.Adam(lr), max_epochs=MAX_EPOCHS, batch_size=BATCH_SIZE,
+            seed=seed, check_every=CHECK_EVERY, patience=PATIENCE)
+    pt = net.predict(xt)
+    W = np.concatenate([W.ravel() for W, _ in net.layers])
+    return {"train_mse": mse(net.predict(x), y), "val_mse": mse(net.predict(xv), yv),
+            "test_mse": mse(pt, yt), "test_mse_true": true_mse(pt, runge_splits()["test"][0]),
+            "weight_norm2": float(np.sum(W**2)), "small_weights": float(np.mean(np.abs(W) < 1e-3)),
+            "best_epoch": h["best_epoch"], "seconds": h["seconds"]}
 
 
 def linear_models(data):
@@ -166,15 +157,16 @@ KEYS = ("train_mse", "val_mse", "test_mse", "test_mse_true", "weight_norm2", "sm
 
 def main():
     start = time.perf_counter()
-    # one lockstep group per (penalty, η): λ = 0 is the same network for both penalties
-    jobs = [dict(penalty=p, lr=lr, lams=LAMBDAS if p == "l2" else LAMBDAS[1:], seeds=SEEDS)
-            for p in PENALTIES for lr in LEARNING_RATES]
+    jobs = [dict(penalty="l2", lam=0.0, lr=lr, seed=s) for lr in LEARNING_RATES
+            for s in range(SEEDS)]
+    jobs += [dict(penalty=p, lam=lam, lr=lr, seed=s) for p in PENALTIES for lr in LEARNING_RATES
+             for lam in LAMBDAS[1:] for s in range(SEEDS)]
+    out = run_parallel(run, jobs)
     runs = {}
-    for job, out in zip(jobs, run_parallel(run, jobs)):
-        for k, lam in enumerate(job["lams"]):
-            group = out[k * SEEDS:(k + 1) * SEEDS]
-            for p in (PENALTIES if lam == 0 else [job["penalty"]]):
-                runs[(p, job["lr"], lam)] = group
+    for job, r in zip(jobs, out):
+        pens = PENALTIES if job["lam"] == 0 else [job["penalty"]]
+        for p in pens:  # λ = 0 is the same network for both penalties
+            runs.setdefault((p, job["lr"], job["lam"]), []).append(r)
     network = {}
     for p in PENALTIES:
         grid = {k: over_seeds([[[r[k] for r in runs[(p, lr, lam)]] for lam in LAMBDAS]
@@ -199,7 +191,6 @@ def main():
                     "optimizer": "Adam", "batch_size": BATCH_SIZE, "max_epochs": MAX_EPOCHS,
                     "patience": PATIENCE, "seeds": SEEDS, "learning_rates": LEARNING_RATES,
                     "lambdas": LAMBDAS,
-                    "early_stopping": "best checkpoint of the validation cost, penalty included",
                     "chosen_by": ("(η, λ): smallest mean validation MSE over the seeds; "
                                   "per_lambda: the best η for each λ, the same way"),
                     **network},
