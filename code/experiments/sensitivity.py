@@ -34,7 +34,7 @@ BATCH_SIZE = 32
 SEED = 0
 
 GRID_EPOCHS = 10
-GRID_SEEDS = 3
+GRID_SEEDS = 5
 GRID_OPTIMIZERS = ["Momentum", "Adam"]
 GRID_LRS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
 GRID_L2 = [0.0, 1e-4, 1e-3, 1e-2]
