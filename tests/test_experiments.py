@@ -262,3 +262,20 @@ def test_fit_many_refuses_a_penalised_regressor():
                              l2=1e-3)
     with pytest.raises(ValueError, match=r"nets\[0\].*l2 = 0.001"):
         fit_many([net], x, y, x, y, [ffnn.Adam(0.01)], max_epochs=5, batch_size=10, seeds=[0])
+
+
+def test_fit_each_is_fit_one_after_another():
+    x, y = ffnn.runge_data(30, 0.1, 1)
+    xv, yv = ffnn.runge_data(20, 0.1, 2)
+    make = [lambda s=s: ffnn.NeuralNetwork(1, [6, 1], ["sigmoid", "identity"], None, "mse", None,
+                                           "xavier", s) for s in range(2)]
+    from _fit import fit_each
+    nets = [m() for m in make]
+    each = fit_each(nets, x, y, xv, yv, [ffnn.Adam(0.05), ffnn.Adam(0.05)], seeds=[0, 1],
+                    max_epochs=20, batch_size=10, check_every=5, patience=10)
+    for m, (net, r) in enumerate(zip(nets, each)):
+        alone = make[m]()
+        h = fit(alone, x, y, xv, yv, ffnn.Adam(0.05), seed=m, max_epochs=20, batch_size=10,
+                check_every=5, patience=10)
+        assert r["best_epoch"] == h["best_epoch"]
+        np.testing.assert_array_equal(net.parameters, alone.parameters)

@@ -12,15 +12,17 @@ validation part, then scored on train and test, so that the train-test gap
   DIGITS_BATCH, at most DIGITS_EPOCHS epochs, stopped on the validation
   error rate.
 The learning rate is chosen per cell on validation: every η of RUNGE_LRS
-(DIGITS_LRS) × every seed of a cell trains in lockstep (``_fit.fit_many``),
-and the η with the best mean validation score is kept for that cell.  The networks compute in float32.  Writes results/depth_width.json.
+(DIGITS_LRS) × every seed of a cell is trained (one after another with
+``_fit.fit_each``: in lockstep, ``fit_many`` trains every run to the epoch
+budget, which for these early-stopped, larger networks costs more than it
+saves), and the η with the best mean validation score is kept for that cell.  The networks compute in float32.  Writes results/depth_width.json.
 """
 
 import time
 
 import numpy as np
 from _common import digits_splits, run_parallel, save_json
-from _fit import error_rate, fit_many, mse, over_seeds
+from _fit import error_rate, fit_each, mse, over_seeds
 from _regression import regressor, runge_splits, true_mse
 
 import ffnn
@@ -37,14 +39,14 @@ STUCK = 0.5
 
 
 def run_runge(layers, width, activation):
-    """One cell: every η of RUNGE_LRS × every seed, in lockstep (``_fit.fit_many``)."""
+    """One cell: every η of RUNGE_LRS × every seed."""
     data = runge_splits()
     d = data["scaled"]
     (x, y), (xv, yv), (xt, yt) = d["train"], d["val"], d["test"]
     keys = [(lr, s) for lr in RUNGE_LRS for s in range(SEEDS)]
     nets = [regressor([width] * layers, activation, RUNGE_ACTIVATIONS[activation], s, dtype=DTYPE)
             for _, s in keys]
-    hs = fit_many(nets, x, y, xv, yv, [ffnn.Adam(lr) for lr, _ in keys],
+    hs = fit_each(nets, x, y, xv, yv, [ffnn.Adam(lr) for lr, _ in keys],
                   max_epochs=RUNGE_EPOCHS, batch_size=RUNGE_BATCH, seeds=[s for _, s in keys],
                   check_every=10, patience=RUNGE_PATIENCE)
     out = []
@@ -57,14 +59,14 @@ def run_runge(layers, width, activation):
 
 
 def run_digits(layers, width):
-    """One cell: every η of DIGITS_LRS × every seed, in lockstep, stopped on the error rate."""
+    """One cell: every η of DIGITS_LRS × every seed, stopped on the error rate."""
     s = digits_splits()
     (X, Y, _), (Xv, Yv, _), (Xt, Yt, _) = s["train"], s["val"], s["test"]
     keys = [(lr, seed) for lr in DIGITS_LRS for seed in range(SEEDS)]
     nets = [ffnn.NeuralNetwork(64, [width] * layers + [10],
                                [DIGITS_ACTIVATION] * layers + ["softmax"], None, "cross_entropy",
                                None, "he", seed, dtype=DTYPE) for _, seed in keys]
-    hs = fit_many(nets, X, Y, Xv, Yv, [ffnn.Adam(lr) for lr, _ in keys],
+    hs = fit_each(nets, X, Y, Xv, Yv, [ffnn.Adam(lr) for lr, _ in keys],
                   max_epochs=DIGITS_EPOCHS, batch_size=DIGITS_BATCH,
                   seeds=[seed for _, seed in keys], metric=error_rate, check_every=2,
                   patience=DIGITS_PATIENCE)
