@@ -3,6 +3,7 @@
 Fast: tiny data and networks; the experiments themselves run in ``make train``.
 """
 
+import copy
 import json
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "code" / "experimen
 
 import _common  # noqa: E402
 import _equivalence as eq  # noqa: E402
-from _fit import fit, mse, over_seeds, score  # noqa: E402
+from _fit import error_rate, fit, fit_many, mse, over_seeds, score  # noqa: E402
 from _regression import duality_gap, lasso_fits, polynomial  # noqa: E402
 
 
@@ -85,6 +86,49 @@ def test_fit_stops_after_patience_and_restores_the_start():
     np.testing.assert_array_equal(net.predict(x), start)
 
 
+def _same_as_fit(nets, data, lrs, seeds, **kw):
+    """fit_many on copies of nets against fit one by one: same choices, same parameters."""
+    X, Y, Xv, Yv = data
+    alone = [copy.deepcopy(n) for n in nets]
+    many = fit_many(nets, X, Y, Xv, Yv, [ffnn.Adam(lr) for lr in lrs], seeds=seeds, **kw)
+    for m, (net, r) in enumerate(zip(alone, many)):
+        rows = [A if A.ndim == 2 else A[m] for A in data]
+        h = fit(net, *rows[:2], *rows[2:], ffnn.Adam(lrs[m]), seed=seeds[m], **kw)
+        for k in ("best_epoch", "epochs_run", "diverged"):
+            assert r[k] == h[k], (m, k)
+        np.testing.assert_allclose(r["val_curve"], h["val_curve"], rtol=1e-9)
+        np.testing.assert_allclose(nets[m].parameters, net.parameters, rtol=1e-9, atol=1e-12)
+    return many
+
+
+def test_fit_many_makes_fits_early_stopping_choice_in_lockstep():
+    x, y = ffnn.runge_data(40, 0.1, 1)
+    xv, yv = ffnn.runge_data(20, 0.1, 2)
+    lrs = [0.003, 0.03, 0.3, 0.3]
+    nets = [ffnn.NeuralNetwork(1, [8, 1], ["sigmoid", "identity"], None, "mse", None, "xavier", s)
+            for s in range(4)]
+    _same_as_fit(nets, (x, y, xv, yv), lrs, [0, 1, 2, 3], max_epochs=60, batch_size=10,
+                 check_every=5, patience=15)
+    # one draw of the data per network, and a classifier stopped on its error rate
+    X, Y, _ = ffnn.load_iris()
+    draws = np.random.default_rng(0).permuted(np.tile(np.arange(len(X)), (3, 1)), axis=1)
+    data = (X[draws[:, :100]], Y[draws[:, :100]], X[draws[:, 100:]], Y[draws[:, 100:]])
+    nets = [ffnn.NeuralNetwork(4, [5, 3], ["sigmoid", "softmax"], None, "cross_entropy", None,
+                               "xavier", s) for s in range(3)]
+    _same_as_fit(nets, data, [0.01, 0.03, 0.1], [5, 6, 7], metric=error_rate, max_epochs=30,
+                 batch_size=10, check_every=3, patience=9)
+
+
+def test_fit_many_trains_a_divergent_network_alone():
+    x, y = ffnn.runge_data(40, 0.1, 1)
+    xv, yv = ffnn.runge_data(20, 0.1, 2)
+    nets = [ffnn.NeuralNetwork(1, [8, 1], ["relu", "identity"], None, "mse", None, "he", s)
+            for s in range(3)]
+    many = _same_as_fit(nets, (x, y, xv, yv), [0.01, 1e150, 0.01], [0, 1, 2], max_epochs=20,
+                        batch_size=10, check_every=5, patience=20)
+    assert [r["diverged"] for r in many] == [False, True, False]
+
+
 def test_over_seeds_by_hand():
     s = over_seeds([[1.0, 2.0, 3.0], [4.0, np.nan, 8.0]])
     assert np.allclose(s["mean"], [2.0, 6.0])
@@ -99,6 +143,7 @@ def test_depth_width_runs_on_a_tiny_grid(monkeypatch, tmp_path):
     monkeypatch.setattr(dw, "LAYERS", [1, 2])
     monkeypatch.setattr(dw, "WIDTHS", [4])
     monkeypatch.setattr(dw, "SEEDS", 2)
+    monkeypatch.setattr(dw, "RUNGE_LRS", [1e-2, 3e-2])
     monkeypatch.setattr(dw, "RUNGE_EPOCHS", 10)
     monkeypatch.setattr(dw, "DIGITS_EPOCHS", 2)
     monkeypatch.setattr(dw, "run_parallel", lambda f, jobs: [f(**kw) for kw in jobs])
@@ -106,6 +151,10 @@ def test_depth_width_runs_on_a_tiny_grid(monkeypatch, tmp_path):
     r = json.loads((tmp_path / "depth_width.json").read_text())
     test = np.array(r["runge"]["activations"]["relu"]["test"]["mean"], dtype=float)
     assert test.shape == (2, 1) and np.all(np.isfinite(test))
+    lrs = np.array(r["runge"]["activations"]["relu"]["learning_rate"])
+    val = np.array(r["runge"]["activations"]["relu"]["val_by_learning_rate"], dtype=float)
+    assert lrs.shape == (2, 1) and set(lrs.ravel()) <= {1e-2, 3e-2}
+    assert np.all(lrs[..., 0] == np.array([1e-2, 3e-2])[np.argmin(val, axis=-1)[..., 0]])
     acc = np.array(r["digits"]["test"]["mean"], dtype=float)
     assert acc.shape == (2, 1) and np.all((acc > 0.1) & (acc <= 1.0))
 
@@ -205,3 +254,28 @@ def test_fashion_without_data_says_how_to_get_it(monkeypatch, tmp_path):
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
     with pytest.raises(FileNotFoundError, match="apt-get install dataset-fashion-mnist"):
         fashion.load_fashion()
+
+
+def test_fit_many_refuses_a_penalised_regressor():
+    x, y = ffnn.runge_data(20, 0.1, 1)
+    net = ffnn.NeuralNetwork(1, [4, 1], ["sigmoid", "identity"], None, "mse", None, "xavier", 0,
+                             l2=1e-3)
+    with pytest.raises(ValueError, match=r"nets\[0\].*l2 = 0.001"):
+        fit_many([net], x, y, x, y, [ffnn.Adam(0.01)], max_epochs=5, batch_size=10, seeds=[0])
+
+
+def test_fit_each_is_fit_one_after_another():
+    x, y = ffnn.runge_data(30, 0.1, 1)
+    xv, yv = ffnn.runge_data(20, 0.1, 2)
+    make = [lambda s=s: ffnn.NeuralNetwork(1, [6, 1], ["sigmoid", "identity"], None, "mse", None,
+                                           "xavier", s) for s in range(2)]
+    from _fit import fit_each
+    nets = [m() for m in make]
+    each = fit_each(nets, x, y, xv, yv, [ffnn.Adam(0.05), ffnn.Adam(0.05)], seeds=[0, 1],
+                    max_epochs=20, batch_size=10, check_every=5, patience=10)
+    for m, (net, r) in enumerate(zip(nets, each)):
+        alone = make[m]()
+        h = fit(alone, x, y, xv, yv, ffnn.Adam(0.05), seed=m, max_epochs=20, batch_size=10,
+                check_every=5, patience=10)
+        assert r["best_epoch"] == h["best_epoch"]
+        np.testing.assert_array_equal(net.parameters, alone.parameters)

@@ -7,8 +7,24 @@ keeps the parameters of the best chunk and stops when ``patience`` epochs
 have passed without improvement.  The network is left at its best
 parameters, so the test data are scored once, at a point chosen on
 validation data only.
+
+``fit_many`` makes the same choice for M networks of one architecture
+trained in lockstep (``ffnn.train_many``): it trains them all for
+``max_epochs``, reads each one's validation score after every
+``check_every`` epochs from its recorded history, applies ``fit``'s rule
+(best checkpoint, stop after ``patience`` epochs without improvement) to
+that curve, and trains each network again, in lockstep with those that
+stopped at the same checkpoint, up to its best epoch.  Training is
+deterministic, so this gives ``fit``'s parameters (to rounding): the curve
+up to the stop is ``fit``'s curve.  The recorded score is the validation
+*cost* or, for a softmax output, the validation error rate: ``fit``'s
+score for regressors with ``metric=mse`` and classifiers with
+``metric=error_rate``.  The cost of a penalised network includes its
+penalty, which ``fit``'s score does not: such regressors train with ``fit``.  A group in which a network diverges is halved until the
+divergent one trains alone, with ``fit``.
 """
 
+import copy
 import time
 import warnings
 
@@ -75,6 +91,113 @@ def fit(net, X, Y, X_val, Y_val, optimizer, *, max_epochs, batch_size, seed, met
         b[...] = b_best
     return {"best_epoch": best_epoch, "epochs_run": epoch, "val_curve": curve,
             "diverged": diverged, "seconds": seconds}
+
+
+def _rows(A, idx):
+    """The networks idx's data: A itself if shared (2-D), else its rows idx."""
+    return A if A is None or np.ndim(A) == 2 else np.asarray(A)[idx]
+
+
+def _stop(initial, per_epoch, max_epochs, check_every, patience):
+    """``fit``'s rule applied to a recorded curve of validation scores per epoch."""
+    best_val, best_epoch, epoch, curve, diverged = initial, 0, 0, [], False
+    while epoch < max_epochs and epoch - best_epoch < patience:
+        epoch += min(check_every, max_epochs - epoch)
+        val = per_epoch[epoch - 1]
+        curve.append(val)
+        if not np.isfinite(val):
+            diverged = True
+            break
+        if val < best_val:
+            best_val, best_epoch = val, epoch
+    return {"best_epoch": best_epoch, "epochs_run": epoch, "val_curve": curve,
+            "diverged": diverged}
+
+
+def fit_many(nets, X, Y, X_val, Y_val, optimizers, *, max_epochs, batch_size, seeds,
+             metric=mse, check_every=10, patience=100):
+    """``[fit(nets[m], X_m, Y_m, ..., optimizers[m], seed=seeds[m]) ...]`` in lockstep.
+
+    X, Y, X_val, Y_val are shared (2-D) or one draw per network (3-D).  See the
+    module docstring for the score read from the histories.  ``seconds`` is each
+    network's share of the group's CPU time (both passes).
+    """
+    nets, optimizers, seeds = list(nets), list(optimizers), list(seeds)
+    for m, net in enumerate(nets):
+        if net.cost_record.name == "mse" and (net.l2 or net.l1):
+            raise ValueError(f"nets[{m}]: expected no penalty (its recorded validation cost "
+                             f"would include it), got l2 = {net.l2}, l1 = {net.l1}; use fit")
+    fresh = [copy.deepcopy(opt) for opt in optimizers]
+    initial = [net.parameters.copy() for net in nets]
+    idx = np.arange(len(nets))
+    start = time.process_time()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            histories = ffnn.train_many(nets, X, Y, optimizers, epochs=max_epochs,
+                                        batch_size=batch_size, seeds=seeds, X_val=X_val,
+                                        Y_val=Y_val, progress=False)
+    except ffnn.DivergenceError:
+        for net, theta in zip(nets, initial):
+            net.parameters[...] = theta
+        if len(nets) == 1:
+            return [fit(nets[0], _rows(X, 0), _rows(Y, 0), _rows(X_val, 0), _rows(Y_val, 0),
+                        fresh[0], max_epochs=max_epochs, batch_size=batch_size, seed=seeds[0],
+                        metric=metric, check_every=check_every, patience=patience)]
+        half = len(nets) // 2
+        return [r for part in (slice(0, half), slice(half, None))
+                for r in fit_many(nets[part], _rows(X, idx[part]), _rows(Y, idx[part]),
+                                  _rows(X_val, idx[part]), _rows(Y_val, idx[part]), fresh[part],
+                                  max_epochs=max_epochs, batch_size=batch_size,
+                                  seeds=seeds[part], metric=metric, check_every=check_every,
+                                  patience=patience)]
+    classify = "val_accuracy" in histories[0]
+    out = []
+    for m, (net, h) in enumerate(zip(nets, histories)):
+        net.parameters[...] = initial[m]
+        first = score(net, _rows(X_val, m), _rows(Y_val, m), metric)
+        curve = (1.0 - np.array(h["val_accuracy"])) if classify else np.array(h["val_cost"])
+        out.append(_stop(first, curve, max_epochs, check_every, patience))
+    for e in sorted({r["best_epoch"] for r in out} - {0}):
+        group = [m for m, r in enumerate(out) if r["best_epoch"] == e]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ffnn.train_many([nets[m] for m in group], _rows(X, group), _rows(Y, group),
+                            [copy.deepcopy(fresh[m]) for m in group], epochs=e,
+                            batch_size=batch_size, seeds=[seeds[m] for m in group],
+                            progress=False)
+    seconds = (time.process_time() - start) / len(nets)
+    return [{**r, "seconds": seconds} for r in out]
+
+
+def train_many_apart(nets, X, Y, optimizers, *, seeds, **kw):
+    """``ffnn.train_many(nets, X, Y, optimizers, seeds=seeds, **kw)`` (shared data), with a
+    diverging network apart: a group in which one diverges is halved until it trains
+    alone.  Returns one history per network, None for a network that diverged (its
+    parameters are then those it diverged with)."""
+    nets, optimizers, seeds = list(nets), list(optimizers), list(seeds)
+    fresh = [copy.deepcopy(opt) for opt in optimizers]
+    initial = [net.parameters.copy() for net in nets]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return ffnn.train_many(nets, X, Y, optimizers, seeds=seeds, progress=False, **kw)
+    except ffnn.DivergenceError:
+        if len(nets) == 1:
+            return [None]
+    for net, theta in zip(nets, initial):
+        net.parameters[...] = theta
+    half = len(nets) // 2
+    return [h for part in (slice(0, half), slice(half, None))
+            for h in train_many_apart(nets[part], X, Y, fresh[part], seeds=seeds[part], **kw)]
+
+
+def fit_each(nets, X, Y, X_val, Y_val, optimizers, *, seeds, **kw):
+    """``fit_many``'s interface, one network after another with ``fit`` (shared data): faster
+    than lockstep where early stopping ends most runs long before ``max_epochs`` and
+    the networks are large enough for their arithmetic to dominate."""
+    return [fit(net, X, Y, X_val, Y_val, opt, seed=seed, **kw)
+            for net, opt, seed in zip(nets, optimizers, seeds)]
 
 
 def over_seeds(values, axis=-1):

@@ -11,17 +11,18 @@ validation part, then scored on train and test, so that the train-test gap
   test images): ReLU (He), softmax output, cross-entropy; mini-batches of
   DIGITS_BATCH, at most DIGITS_EPOCHS epochs, stopped on the validation
   error rate.
-The learning rates are fixed, not tuned per cell: RUNGE_LR is the Adam rate
-chosen for most architectures in ``runge_optimizers.py`` and DIGITS_LR the
-one of ``digits.py`` tripled, as the batches are twice as large and
-the epochs fewer.  The networks compute in float32.  Writes results/depth_width.json.
+The learning rate is chosen per cell on validation: every η of RUNGE_LRS
+(DIGITS_LRS) × every seed of a cell is trained (one after another with
+``_fit.fit_each``: in lockstep, ``fit_many`` trains every run to the epoch
+budget, which for these early-stopped, larger networks costs more than it
+saves), and the η with the best mean validation score is kept for that cell.  The networks compute in float32.  Writes results/depth_width.json.
 """
 
 import time
 
 import numpy as np
 from _common import digits_splits, run_parallel, save_json
-from _fit import error_rate, fit, mse, over_seeds
+from _fit import error_rate, fit_each, mse, over_seeds
 from _regression import regressor, runge_splits, true_mse
 
 import ffnn
@@ -30,51 +31,71 @@ LAYERS = [1, 2, 3, 4, 5]
 WIDTHS = [10, 25, 50, 100, 200]
 SEEDS = 3
 RUNGE_ACTIVATIONS = {"sigmoid": "xavier", "relu": "he", "leaky_relu": "he"}
-RUNGE_LR, RUNGE_BATCH, RUNGE_EPOCHS, RUNGE_PATIENCE = 1e-2, 50, 200, 50
-DIGITS_LR, DIGITS_BATCH, DIGITS_EPOCHS, DIGITS_PATIENCE = 3e-3, 64, 20, 8
+RUNGE_LRS, RUNGE_BATCH, RUNGE_EPOCHS, RUNGE_PATIENCE = [3e-3, 1e-2, 3e-2], 50, 200, 50
+DIGITS_LRS, DIGITS_BATCH, DIGITS_EPOCHS, DIGITS_PATIENCE = [1e-3, 3e-3, 1e-2], 64, 20, 8
 DTYPE = np.float32  # half the memory traffic of float64: the grid's large networks run ~2x faster
 DIGITS_ACTIVATION = "relu"
 STUCK = 0.5
 
 
-def run_runge(layers, width, activation, seed):
-    d = runge_splits()["scaled"]
+def run_runge(layers, width, activation):
+    """One cell: every η of RUNGE_LRS × every seed."""
+    data = runge_splits()
+    d = data["scaled"]
     (x, y), (xv, yv), (xt, yt) = d["train"], d["val"], d["test"]
-    net = regressor([width] * layers, activation, RUNGE_ACTIVATIONS[activation], seed,
-                    dtype=DTYPE)
-    h = fit(net, x, y, xv, yv, ffnn.Adam(RUNGE_LR), max_epochs=RUNGE_EPOCHS,
-            batch_size=RUNGE_BATCH, seed=seed, check_every=10, patience=RUNGE_PATIENCE)
-    pt = net.predict(xt)
-    return {"train": mse(net.predict(x), y), "val": mse(net.predict(xv), yv), "test": mse(pt, yt),
-            "test_true": true_mse(pt, runge_splits()["test"][0]),
-            "best_epoch": h["best_epoch"], "seconds": h["seconds"]}
+    keys = [(lr, s) for lr in RUNGE_LRS for s in range(SEEDS)]
+    nets = [regressor([width] * layers, activation, RUNGE_ACTIVATIONS[activation], s, dtype=DTYPE)
+            for _, s in keys]
+    hs = fit_each(nets, x, y, xv, yv, [ffnn.Adam(lr) for lr, _ in keys],
+                  max_epochs=RUNGE_EPOCHS, batch_size=RUNGE_BATCH, seeds=[s for _, s in keys],
+                  check_every=10, patience=RUNGE_PATIENCE)
+    out = []
+    for net, h in zip(nets, hs):
+        pt = net.predict(xt)
+        out.append({"train": mse(net.predict(x), y), "val": mse(net.predict(xv), yv),
+                    "test": mse(pt, yt), "test_true": true_mse(pt, data["test"][0]),
+                    "best_epoch": h["best_epoch"], "seconds": h["seconds"]})
+    return out
 
 
-def run_digits(layers, width, seed):
+def run_digits(layers, width):
+    """One cell: every η of DIGITS_LRS × every seed, stopped on the error rate."""
     s = digits_splits()
     (X, Y, _), (Xv, Yv, _), (Xt, Yt, _) = s["train"], s["val"], s["test"]
-    net = ffnn.NeuralNetwork(64, [width] * layers + [10], [DIGITS_ACTIVATION] * layers + ["softmax"],
-                             None, "cross_entropy", None, "he", seed, dtype=DTYPE)
-    h = fit(net, X, Y, Xv, Yv, ffnn.Adam(DIGITS_LR), max_epochs=DIGITS_EPOCHS,
-            batch_size=DIGITS_BATCH, seed=seed, metric=error_rate, check_every=2,
-            patience=DIGITS_PATIENCE)
-    return {"train": ffnn.accuracy(net.predict(X), Y), "val": ffnn.accuracy(net.predict(Xv), Yv),
-            "test": ffnn.accuracy(net.predict(Xt), Yt),
-            "best_epoch": h["best_epoch"], "seconds": h["seconds"]}
+    keys = [(lr, seed) for lr in DIGITS_LRS for seed in range(SEEDS)]
+    nets = [ffnn.NeuralNetwork(64, [width] * layers + [10],
+                               [DIGITS_ACTIVATION] * layers + ["softmax"], None, "cross_entropy",
+                               None, "he", seed, dtype=DTYPE) for _, seed in keys]
+    hs = fit_each(nets, X, Y, Xv, Yv, [ffnn.Adam(lr) for lr, _ in keys],
+                  max_epochs=DIGITS_EPOCHS, batch_size=DIGITS_BATCH,
+                  seeds=[seed for _, seed in keys], metric=error_rate, check_every=2,
+                  patience=DIGITS_PATIENCE)
+    return [{"train": ffnn.accuracy(net.predict(X), Y), "val": ffnn.accuracy(net.predict(Xv), Yv),
+             "test": ffnn.accuracy(net.predict(Xt), Yt),
+             "best_epoch": h["best_epoch"], "seconds": h["seconds"]} for net, h in zip(nets, hs)]
 
 
 def run(kind, **kw):
     return run_runge(**kw) if kind == "runge" else run_digits(**kw)
 
 
-def grid_summary(out, keys):
-    """{key: {"mean", "std", "n", "values"}} from runs in order: the first three of shape
-    (len(LAYERS), len(WIDTHS)), ``values`` (len(LAYERS), len(WIDTHS), SEEDS)."""
-    shape = (len(LAYERS), len(WIDTHS), SEEDS)
-    summary = {}
+def grid_summary(out, keys, lrs, sign):
+    """Per cell, the η of ``lrs`` with the best mean validation score (``sign`` = +1:
+    smallest, -1: largest), and {key: {"mean", "std", "n", "values"}} at that η: the
+    first three of shape (len(LAYERS), len(WIDTHS)), ``values`` (..., SEEDS).
+    ``out``: one list per cell (η-major, then seeds), cells in order."""
+    shape = (len(LAYERS), len(WIDTHS), len(lrs), SEEDS)
+    values = {k: np.array([[r[k] for r in cell] for cell in out], dtype=float).reshape(shape)
+              for k in keys}
+    val = sign * np.nanmean(values["val"], axis=-1)
+    val = np.where(np.isfinite(val), val, np.inf)
+    best = np.argmin(val, axis=-1)  # (layers, widths)
+    pick = best[..., None, None]
+    summary = {"learning_rate": np.asarray(lrs)[best], "learning_rate_index": best,
+               "val_by_learning_rate": sign * val}
     for k in keys:
-        values = np.array([r[k] for r in out], dtype=float).reshape(shape)
-        summary[k] = {**over_seeds(values), "values": values}
+        chosen = np.take_along_axis(values[k], pick, axis=2)[:, :, 0]
+        summary[k] = {**over_seeds(chosen), "values": chosen}
     return summary
 
 
@@ -87,39 +108,39 @@ def stuck(train_mse):
 def main():
     start = time.perf_counter()
     cells = [(n, w) for n in LAYERS for w in WIDTHS]
-    jobs = [dict(kind="runge", layers=n, width=w, activation=a, seed=s)
-            for a in RUNGE_ACTIVATIONS for n, w in cells for s in range(SEEDS)]
-    jobs += [dict(kind="digits", layers=n, width=w, seed=s) for n, w in cells for s in range(SEEDS)]
+    jobs = [dict(kind="runge", layers=n, width=w, activation=a)
+            for a in RUNGE_ACTIVATIONS for n, w in cells]
+    jobs += [dict(kind="digits", layers=n, width=w) for n, w in cells]
     # the largest networks first, so that the two workers finish together
     order = sorted(range(len(jobs)), key=lambda k: -jobs[k]["layers"] * jobs[k]["width"] ** 2)
     out = [None] * len(jobs)
     for k, r in zip(order, run_parallel(run, [jobs[k] for k in order])):
         out[k] = r
-    per = len(cells) * SEEDS
+    per = len(cells)
     runge = {}
     for k, a in enumerate(RUNGE_ACTIVATIONS):
         block = out[k * per:(k + 1) * per]
         summary = grid_summary(block, ("train", "val", "test", "test_true", "best_epoch",
-                                       "seconds"))
+                                       "seconds"), RUNGE_LRS, +1)
         runge[a] = {"initialization": RUNGE_ACTIVATIONS[a], **summary,
                     "n_stuck": stuck(summary["train"]["values"])}
     digits = grid_summary(out[len(RUNGE_ACTIVATIONS) * per:],
-                          ("train", "val", "test", "best_epoch", "seconds"))
+                          ("train", "val", "test", "best_epoch", "seconds"), DIGITS_LRS, -1)
     save_json("depth_width", {
         "layers": LAYERS, "widths": WIDTHS, "seeds": SEEDS,
         "runge": {"metric": "MSE (train/val/test against y; test_true against f)",
-                  "optimizer": "Adam", "learning_rate": RUNGE_LR, "batch_size": RUNGE_BATCH,
+                  "optimizer": "Adam", "learning_rates": RUNGE_LRS, "batch_size": RUNGE_BATCH,
                   "max_epochs": RUNGE_EPOCHS, "patience": RUNGE_PATIENCE,
                   "stuck": f"n_stuck: seeds per cell with training MSE > {STUCK} Var(y_train), "
                            "i.e. a near-constant prediction",
                   "activations": runge},
         "dtype": "float32",
         "digits": {"metric": "accuracy", "activation": DIGITS_ACTIVATION, "initialization": "he",
-                   "optimizer": "Adam", "learning_rate": DIGITS_LR, "batch_size": DIGITS_BATCH,
+                   "optimizer": "Adam", "learning_rates": DIGITS_LRS, "batch_size": DIGITS_BATCH,
                    "max_epochs": DIGITS_EPOCHS, "patience": DIGITS_PATIENCE, **digits},
-        "chosen_by": ("learning rates fixed (Runge: Adam η chosen on validation for most "
-                      "architectures in runge_optimizers; digits: that of digits.py); each "
-                      "run's parameters: the checkpoint with the best validation score"),
+        "chosen_by": ("η per cell: the best mean validation score over the seeds (Runge: "
+                      "MSE, digits: accuracy); each run's parameters: the checkpoint with "
+                      "the best validation score (Runge: cost, digits: error rate)"),
         "seconds": time.perf_counter() - start,
     })
     for a, r in runge.items():

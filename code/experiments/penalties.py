@@ -31,7 +31,7 @@ from sklearn.exceptions import ConvergenceWarning
 import ffnn
 
 HIDDEN = [50]
-SEEDS = 5
+SEEDS = 10
 BATCH_SIZE = 20
 MAX_EPOCHS, CHECK_EVERY, PATIENCE = 500, 10, 60
 LEARNING_RATES = [1e-2, 1e-1, 1.0]

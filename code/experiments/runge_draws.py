@@ -7,7 +7,8 @@ are each fitted by
 
 * the network 1 → 50 → 50 → 1 (sigmoid, Xavier, Adam on mini-batches of
   BATCH_SIZE, early-stopped on validation), η chosen on that draw's validation
-  MSE from LEARNING_RATES (mean over SEEDS seeds);
+  MSE from LEARNING_RATES (mean over SEEDS seeds); a draw's η × seeds train in
+  lockstep (``_fit.fit_many``);
 * OLS on polynomial features, degree chosen on validation (``ols_by_degree``);
 * Ridge, (degree, α) chosen on validation over DEGREES × RIDGE_ALPHAS;
 * Lasso by LARS (an exact solver: no iteration limit to reach), (degree, α)
@@ -30,7 +31,7 @@ import warnings
 
 import numpy as np
 from _common import run_parallel, save_json
-from _fit import fit, mse, over_seeds
+from _fit import fit_many, mse, over_seeds
 from _regression import (DEGREES, N_TRAIN, NOISE, duality_gap, ols_by_degree, polynomial,
                          regressor, runge_splits, true_mse)
 from scipy.linalg import LinAlgWarning
@@ -38,8 +39,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 import ffnn
 
-DRAWS = 8
-SEEDS = 2
+DRAWS = 20
+SEEDS = 3
 HIDDEN = [50, 50]
 BATCH_SIZE = 20
 MAX_EPOCHS, CHECK_EVERY, PATIENCE = 500, 10, 60
@@ -63,19 +64,25 @@ OVERFIT = {"3 × 200 ReLU (He)": ("relu", "he", [200] * 3),
 OVERFIT_EPOCHS, OVERFIT_EVERY, OVERFIT_LR, OVERFIT_SEEDS = 600, 50, 0.01, 3
 
 
-def network(draw, lr, seed, grid=False):
+def network(draw, grid=False):
+    """One draw: every η of LEARNING_RATES × every seed, in lockstep (``_fit.fit_many``)."""
     data = runge_splits(draw=draw)
     d = data["scaled"]
     (x, y), (xv, yv), (xt, _) = d["train"], d["val"], d["test"]
-    net = regressor(HIDDEN, "sigmoid", "xavier", seed)
-    h = fit(net, x, y, xv, yv, ffnn.Adam(lr), max_epochs=MAX_EPOCHS, batch_size=BATCH_SIZE,
-            seed=seed, check_every=CHECK_EVERY, patience=PATIENCE)
-    out = {"val_mse": mse(net.predict(xv), yv),
-           "test_mse_true": true_mse(net.predict(xt), data["test"][0]),
-           "best_epoch": h["best_epoch"], "epochs_run": h["epochs_run"]}
-    if grid:
-        mean, std = data["train"][0].mean(), data["train"][0].std()
-        out["curve"] = net.predict((GRID - mean) / std).ravel()
+    keys = [(lr, s) for lr in LEARNING_RATES for s in range(SEEDS)]
+    nets = [regressor(HIDDEN, "sigmoid", "xavier", s) for _, s in keys]
+    hs = fit_many(nets, x, y, xv, yv, [ffnn.Adam(lr) for lr, _ in keys], max_epochs=MAX_EPOCHS,
+                  batch_size=BATCH_SIZE, seeds=[s for _, s in keys], check_every=CHECK_EVERY,
+                  patience=PATIENCE)
+    out = []
+    for net, h in zip(nets, hs):
+        r = {"val_mse": mse(net.predict(xv), yv),
+             "test_mse_true": true_mse(net.predict(xt), data["test"][0]),
+             "best_epoch": h["best_epoch"], "epochs_run": h["epochs_run"]}
+        if grid:
+            mean, std = data["train"][0].mean(), data["train"][0].std()
+            r["curve"] = net.predict((GRID - mean) / std).ravel()
+        out.append(r)
     return out
 
 
@@ -160,9 +167,8 @@ def overfit_run(name, seed):
 
 def main():
     start = time.perf_counter()
-    jobs = [dict(draw=k, lr=lr, seed=s, grid=(k == 0))
-            for k in range(DRAWS) for lr in LEARNING_RATES for s in range(SEEDS)]
-    out = run_parallel(network, jobs)
+    jobs = [dict(draw=k, grid=(k == 0)) for k in range(DRAWS)]
+    out = [r for rows in run_parallel(network, jobs) for r in rows]
     val = np.array([r["val_mse"] for r in out]).reshape(DRAWS, len(LEARNING_RATES), SEEDS)
     test = np.array([r["test_mse_true"] for r in out]).reshape(val.shape)
     best = np.argmin(val.mean(axis=2), axis=1)

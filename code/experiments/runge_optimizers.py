@@ -3,8 +3,10 @@
 Data: ``_regression.runge_splits`` (σ = 0.1; 100 training, 50 validation,
 500 test points; x standardised with the training statistics).  Every network
 is 1 → hidden (sigmoid) → 1 (identity) with the MSE cost, early-stopped on the
-validation MSE (``_fit.fit``), and trained from SEEDS seeds (initial weights
-and the order of the mini-batches).
+validation MSE, and trained from SEEDS seeds (initial weights and the order
+of the mini-batches); the η × seeds of one setting train in lockstep
+(``_fit.fit_many``, the choice of ``_fit.fit``), so a run's ``seconds`` is its
+share of its group's CPU time.
 
 1. The grid: ARCHITECTURES (1 and 2 hidden layers of 50 and 100 nodes) ×
    optimisers (plain full-batch GD, RMSprop and Adam on mini-batches of
@@ -22,7 +24,7 @@ import time
 
 import numpy as np
 from _common import run_parallel, save_json
-from _fit import fit, mse, over_seeds
+from _fit import fit_many, mse, over_seeds
 from _regression import (N_TEST, N_TRAIN, N_VAL, NOISE, ols_by_degree, regressor, runge_splits,
                          true_mse)
 
@@ -48,18 +50,26 @@ def make_optimizer(name, lr):
     return {"GD": ffnn.GradientDescent, "RMSprop": ffnn.RMSprop, "Adam": ffnn.Adam}[name](lr)
 
 
-def run(hidden, optimizer, lr, initialization, seed):
-    """One early-stopped run: its train/val/test MSE, best epoch and time."""
+def run(hidden, optimizer, lrs, initialization, seeds):
+    """Early-stopped runs of every η of ``lrs`` × seed of ``seeds`` (in that order), in
+    lockstep (``_fit.fit_many``): their train/val/test MSE, best epoch and time."""
     d = runge_splits()["scaled"]
     (x, y), (xv, yv), (xt, yt) = d["train"], d["val"], d["test"]
     spec = OPTIMIZERS[optimizer]
-    net = regressor(hidden, "sigmoid", initialization, seed)
-    h = fit(net, x, y, xv, yv, make_optimizer(optimizer, lr), max_epochs=spec["max_epochs"],
-            batch_size=spec["batch_size"], seed=seed, check_every=CHECK_EVERY, patience=PATIENCE)
-    pt = net.predict(xt)
-    return {"train_mse": mse(net.predict(x), y), "val_mse": mse(net.predict(xv), yv),
-            "test_mse": mse(pt, yt), "test_mse_true": true_mse(pt, runge_splits()["test"][0]),
-            "best_epoch": h["best_epoch"], "diverged": h["diverged"], "seconds": h["seconds"]}
+    keys = [(lr, s) for lr in lrs for s in seeds]
+    nets = [regressor(hidden, "sigmoid", initialization, s) for _, s in keys]
+    hs = fit_many(nets, x, y, xv, yv, [make_optimizer(optimizer, lr) for lr, _ in keys],
+                  max_epochs=spec["max_epochs"], batch_size=spec["batch_size"],
+                  seeds=[s for _, s in keys], check_every=CHECK_EVERY, patience=PATIENCE)
+    out = []
+    for net, h in zip(nets, hs):
+        pt = net.predict(xt)
+        out.append({"train_mse": mse(net.predict(x), y), "val_mse": mse(net.predict(xv), yv),
+                    "test_mse": mse(pt, yt),
+                    "test_mse_true": true_mse(pt, runge_splits()["test"][0]),
+                    "best_epoch": h["best_epoch"], "diverged": h["diverged"],
+                    "seconds": h["seconds"]})
+    return out
 
 
 KEYS = ("train_mse", "val_mse", "test_mse", "test_mse_true", "best_epoch", "seconds")
@@ -74,14 +84,16 @@ def summary(runs):
 
 def main():
     start = time.perf_counter()
-    grid = [dict(hidden=h, optimizer=o, lr=lr, initialization=i, seed=s)
-            for h in ARCHITECTURES for o in OPTIMIZERS for lr in OPTIMIZERS[o]["learning_rates"]
-            for i in INITIALIZATIONS for s in range(SEEDS)]
-    out = run_parallel(run, sorted(grid, key=lambda j: -sum(j["hidden"])), n_jobs=2)
+    # one lockstep group per (architecture, optimiser, initialisation): its η × seeds
+    grid = [dict(hidden=h, optimizer=o, lrs=OPTIMIZERS[o]["learning_rates"], initialization=i,
+                 seeds=range(SEEDS)) for h in ARCHITECTURES for o in OPTIMIZERS
+            for i in INITIALIZATIONS]
+    grid.sort(key=lambda j: -sum(j["hidden"]))
     by_job = {}
-    for job, r in zip(sorted(grid, key=lambda j: -sum(j["hidden"])), out):
-        key = (str(job["hidden"]), job["optimizer"], job["lr"], job["initialization"])
-        by_job.setdefault(key, []).append(r)
+    for job, rows in zip(grid, run_parallel(run, grid, n_jobs=2)):
+        for k, lr in enumerate(job["lrs"]):
+            key = (str(job["hidden"]), job["optimizer"], lr, job["initialization"])
+            by_job[key] = rows[k * SEEDS:(k + 1) * SEEDS]
 
     results, chosen = {}, []
     for h in ARCHITECTURES:
@@ -98,12 +110,12 @@ def main():
                                        "best": cells[best]}
                 if i == "xavier":
                     chosen.append(dict(hidden=h, optimizer=o, lr=spec["learning_rates"][best]))
-    he_jobs = [dict(**c, initialization="he", seed=s) for c in chosen for s in range(SEEDS)]
-    he_out = run_parallel(run, he_jobs)
-    for k, c in enumerate(chosen):
+    he_jobs = [dict(hidden=c["hidden"], optimizer=c["optimizer"], lrs=[c["lr"]],
+                    initialization="he", seeds=range(SEEDS)) for c in chosen]
+    for c, rows in zip(chosen, run_parallel(run, he_jobs)):
         arch = f"1 → {' → '.join(map(str, c['hidden']))} → 1"
         results[arch][c["optimizer"]]["he_at_xavier_best"] = {
-            "learning_rate": c["lr"], **summary(he_out[k * SEEDS:(k + 1) * SEEDS])}
+            "learning_rate": c["lr"], **summary(rows)}
 
     data = runge_splits()
     ols = ols_by_degree(data)

@@ -12,7 +12,10 @@ small, 64 → HIDDEN ReLU → 10 softmax, and the runs are short.
    (N(0, 1), Xavier, He), Adam η = 1e-3, ACT_EPOCHS epochs, ACT_SEEDS seeds.
 3. Learning curves per optimiser (plain full-batch GD, SGD, momentum,
    Nesterov, Adagrad, RMSprop, Adam): each with the best η of CURVE_LRS
-   (by final validation accuracy), CURVE_EPOCHS epochs.
+   (by mean final validation accuracy over CURVE_SEEDS seeds), CURVE_EPOCHS
+   epochs; mean and range over the seeds.
+The runs of one setting that differ in η, λ or seed train in lockstep
+(``_fit.train_many_apart``: a diverging run is split off and trained alone).
 A run whose cost becomes NaN/inf (ffnn.DivergenceError) is recorded as
 diverged, with accuracy null.  Writes results/sensitivity.json.
 """
@@ -22,6 +25,7 @@ import warnings
 
 import numpy as np
 from _common import classifier, digits_splits, run_parallel, save_json
+from _fit import train_many_apart
 
 import ffnn
 
@@ -30,7 +34,7 @@ BATCH_SIZE = 32
 SEED = 0
 
 GRID_EPOCHS = 10
-GRID_SEEDS = 3
+GRID_SEEDS = 5
 GRID_OPTIMIZERS = ["Momentum", "Adam"]
 GRID_LRS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
 GRID_L2 = [0.0, 1e-4, 1e-3, 1e-2]
@@ -42,6 +46,7 @@ ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 INITIALIZATIONS = ["normal", "xavier", "he"]
 
 CURVE_EPOCHS = 20
+CURVE_SEEDS = 5
 CURVE_OPTIMIZERS = ["GD", "SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"]
 CURVE_LRS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
 OPTIMIZER_LABELS = {
@@ -61,15 +66,23 @@ def make_optimizer(name, lr):
     return {"Adagrad": ffnn.Adagrad, "RMSprop": ffnn.RMSprop, "Adam": ffnn.Adam}[name](lr)
 
 
-def run(data, optimizer, lr, l2=0.0, activation="relu", initialization="he", epochs=10, seed=SEED):
-    """One training run; returns its history, or a diverged marker."""
+def run(data, optimizer, lrs, l2s=(0.0,), activation="relu", initialization="he", epochs=10,
+        seeds=(SEED,)):
+    """Every η of ``lrs`` × λ of ``l2s`` × seed of ``seeds`` (in that order), trained in
+    lockstep (``_fit.train_many_apart``); per run its history, or a diverged marker."""
     (Xtr, Ytr, _), (Xv, Yv, _) = data
-    net = classifier(64, HIDDEN, 10, activation, initialization, seed, l2=l2)
+    keys = [(lr, l2, seed) for lr in lrs for l2 in l2s for seed in seeds]
+    nets = [classifier(64, HIDDEN, 10, activation, initialization, seed, l2=l2)
+            for _, l2, seed in keys]
     batch_size = None if optimizer == "GD" else BATCH_SIZE
-    try:
-        h = ffnn.train(net, Xtr, Ytr, make_optimizer(optimizer, lr), epochs=epochs,
-                       batch_size=batch_size, seed=seed, X_val=Xv, Y_val=Yv, progress=False)
-    except ffnn.DivergenceError:
+    hs = train_many_apart(nets, Xtr, Ytr, [make_optimizer(optimizer, lr) for lr, _, _ in keys],
+                          seeds=[seed for _, _, seed in keys], epochs=epochs,
+                          batch_size=batch_size, X_val=Xv, Y_val=Yv)
+    return [_summary(net, h, Xtr, Ytr) for net, h in zip(nets, hs)]
+
+
+def _summary(net, h, Xtr, Ytr):
+    if h is None:
         return {"diverged": True, "val_accuracy": None, "train_accuracy": None,
                 "dead_fraction": None}
     W, b = net.layers[0]
@@ -89,18 +102,18 @@ def main():
     s = digits_splits()
     data = (s["train"], s["val"])
 
-    grid_jobs = [dict(data=data, optimizer=o, lr=lr, l2=l2, epochs=GRID_EPOCHS, seed=k)
-                 for o in GRID_OPTIMIZERS for lr in GRID_LRS for l2 in GRID_L2
-                 for k in range(GRID_SEEDS)]
-    act_jobs = [dict(data=data, optimizer="Adam", lr=lr, activation=a, initialization=i,
-                     epochs=ACT_EPOCHS, seed=k)
-                for a in ACTIVATIONS for i in INITIALIZATIONS for lr in ACT_LRS
-                for k in range(ACT_SEEDS)]
-    curve_jobs = [dict(data=data, optimizer=o, lr=lr, epochs=CURVE_EPOCHS)
-                  for o in CURVE_OPTIMIZERS for lr in CURVE_LRS]
+    # one lockstep group per (optimiser, η) of the grid, per (activation, initialisation),
+    # and per optimiser of the curves; the runs come back in the order of the loops below
+    grid_jobs = [dict(data=data, optimizer=o, lrs=[lr], l2s=GRID_L2, epochs=GRID_EPOCHS,
+                      seeds=range(GRID_SEEDS)) for o in GRID_OPTIMIZERS for lr in GRID_LRS]
+    act_jobs = [dict(data=data, optimizer="Adam", lrs=ACT_LRS, activation=a, initialization=i,
+                     epochs=ACT_EPOCHS, seeds=range(ACT_SEEDS))
+                for a in ACTIVATIONS for i in INITIALIZATIONS]
+    curve_jobs = [dict(data=data, optimizer=o, lrs=CURVE_LRS, epochs=CURVE_EPOCHS,
+                       seeds=range(CURVE_SEEDS)) for o in CURVE_OPTIMIZERS]
     out = run_parallel(run, grid_jobs + act_jobs + curve_jobs)
-    grid_out = out[: len(grid_jobs)]
-    act_out = out[len(grid_jobs) : len(grid_jobs) + len(act_jobs)]
+    grid_out = [r for rows in out[: len(grid_jobs)] for r in rows]
+    act_out = [r for rows in out[len(grid_jobs) : len(grid_jobs) + len(act_jobs)] for r in rows]
     curve_out = out[len(grid_jobs) + len(act_jobs) :]
 
     def acc(r, key="val_accuracy"):
@@ -147,19 +160,26 @@ def main():
                    "val_accuracy_per_seed": per_seed,
                    "n_diverged": np.isnan(per_seed).sum(axis=2)}
 
-    # 3. learning curves, best η per optimiser
+    # 3. learning curves, best η per optimiser by the mean final validation accuracy
     curves = {}
-    for k, o in enumerate(CURVE_OPTIMIZERS):
-        block = curve_out[k * len(CURVE_LRS) : (k + 1) * len(CURVE_LRS)]
-        finals = np.array([acc(r) for r in block])
-        b = int(np.nanargmax(finals))
-        h = block[b]["history"]
+    for o, block in zip(CURVE_OPTIMIZERS, curve_out):
+        finals = np.array([acc(r) for r in block], dtype=float).reshape(len(CURVE_LRS),
+                                                                         CURVE_SEEDS)
+        with warnings.catch_warnings():  # an η at which a seed diverged is not chosen
+            warnings.simplefilter("ignore", RuntimeWarning)
+            b = int(np.nanargmax(np.where(np.isnan(finals).any(axis=1), np.nan,
+                                          finals.mean(axis=1))))
+        runs = block[b * CURVE_SEEDS : (b + 1) * CURVE_SEEDS]
+        h = {k: np.array([r["history"][k] for r in runs]) for k in ("cost", "val_accuracy")}
         curves[o] = {"label": OPTIMIZER_LABELS[o], "learning_rate": CURVE_LRS[b],
                      "batch_size": "full" if o == "GD" else BATCH_SIZE,
-                     "final_val_accuracy_per_lr": finals,
-                     "cost": h["cost"], "val_cost": h["val_cost"], "val_accuracy": h["val_accuracy"],
-                     "final_val_accuracy": h["val_accuracy"][-1],
-                     "final_train_accuracy": block[b]["train_accuracy"]}
+                     "final_val_accuracy_per_lr": finals.mean(axis=1),
+                     **{k: v.mean(axis=0) for k, v in h.items()},
+                     **{f"{k}_min": v.min(axis=0) for k, v in h.items()},
+                     **{f"{k}_max": v.max(axis=0) for k, v in h.items()},
+                     "final_val_accuracy": h["val_accuracy"][:, -1].mean(),
+                     "final_val_accuracy_per_seed": h["val_accuracy"][:, -1],
+                     "final_train_accuracy": np.mean([r["train_accuracy"] for r in runs])}
 
     results = {
         "n_train": int(len(s["train"][0])), "n_val": int(len(s["val"][0])),
@@ -168,7 +188,9 @@ def main():
                  "epochs": GRID_EPOCHS, "seeds": GRID_SEEDS, "initialization": "he", "results": grids},
         "activations": activations,
         "curves": {"optimizers": CURVE_OPTIMIZERS, "learning_rates": CURVE_LRS,
-                   "epochs": CURVE_EPOCHS, "results": curves},
+                   "epochs": CURVE_EPOCHS, "seeds": CURVE_SEEDS,
+                   "summary": "cost, val_accuracy: mean over the seeds; _min, _max: range",
+                   "results": curves},
     }
     save_json("sensitivity", results)
     for o, g in grids.items():

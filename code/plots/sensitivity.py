@@ -51,11 +51,15 @@ def learning_curves(r):
         label = f"{res['label']}, η = {res['learning_rate']:g}"
         style = dict(color=COLORS[k], ls=LINESTYLES[k % len(LINESTYLES)], marker=MARKERS[k],
                      markevery=(k % 4, 4), lw=1.2)
-        a1.semilogy(epochs_of(res["cost"]), res["cost"], label=label, **style)
-        a2.plot(epochs_of(res["val_accuracy"]), res["val_accuracy"], **style)
+        for ax, key in ((a1, "cost"), (a2, "val_accuracy")):  # mean, and range over seeds
+            e = epochs_of(res[key])
+            ax.plot(e, res[key], label=label, **style)
+            ax.fill_between(e, res[f"{key}_min"], res[f"{key}_max"], color=COLORS[k],
+                            alpha=0.15, lw=0)
     a1.set_xlabel("epoch")
+    a1.set_yscale("log")
     a1.set_ylabel("training cross-entropy")
-    a1.set_title("training cost")
+    a1.set_title(f"training cost (mean, range over {c['seeds']} seeds)")
     a2.set_xlabel("epoch")
     a2.set_ylabel("validation accuracy")
     a2.set_ylim(0.3, 1.0)
