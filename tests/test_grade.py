@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ffnn.grade import main
+from ffnn_grader.cli import main
 from ffnn_grader import grade_path
 from ffnn_grader.trusted.classfolder import Found, classify
 from ffnn_grader.trusted.exercises import EXERCISES, TO_READ

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ffnn.grade import main
+from ffnn_grader.cli import main
 from ffnn_grader import grade_path
 from ffnn_grader.trusted.exercises import EXERCISES, for_week
 from ffnn_grader.trusted.sandbox import Limits

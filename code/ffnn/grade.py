@@ -1,15 +1,15 @@
 """``python -m ffnn.grade``: the grader's command line, kept under its documented name.
 
-The grader is its own package, :mod:`ffnn_grader` (beside :mod:`ffnn`); this
-module only starts its command line, :func:`ffnn_grader.cli.main`.  Started
-as ``python -m ffnn.grade`` without ``-P``, :mod:`ffnn` restarts Python with
-``-P`` before importing anything, so a submission in the working directory
-named like a module (``json.py``, ``numpy.py``) is never imported here.
+The grader is its own package, :mod:`ffnn_grader`, beside :mod:`ffnn`, which
+imports nothing of it: run as a program, this module replaces its process by
+``python -P -m ffnn_grader`` with the same arguments (``-P``: the working
+directory, perhaps a class folder, stays off ``sys.path``).  Started without
+``-P``, :mod:`ffnn` itself has already restarted Python with ``-P`` before
+importing anything a submission could shadow.
 """
 
+import os
 import sys
 
-from ffnn_grader.cli import main
-
 if __name__ == "__main__":
-    sys.exit(main())
+    os.execv(sys.executable, [sys.executable, "-P", "-m", "ffnn_grader", *sys.argv[1:]])
