@@ -96,11 +96,10 @@ def checked_targets(targets, n_samples, n_out, dtype, argument="targets"):
 
 
 def checked_network(network, argument="network"):
-    """``network`` itself if it is a :class:`ffnn.NeuralNetwork` instance, else a clear TypeError."""
-    from .network import NeuralNetwork  # here: network.py imports this module
-
-    if isinstance(network, NeuralNetwork):
+    """``network`` itself if it is a network (an instance: it has ``fast_gradient``), else a
+    clear TypeError; a class given for an instance gets the call to write."""
+    if not isinstance(network, type) and hasattr(network, "fast_gradient"):
         return network
     hint = (f"; create one first, e.g. {network.__name__}(4, [8, 3], ['sigmoid', 'softmax'])"
-            if network is NeuralNetwork else "")
+            if isinstance(network, type) and hasattr(network, "fast_gradient") else "")
     raise TypeError(f"{argument}: expected a NeuralNetwork instance, got {network!r}{hint}")
