@@ -195,3 +195,10 @@ def _factor(k):
     if k < 1 and abs(1 / k - round(1 / k)) < 1e-9:
         return f"1/{int(round(1 / k))}"
     return f"{k:.4g}"
+
+
+def handout_softmax(z):
+    """The handout's softmax as printed (it subtracts each column's maximum): a student's
+    softmax equal to it is the handout's, graded with the note HANDOUT_SOFTMAX."""
+    e_z = np.exp(z - np.max(z, axis=0))
+    return e_z / np.sum(e_z, axis=1)[:, np.newaxis]

@@ -18,8 +18,8 @@ from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
 from .activations_used import check_activations
-from .common import (LAYERS_NAMES, LAYOUT_HINT, PREDICTIONS_NAMES, REF, as_array, call, close, rng_for,
-                     weight_shapes)
+from .common import (LAYERS_NAMES, LAYOUT_HINT, PREDICTIONS_NAMES, REF, as_array, call, close,
+                     handout_softmax, rng_for, weight_shapes)
 from .layouts import LAYOUTS, convention
 from .registry import exercise
 from .scope import variant_of
@@ -31,13 +31,6 @@ HANDOUT_SOFTMAX = ("note: the handout's softmax subtracts np.max(z, axis=0), eac
                    "so the entries of a row are shifted by different amounts and its rows are not "
                    "softmax(z); subtract the row maximum, np.max(z, axis=1, keepdims=True). Your "
                    "network was graded with a correct softmax in its place")
-
-
-
-
-def handout_softmax(z):
-    e_z = np.exp(z - np.max(z, axis=0))
-    return e_z / np.sum(e_z, axis=1)[:, np.newaxis]
 
 
 @exercise("w41-5a")
