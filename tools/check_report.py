@@ -58,7 +58,7 @@ REQUIRED_SOURCES = {
     "answer-w41-3a": ["ffnn.create_layers"],
     "answer-w41-4a": ["ffnn.feed_forward"],
     "answer-w41-5a": ["ffnn.create_layers_batch"],
-    "answer-w41-7c": ["ffnn.train_network", "ffnn.training._epoch"],
+    "answer-w41-7c": ["ffnn.train_network"],
     "answer-w42-5a": ["ffnn.backpropagation"],
     "answer-w42-6": ["ffnn.backpropagation_batch"],
     "answer-w42-8a": ["ffnn.objective.readable_cost_and_gradient"],
