@@ -474,3 +474,50 @@ def test_compare_builds_fails_on_what_a_reader_would_see(rendered, project, tmp_
     problems = compare_builds.compare(out, other, "features")
     assert [p.split(":")[0] for p in problems] == ["HTML xrefs", "HTML listings"]
     assert "'#eq-affine Equation (1)'" in problems[0]
+
+
+# What Quarto 1.9.38 writes for tests/fixtures/render/appendix.qmd (quarto render
+# appendix.qmd --to html -M number-sections:true): its marker of a book's appendix,
+# <!-- quarto-file-metadata: BASE64 -->, letters the level-1 headings after it.
+QUARTO_APPENDIX_HEADINGS = [
+    '<span class="header-section-number">1</span> Intro',
+    '<span class="header-section-number">1.1</span> Sub',
+    "References",
+    'Appendix <span class="header-section-number">A</span> — Answers',
+    '<span class="header-section-number">A.1</span> Ex 1',
+    'Appendix <span class="header-section-number">B</span> — Speed',
+    '<span class="header-section-number">B.1</span> Ex 2',
+]
+QUARTO_APPENDIX_XREFS = ["Section\u00a0A", "Section\u00a0B", "Section\u00a0A.1"]
+
+
+def test_appendices_are_lettered_as_quarto_letters_them(project):
+    proc = run_cli(project, "appendix.qmd")
+    assert proc.returncode == 0, proc.stderr
+    html = (project / "_output" / "appendix.html").read_text(encoding="utf-8")
+    headings = [re.sub(r"\s+", " ", h) for h in
+                re.findall(r'<h[12] data-number="[^"]*"[^>]*>(.*?)</h[12]>', html, re.S)]
+    headings.insert(2, "References")
+    assert headings == QUARTO_APPENDIX_HEADINGS
+    assert '<h1 data-number="B" id="sec-speed">' in html
+    assert re.findall(r'class="quarto-xref">([^<]*)<', html) == QUARTO_APPENDIX_XREFS
+    # the table of contents shows the headings as they are, numbers included
+    assert re.search(r'<a href="#sec-app"[^>]*>Appendix <span class="header-section-number">'
+                     r'A</span> — Answers</a>', html)
+    # typst numbers the PDF's headings itself (the report's typst block letters them)
+    assert "2.1 Ex 1" in "\n".join(page_texts(project / "_output" / "appendix.pdf"))
+
+
+def test_a_malformed_appendix_marker_is_an_error():
+    import qmd_xref
+    marker = {"t": "RawBlock", "c": ["html", "<!-- quarto-file-metadata: e30= -->"]}  # {}
+    header = {"t": "Header", "c": [1, ["sec-a", [], []], [{"t": "Str", "c": "A"}]]}
+    assert qmd_xref.number_elements([marker, header], {}) == [marker, header]
+    assert header["c"][1][2] == [["number", "1"]]           # no appendix: a number
+    appendix = {"t": "RawBlock", "c": ["html", "<!-- quarto-file-metadata: "
+                                       "eyJib29rSXRlbVR5cGUiOiJhcHBlbmRpeCJ9 -->"]}
+    with pytest.raises(render_qmd.RenderError, match="bookItemNumber 1, 2, ..., got None"):
+        qmd_xref.number_elements([appendix, header], {})
+    broken = {"t": "RawBlock", "c": ["html", "<!-- quarto-file-metadata: %%% -->"]}
+    with pytest.raises(render_qmd.RenderError, match="not base64 of a JSON object"):
+        qmd_xref.number_elements([broken], {})

@@ -141,8 +141,8 @@ def lua_filters(config: dict, dirs: tuple) -> list[str]:
 
 
 def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple, filters: list) -> str:
-    """Self-contained HTML: MathML, table of contents, numbered sections; our page
-    style, then the format's own `css` files."""
+    """Self-contained HTML: MathML, table of contents; our page style, then the
+    format's own `css` files."""
     method = opts.get("html-math-method", "mathml")
     if method != "mathml":
         raise RenderError(f"format: html: html-math-method is {method!r}; this renderer "
@@ -151,8 +151,8 @@ def to_html(ast_json: str, opts: dict, work: Path, dirs: tuple, filters: list) -
             "--mathml", *filters, "--citeproc"]
     if opts.get("toc", False):
         args += ["--toc", f"--toc-depth={opts.get('toc-depth', 3)}", *TOC_TITLE]
-    if opts.get("number-sections", False):
-        args.append("--number-sections")
+    # numbered sections: the numbers are in the headings already (qmd_xref), as Quarto
+    # writes them, so that pandoc's own numbering would count them twice
     css = [TEMPLATES / "fallback.css"] + option_files(opts, "css", dirs)
     style = work / "style.html"
     style.write_text("".join(f"<style>\n{p.read_text(encoding='utf-8')}</style>\n"

@@ -14,7 +14,9 @@ the subset of Quarto the report uses:
   kernel running this very Python (``sys.executable``); a cell that raises or
   writes to stderr (which includes every Python warning) fails the build;
 * numbered figures, tables, equations and sections with ``@fig-``/``@tbl-``/
-  ``@eq-``/``@sec-`` cross-references (an unknown one fails the build),
+  ``@eq-``/``@sec-`` cross-references (an unknown one fails the build), and
+  appendices lettered A, B, ... after Quarto's ``quarto-file-metadata`` marker
+  (tools/qmd_xref.py),
   citations through ``pandoc --citeproc``, callout boxes;
 * HTML: self-contained, MathML, table of contents, numbered sections, code
   folding, the format's ``css`` files, the document's Lua ``filters``; PDF: pandoc -> typst -> ``typst.compile``
@@ -43,7 +45,7 @@ from pathlib import Path
 import yaml
 
 from qmd_ast import absolute_images, callouts, check_ids_and_links
-from qmd_xref import number_elements, resolve_crossrefs
+from qmd_xref import html_section_numbers, number_elements, resolve_crossrefs
 from qmd_execute import execute_cells
 from qmd_markdown import cell_markdown, expand_shortcodes
 from qmd_parse import Cell, deep_merge, expand_includes, parse_cell_options, parse_qmd
@@ -92,13 +94,15 @@ def render(qmd: Path, output_dir: Path, project_dir: Path, keep: bool = False) -
         (work / "document.md").write_text(markdown)     # kept with --keep, for debugging
         ast = json.loads(pandoc(["-f", "markdown", "-t", "json"], markdown, qmd.parent))
         refs, lines = {}, expand_includes(qmd)[1]
-        ast["blocks"] = number_elements(ast["blocks"], refs)
+        ast["blocks"] = number_elements(ast["blocks"], refs,
+                                        bool(html_opts.get("number-sections", False)))
         ast["blocks"] = resolve_crossrefs(ast["blocks"], refs, lines)
         check_ids_and_links(ast["blocks"], set(refs), lines)
         ast["blocks"] = absolute_images(ast["blocks"], qmd.parent)
         dirs = (project_dir, qmd.parent)
         filters = lua_filters(config, dirs)
-        html = to_html(json.dumps(dict(ast, blocks=callouts(ast["blocks"], "html"))),
+        html_blocks = html_section_numbers(ast["blocks"], config.get("crossref") or {})
+        html = to_html(json.dumps(dict(ast, blocks=callouts(html_blocks, "html"))),
                        html_opts, work, dirs, filters)
         typst_ast = dict(ast, blocks=callouts(ast["blocks"], "typst"))
         pdf = to_pdf(json.dumps(typst_ast), typst_opts, work, dirs,
