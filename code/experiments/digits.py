@@ -109,6 +109,8 @@ def main():
         "ffnn_vs_logreg": [mcnemar(a, b) for a, b in zip(right["ffnn"], right["logreg"])],
         "mlp_vs_logreg": [mcnemar(a, b) for a, b in zip(right["mlp"], right["logreg"])],
         "ffnn_vs_mlp": [mcnemar(a, b) for a, b in zip(right["ffnn"], right["mlp"])],
+        "ffnn_vs_no_penalty": [mcnemar(a, b) for a, b in zip(right["ffnn"],
+                                                            right["ffnn_no_penalty"])],
     }
     s0 = digits_splits(0)
     results = {
@@ -140,7 +142,7 @@ def main():
     for k in ("ffnn_minus_logreg", "ffnn_minus_mlp", "mlp_minus_logreg", "ffnn_minus_no_penalty"):
         p = paired[k]
         print(f"digits: {k:22s} {p['mean']:+.4f} ± {p['std']:.4f} ({p['n_positive']} of {p['n']} > 0)")
-    for k in ("ffnn_vs_logreg", "ffnn_vs_mlp", "mlp_vs_logreg"):
+    for k in ("ffnn_vs_logreg", "ffnn_vs_mlp", "mlp_vs_logreg", "ffnn_vs_no_penalty"):
         print(f"digits: McNemar {k}", [(m["only_first"], m["only_second"], round(m["p_value"], 3))
                                        for m in paired[k]])
     print(f"digits: {results['seconds']:.1f} s")

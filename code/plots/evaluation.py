@@ -34,10 +34,10 @@ def classification_points(dg, tc):
     of the report's table (digits.json; PyTorch from torch_compare.json when it ran),
     mean and std over the splits."""
     arch = "→".join(str(n) for n in [64, *dg["settings"]["hidden"], 10])
-    models = [(dg["ffnn"], f"ffnn, {arch}"), (dg["mlp"], "MLPClassifier, same settings"),
-              (dg["logreg"], "LogisticRegression, C on validation")]
+    models = [(dg["ffnn"], f"ffnn, {arch}"), (dg["mlp"], "MLPClassifier"),
+              (dg["logreg"], "LogisticRegression")]
     if "torch" in tc:
-        models.append((tc["torch"], "PyTorch, same settings"))
+        models.append((tc["torch"], "PyTorch"))
     return [(name, r["seconds"]["mean"], r["seconds"]["std"], 1 - r["test_accuracy"]["mean"],
              r["test_accuracy"]["std"]) for r, name in models]
 
