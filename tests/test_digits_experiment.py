@@ -66,6 +66,13 @@ def test_paired_difference_by_hand():
     assert (r["n_positive"], r["n_negative"], r["n"]) == (1, 1, 3)
 
 
+@pytest.mark.parametrize("first,second", [([0.9], [0.8]), ([0.9, 0.8], [0.8, 0.8, 0.7]),
+                                          ([[0.9, 0.8]], [[0.8, 0.8]])])
+def test_paired_difference_refuses_fewer_than_two_or_unequal_splits(first, second):
+    with pytest.raises(ValueError, match="first, second"):
+        _common.paired_difference(first, second)
+
+
 def test_digits_network_is_the_stated_architecture():
     net = _common.DIGITS_NETWORK.network(seed=3)
     assert [W.shape for W, _ in net.layers] == [(64, 128), (128, 64), (64, 10)]

@@ -165,9 +165,12 @@ def logreg_by_validation(split, grid=LOGREG_C_GRID):
 
 def paired_difference(first, second):
     """Per-split differences ``first - second``: values, mean, std (ddof 1), how many > 0, < 0."""
-    d = np.asarray(first, dtype=float) - np.asarray(second, dtype=float)
-    return {"values": d, "mean": float(d.mean()),
-            "std": float(d.std(ddof=1)) if len(d) > 1 else 0.0,
+    first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    if first.ndim != 1 or first.shape != second.shape or len(first) < 2:
+        raise ValueError(f"first, second: expected two sequences of one score per split, of "
+                         f"equal length >= 2, got shapes {first.shape} and {second.shape}")
+    d = first - second
+    return {"values": d, "mean": float(d.mean()), "std": float(d.std(ddof=1)),
             "n_positive": int(np.sum(d > 0)), "n_negative": int(np.sum(d < 0)), "n": len(d)}
 
 
