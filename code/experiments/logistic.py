@@ -7,7 +7,8 @@ validation, 360 test images.
   early-stopped on the validation cross-entropy; (η, λ) over LEARNING_RATES ×
   LAMBDAS chosen by the mean validation cross-entropy.
 * scikit-learn's ``LogisticRegression`` (lbfgs), C over C_GRID chosen by the
-  validation cross-entropy; and, like for like, at C = 1/(2 n λ) for the λ
+  validation cross-entropy (``_common.logreg_by_validation``, as digits.py on
+  each of its splits; split 0 is this one); and, like for like, at C = 1/(2 n λ) for the λ
   chosen for ffnn (``_equivalence``: the same cost, so the same minimiser).
 * How close SGD gets: ffnn's penalised training cost at its SGD solution
   against the cost at scikit-learn's exact minimiser, and the optimality
@@ -18,10 +19,10 @@ Writes results/logistic.json.
 import time
 
 import numpy as np
-from _common import digits_splits, run_parallel, save_json
+from _common import (LOGREG_C_GRID, digits_splits, fit_logreg, logreg_by_validation,
+                     run_parallel, save_json)
 from _equivalence import linear_network, logreg_C, stationarity
 from _fit import fit, over_seeds
-from sklearn.linear_model import LogisticRegression
 
 import ffnn
 
@@ -30,7 +31,7 @@ BATCH_SIZE = 32
 MAX_EPOCHS, CHECK_EVERY, PATIENCE = 60, 5, 15
 LEARNING_RATES = [0.1, 0.3, 1.0, 3.0, 10.0]
 LAMBDAS = [0.0, 1e-5, 1e-4, 1e-3]
-C_GRID = [0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]
+C_GRID = LOGREG_C_GRID
 
 
 def run(lr, lam, seed):
@@ -53,16 +54,19 @@ KEYS = ("train_accuracy", "val_accuracy", "test_accuracy", "val_cross_entropy", 
         "best_epoch", "seconds")
 
 
-def sklearn_fit(C, s):
+def sklearn_stats(model, seconds, s):
     (X, _, l), (Xv, Yv, lv), (Xt, _, lt) = s["train"], s["val"], s["test"]
-    start = time.process_time()
-    model = LogisticRegression(C=C, max_iter=10_000, tol=1e-7).fit(X, l)
-    seconds = time.process_time() - start
-    return model, {"C": C, "train_accuracy": float(model.score(X, l)),
-                   "val_accuracy": float(model.score(Xv, lv)),
-                   "test_accuracy": float(model.score(Xt, lt)),
-                   "val_cross_entropy": ffnn.cross_entropy(model.predict_proba(Xv), Yv),
-                   "fit_seconds": seconds}
+    return {"C": model.C, "train_accuracy": float(model.score(X, l)),
+            "val_accuracy": float(model.score(Xv, lv)),
+            "test_accuracy": float(model.score(Xt, lt)),
+            "val_cross_entropy": ffnn.cross_entropy(model.predict_proba(Xv), Yv),
+            "fit_seconds": seconds}
+
+
+def sklearn_fit(C, s):
+    X, _, l = s["train"]
+    model, seconds = fit_logreg(C, X, l)
+    return model, sklearn_stats(model, seconds, s)
 
 
 def main():
@@ -81,9 +85,9 @@ def main():
     s = digits_splits()
     X, Y, _ = s["train"]
     n = len(X)
-    scans = [sklearn_fit(C, s) for C in C_GRID]
-    b = int(np.argmin([r["val_cross_entropy"] for _, r in scans]))
-    sk_model, sk_best = scans[b]
+    b, scan = logreg_by_validation(s, C_GRID)  # the choice digits.py makes on each split
+    scans = [sklearn_stats(r["model"], r["fit_seconds"], s) for r in scan]
+    sk_best = scans[b]
     # like for like: scikit-learn minimises ffnn's cost at C = 1/(2 n λ); with λ = 0 the
     # separable training set has no minimiser, so the comparison takes the best λ > 0
     k = 1 + int(np.nanargmin(val[:, 1:].min(axis=0)))
@@ -110,7 +114,7 @@ def main():
                  "grid": grid, "learning_rate": lr, "lambda": lam, "best": best,
                  "chosen_by": "(η, λ): smallest mean validation cross-entropy over the seeds; "
                               "each run: early stopping on the validation cross-entropy"},
-        "sklearn": {"C_grid": C_GRID, "scan": [r for _, r in scans], "best": sk_best,
+        "sklearn": {"C_grid": C_GRID, "scan": scans, "best": sk_best,
                     "chosen_by": "C: smallest validation cross-entropy",
                     "same_cost": same,
                     "map": "C = 1 / (2 n λ): ½‖W‖² + C Σ CE = C n (mean CE + ‖W‖² / (2 C n))"},

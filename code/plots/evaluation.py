@@ -1,7 +1,7 @@
 """Project 2, part g: error against training time for every method, from several results files."""
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from ._style import COLORS, MARKERS, WIDTH, number, save
 
@@ -29,20 +29,17 @@ def regression_points(ro, pe):
     return pts
 
 
-def classification_points(lg, tc):
-    """(label, time, time std, error, error std): test error rate on the digits."""
-    sk = lg["sklearn"]["best"]
-    f = lg["ffnn"]["best"]
-    pts = [(f"LogisticRegression (lbfgs), C = {number(sk['C'])}", sk["fit_seconds"], None,
-            1 - sk["test_accuracy"], None),
-           ("ffnn, no hidden layer, SGD", f["seconds"]["mean"], f["seconds"]["std"],
-            1 - f["test_accuracy"]["mean"], f["test_accuracy"]["std"])]
-    for key, name in (("ffnn", "ffnn"), ("torch", "PyTorch")):
-        if key in tc:
-            t = tc[key]
-            pts.append((f"{name}, 64 → 128 → 64 → 10", t["seconds"]["mean"], t["seconds"]["std"],
-                        1 - t["test_accuracy"]["mean"], t["test_accuracy"]["std"]))
-    return pts
+def classification_points(dg, tc):
+    """(label, time, time std, error, error std): test error rate on the digits, the models
+    of the report's table (digits.json; PyTorch from torch_compare.json when it ran),
+    mean and std over the splits."""
+    arch = "→".join(str(n) for n in [64, *dg["settings"]["hidden"], 10])
+    models = [(dg["ffnn"], f"ffnn, {arch}"), (dg["mlp"], "MLPClassifier"),
+              (dg["logreg"], "LogisticRegression")]
+    if "torch" in tc:
+        models.append((tc["torch"], "PyTorch"))
+    return [(name, r["seconds"]["mean"], r["seconds"]["std"], 1 - r["test_accuracy"]["mean"],
+             r["test_accuracy"]["std"]) for r, name in models]
 
 
 def _scatter(ax, pts):
@@ -52,20 +49,24 @@ def _scatter(ax, pts):
                     mfc="white" if es is None else None)
 
 
-def cost_vs_error(ro, pe, lg, tc):
+def cost_vs_error(ro, pe, dg, tc):
     fig, axes = plt.subplots(2, 2, figsize=(WIDTH, 4.3), height_ratios=[2.3, 1.2])
     plots, legends = axes[0], axes[1]
     _scatter(plots[0], regression_points(ro, pe))
     plots[0].set(xscale="log", yscale="log", xlabel="training time in CPU seconds",
                  ylabel="test MSE against f(x)", title="Runge function (100 points)")
-    _scatter(plots[1], classification_points(lg, tc))
+    _scatter(plots[1], classification_points(dg, tc))
     plots[1].set(xscale="log", xlabel="training time in CPU seconds",
-                 ylabel="test error rate", title="digits (360 test images)")
+                 ylabel="test error rate",
+                 title=f"digits ({dg['n_train']} training, {dg['n_test']} test images)")
     plots[1].set_ylim(bottom=0)
     for ax in plots:  # one label a decade: the minor ones collide
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.margins(0.15)
     plots[0].yaxis.set_minor_formatter(NullFormatter())
+    # the digits' times span less than a decade: label 1, 2 and 5 times each power of 10
+    plots[1].xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    plots[1].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     for ax, box in zip(plots, legends):  # each panel its own legend under it
         box.axis("off")
         box.legend(*ax.get_legend_handles_labels(), loc="upper center", frameon=False,
@@ -75,5 +76,5 @@ def cost_vs_error(ro, pe, lg, tc):
 
 
 def draw(load):
-    cost_vs_error(load("runge_optimizers"), load("penalties"), load("logistic"),
+    cost_vs_error(load("runge_optimizers"), load("penalties"), load("digits"),
                   load("torch_compare"))
