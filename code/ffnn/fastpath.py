@@ -1,17 +1,17 @@
 """The gradient of training: C_λ and ∂C_λ/∂θ of a batch, by backpropagation in place.
 
 :func:`ffnn.train` calls a :class:`FastGradient` once per batch and hands
-the gradient vector to the optimiser (:mod:`ffnn.optimizers`).  A call is
-the forward pass ``Z^l = A^{l-1} W + b^l`` (the array ``W`` holds
+the gradient vector to the optimiser (:mod:`ffnn.optimizers`).  A call
+runs the forward pass ``Z^l = A^{l-1} W + b^l`` (the array ``W`` holds
 (W^l)^T), ``A^l = f_l(Z^l)``, the output error Δ^L, the backward pass
 ``Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f_l'(Z^l)`` (``delta @ W.T``), ``∂C/∂W =
 (A^{l-1})^T Δ^l`` and ``∂C/∂b^l = Σ_rows Δ^l`` (@eq-delta-batch,
-@eq-grad-batch), and then :func:`penalised`, which adds the weight penalty
-(:mod:`ffnn.penalty`) to the cost and its gradient: one buffer
-per Z^l, A^l and Δ^l, the gradients written straight into one gradient
-vector laid out as the parameters (:mod:`ffnn.parameters`); Δ^0 is never
-formed.  :func:`readable_cost_and_gradient` computes the same numbers with
-the report's functions (:meth:`ffnn.NeuralNetwork.cost_and_gradient`).
+@eq-grad-batch), on buffers allocated once (one per Z^l, A^l and Δ^l; Δ^0
+is never formed), writing the gradients straight into one vector laid out
+as the parameters (:mod:`ffnn.parameters`).  Then :func:`penalised` adds
+the weight penalty (:mod:`ffnn.penalty`) to the cost and its gradient.
+:func:`readable_cost_and_gradient` computes the same numbers with the
+report's functions (:meth:`ffnn.NeuralNetwork.cost_and_gradient`).
 
 The same code trains M networks of one architecture at once
 (:mod:`ffnn.lockstep`): every array then has a leading axis of length M, θ

@@ -4,9 +4,9 @@ How training flows, in three files.  :func:`train` (here) checks its
 arguments once (:func:`_checked_data`), cuts each epoch into mini-batches
 (:class:`ffnn.batches.Batches`) and runs the epoch loop, :func:`_epoch`.
 For each batch it calls the gradient, a :class:`ffnn.fastpath.FastGradient`
-on the network's parameter vector θ: the forward pass, the
-backward pass and the penalised cost C_λ with its gradient, in place
-(``fastpath.py``).  It hands that gradient to the optimiser,
+on the network's parameter vector θ, which runs the forward pass, the
+backward pass and the penalised cost C_λ with its gradient in place
+(``fastpath.py``), and hands the gradient to the optimiser,
 ``optimizer.update(θ, g)``, which takes the step in place
 (``optimizers.py``).  Between epochs the learning rate follows the schedule
 (:class:`Rate`), the validation data are scored and early stopping
