@@ -1,5 +1,5 @@
-"""The training hot path (``NeuralNetwork.fast_gradient``, used by ffnn.train)
-computes what the readable batched backpropagation (``compute_gradient``)
+"""The training hot path (``ffnn.fastpath.FastGradient``, which ffnn.train calls and
+``NeuralNetwork.fast_gradient`` builds) computes what the readable batched backpropagation (``compute_gradient``)
 computes: the same gradients and costs to 1e-12 relative in float64, also
 for saturated units, float32 kept end to end, and the same history bit for
 bit for the same seed.  No timing here: see ``make bench``."""
