@@ -66,14 +66,15 @@ def _entry(name, week, passed):
     ids = [e for e in EXERCISES if e.startswith(f"w{week}-")]
     results = [{"exercise": e, "status": "pass" if i < passed else "fail", "points": int(i < passed),
                 "max_points": 1, "reason": ""} for i, e in enumerate(ids)]
-    return {"file": name, "skipped": "", "weeks": [week], "results": results, "to_read": [],
-            "unanswered": [], "notes": [], "total": passed, "max_total": len(ids)}
+    return {"student": "Åse", "file": name, "skipped": "", "weeks": [week], "results": results,
+            "to_read": [], "unanswered": [], "notes": [], "total": passed, "max_total": len(ids)}
 
 
 def test_the_best_file_per_week_counts_ties_go_to_the_first(tmp_path):
     files = [_entry("a.ipynb", 41, 9), _entry("b.ipynb", 41, 12), _entry("c.py", 42, 3),
-             _entry("d.py", 42, 3), {"file": "x.pdf", "skipped": "not a notebook", "weeks": [],
-                                     "results": [], "to_read": [], "unanswered": []}]
+             _entry("d.py", 42, 3), {"student": "Åse", "file": "x.pdf", "skipped": "not a notebook",
+                                     "weeks": [], "results": [], "to_read": [], "unanswered": [],
+                                     "notes": [], "total": 0, "max_total": 0}]
     grade = student_grade("Åse", files)
     assert [(c.week, c.file, c.points, c.max_points) for c in grade.choices] == [
         (41, "b.ipynb", 12, 16), (42, "c.py", 3, 12)]
@@ -90,6 +91,24 @@ def test_the_best_file_per_week_counts_ties_go_to_the_first(tmp_path):
     assert rows[0]["total"] == "15" and rows[0]["maximum"] == "28"
     assert rows[1]["student"].startswith("'=")  # never a formula in a spreadsheet
     assert rows[1]["week"] == "" and rows[1]["total"] == "0"
+
+
+def test_the_outputs_read_the_grader_s_dicts_into_records():
+    from ffnn_grader.outputs.records import FileGrade, Result, student_of
+    files = [_entry("a.ipynb", 41, 2), {"student": "Åse", "file": "x.pdf", "skipped": "not a notebook",
+                                        "weeks": [], "results": [], "to_read": [], "unanswered": [],
+                                        "notes": [], "total": 0, "max_total": 0}]
+    files[0]["notes"] = ["3 warnings"]
+    files[0]["results"][2].update(description="z1 = W1 x + b1", reason="wrong shape")
+    student = student_of(student_grade("Åse", files))
+    first = [e for e in EXERCISES if e.startswith("w41-")][:3]
+    assert student.results[:3] == (Result(first[0], "", "pass", 1, 1, ""),
+                                   Result(first[1], "", "pass", 1, 1, ""),
+                                   Result(first[2], "z1 = W1 x + b1", "fail", 0, 1, "wrong shape"))
+    assert student.files[1] == FileGrade("Åse", "x.pdf", "not a notebook", 0, 0, (), ())
+    assert [(c.week, c.file, c.points, c.notes) for c in student.counted] == [
+        (41, "a.ipynb", 2, ("3 warnings",))]
+    assert (student.name, student.weeks, student.total, student.max_total) == ("Åse", (41,), 2, 16)
 
 
 def test_names_that_read_alike_are_flagged_and_escaped():

@@ -1,5 +1,5 @@
-"""The training hot path (``NeuralNetwork.fast_gradient``, used by ffnn.train)
-computes what the readable batched backpropagation (``compute_gradient``)
+"""The training hot path (``ffnn.fastpath.FastGradient``, which ffnn.train calls and
+``NeuralNetwork.fast_gradient`` builds) computes what the readable batched backpropagation (``compute_gradient``)
 computes: the same gradients and costs to 1e-12 relative in float64, also
 for saturated units, float32 kept end to end, and the same history bit for
 bit for the same seed.  No timing here: see ``make bench``."""
@@ -242,3 +242,12 @@ def test_weights_with_the_bias_as_a_row_are_views_of_theta(rng):
                                        A @ W + b[..., None, :], rtol=1e-13)
             Wb[..., -1, :] = 7.0
             assert np.all(b == 7.0)
+
+
+def test_the_old_module_name_objective_is_this_module():
+    """``ffnn.objective`` (where the penalised cost lived) keeps every name it had."""
+    assert ffnn.objective is ffnn.fastpath
+    from ffnn.objective import add_penalty_gradient, penalised, penalty, readable_cost_and_gradient
+    assert (penalty, add_penalty_gradient) == (ffnn.penalty.penalty, ffnn.penalty.add_penalty_gradient)
+    assert (penalised, readable_cost_and_gradient) == (ffnn.fastpath.penalised,
+                                                        ffnn.fastpath.readable_cost_and_gradient)

@@ -52,6 +52,35 @@ def test_validation_history(iris):
     assert all(0 <= a <= 1 for a in history["val_accuracy"])
 
 
+def test_the_history_is_a_record_with_every_field_and_reads_as_the_dict_of_those_that_apply(iris):
+    X, Y = iris
+    plain = train(_net(), X, Y, ffnn.Adam(0.01), epochs=2, seed=0)
+    assert isinstance(plain, ffnn.History) and len(plain.cost) == 2
+    assert (plain.val_cost, plain.val_accuracy, plain.best_epoch, plain.stopped_epoch) == (None,) * 4
+    assert not plain.early_stopping
+    assert list(plain) == ["cost"] and "val_cost" not in plain and plain.get("best_epoch") is None
+    with pytest.raises(KeyError):
+        plain["val_accuracy"]
+    # a regression network with validation data: a validation cost, no accuracy
+    reg = NeuralNetwork(4, [5, 3], ["tanh", "identity"], seed=0)
+    validated = train(reg, X, Y, ffnn.Adam(0.01), epochs=2, seed=0, X_val=X[:9], Y_val=Y[:9])
+    assert list(validated) == ["cost", "val_cost"] and validated.val_accuracy is None
+    assert validated["val_cost"] is validated.val_cost and len(validated.val_cost) == 2
+    # early stopping: its two entries, also when training ran all its epochs
+    stopped = train(_net(), X, Y, ffnn.Adam(0.01), epochs=2, seed=0, X_val=X[:9], Y_val=Y[:9],
+                    early_stopping=ffnn.EarlyStopping(patience=5))
+    assert list(stopped) == ["cost", "val_cost", "val_accuracy", "best_epoch", "stopped_epoch"]
+    assert stopped.early_stopping and stopped["best_epoch"] == stopped.best_epoch
+    assert stopped["stopped_epoch"] is None
+    assert dict(stopped) == {k: getattr(stopped, k) for k in stopped.keys()}
+    # train_many gives each network the same record as train
+    nets = [_net(seed=s) for s in range(2)]
+    many = ffnn.train_many(nets, X, Y, [ffnn.Adam(0.01) for _ in nets], epochs=2, seeds=[0, 1],
+                           X_val=X[:9], Y_val=Y[:9])
+    assert all(isinstance(h, ffnn.History) and list(h) == ["cost", "val_cost", "val_accuracy"]
+               for h in many)
+
+
 def test_cost_and_val_cost_are_both_the_penalised_cost(iris):
     """val_cost is network.cost of the validation data after the epoch; on full batches
     the training cost is network.cost before the epoch's one step."""

@@ -4,23 +4,27 @@ Everything a user needs is importable from here::
 
     from ffnn import NeuralNetwork, Adam, train, load_iris
 
-The modules follow the report: :mod:`ffnn.activations` (one record per activation: f, f' and the in-place
-kernels), :mod:`ffnn.costs` (one record per cost: C, its derivative and
-the output error δ^L; ``ffnn.losses`` is its old name), :mod:`ffnn.metrics`
-(``accuracy``), :mod:`ffnn.functional` (the exercises' functions:
-forward pass and backpropagation, one vector or a batch),
-:mod:`ffnn.parameters` (the flat parameter vector θ and its ``(W, b)``
-views), :mod:`ffnn.network` (the ``NeuralNetwork`` class),
-:mod:`ffnn.objective` (the penalised cost C_λ and its gradient),
-:mod:`ffnn.fastpath` (the in-place backpropagation that training uses),
-:mod:`ffnn.optimizers` (gradient methods), :mod:`ffnn.batches` (the mini-batches
-of an epoch), :mod:`ffnn.training` (the training loop), :mod:`ffnn.lockstep` (M networks
-trained at once), :mod:`ffnn.exercises`
-(the exercises' training functions), :mod:`ffnn.schedules` (learning-rate schedules, early stopping), :mod:`ffnn.storage` (save and load), :mod:`ffnn.data`
-(iris, digits, the Runge function), :mod:`ffnn.gradcheck` (finite
-differences and ``rel_error``).  The grader of students' submissions is
-its own package, :mod:`ffnn_grader`, beside this one (``python -m ffnn.grade``
-starts it under its documented name).
+The modules follow the report: :mod:`ffnn.activations` (one record per
+activation: f, f' and the in-place kernels of :mod:`ffnn.activation_kernels`),
+:mod:`ffnn.costs` (one record per cost: C, its derivative and the output
+error δ^L; ``ffnn.losses`` is its old name), :mod:`ffnn.penalty` (the
+weight penalty and its gradient), :mod:`ffnn.metrics` (``accuracy``),
+:mod:`ffnn.functional` (the exercises' functions: forward pass and
+backpropagation, one vector or a batch), :mod:`ffnn.parameters` (the flat
+parameter vector θ and its ``(W, b)`` views), :mod:`ffnn.network` (the
+``NeuralNetwork`` class).  Training runs through three files:
+:mod:`ffnn.training` (the loop, ``train``), :mod:`ffnn.fastpath` (the
+gradient: the penalised cost C_λ and its gradient by backpropagation in
+place; ``ffnn.objective`` is its old name) and :mod:`ffnn.optimizers`
+(gradient methods, the step), with :mod:`ffnn.batches` (the mini-batches
+of an epoch), :mod:`ffnn.schedules` (learning-rate schedules, early
+stopping) and :mod:`ffnn.history` (the ``History`` a training returns);
+:mod:`ffnn.lockstep` trains M networks at once.  Also :mod:`ffnn.exercises`
+(the exercises' training functions), :mod:`ffnn.storage` (save and load),
+:mod:`ffnn.data` (iris, digits, the Runge function), :mod:`ffnn.gradcheck`
+(finite differences and ``rel_error``).  The grader of students'
+submissions is its own package, :mod:`ffnn_grader`, beside this one
+(``python -m ffnn.grade`` starts it under its documented name).
 """
 
 import sys
@@ -61,6 +65,7 @@ from .functional import (
 )
 from .gradcheck import numerical_gradient, rel_error
 from . import losses  # noqa: F401  (the old name of ffnn.costs)
+from . import objective  # noqa: F401  (the old name of ffnn.fastpath)
 from .costs import (
     COST_DERIVATIVES,
     COSTS,
@@ -72,6 +77,7 @@ from .costs import (
     mse_der,
 )
 from .estimators import FFNNClassifier, FFNNRegressor
+from .history import History
 from .metrics import accuracy
 from .lockstep import train_many
 from .network import NeuralNetwork
@@ -91,7 +97,7 @@ __all__ = [
     "backpropagation_batch", "NeuralNetwork", "FFNNClassifier", "FFNNRegressor",
     "Optimizer", "GradientDescent", "Momentum", "Adagrad", "RMSprop", "Adam",
     "Constant", "InverseScaling", "StepDecay", "EarlyStopping",
-    "train", "train_many", "accuracy", "DivergenceError", "train_network", "train_network_momentum",
+    "train", "train_many", "History", "accuracy", "DivergenceError", "train_network", "train_network_momentum",
     "load_iris", "load_digits", "one_hot", "runge", "runge_data",
     "rel_error", "numerical_gradient",
 ]

@@ -7,29 +7,22 @@ backpropagation multiplies by ``f'(z^l)``, the diagonal of the Jacobian
 return plain arrays of the input's dtype.
 
 Each :class:`Activation` record keeps, next to f and f', the two in-place
-kernels of the training hot path (:mod:`ffnn.fastpath`): ``forward(z, out, tmp)``
-writes f(z) into ``out``, ``backward(delta, z, a, tmp, mask)`` multiplies
-``delta`` by f'(z) in place, with ``a = f(z)`` and two scratch arrays of
-z's shape (``tmp`` of its dtype, ``mask`` boolean); ``tmp`` reaches the
-backward kernel as the layer's forward kernel left it.  A kernel computes the
-same numbers as f and f' (σ' as σ(z)σ(-z), @eq-sigmoid-stable), with plain
-numpy and no allocation; on the stacked arrays of networks trained in
-lockstep (three axes), softmax and sigmoid take faster routes to the same
-numbers, equal to rounding (the sigmoid's backward reuses the forward's
-1 + e^z, kept in ``tmp``).
+kernels of the training hot path, ``forward`` and ``backward``
+(:mod:`ffnn.activation_kernels`), which compute the same numbers.
 
 ``softmax`` is the one activation that is not element-wise: its Jacobian is
 ``diag(s) - s s^T`` per sample (@eq-softmax), applied by :func:`softmax_vjp`.
 Whether a cost folds it into its own derivative is the cost's business
-(:class:`ffnn.losses.Cost`), so softmax has neither ``der`` nor ``backward``.
+(:class:`ffnn.costs.Cost`), so softmax has neither ``der`` nor ``backward``.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 import autograd.numpy as anp
-import numpy as np
-from scipy.special import expit
+
+from . import activation_kernels as kernels
 
 LEAKY_SLOPE = 0.01
 
@@ -112,102 +105,6 @@ def softmax_vjp(s, g):
     return s * (g - anp.sum(g * s, axis=-1, keepdims=True))
 
 
-# -- the in-place kernels: forward(z, out, tmp) and backward(delta, z, a, tmp, mask) ----
-def _identity_forward(z, out, tmp):
-    np.copyto(out, z)
-
-
-def _identity_backward(delta, z, a, tmp, mask):
-    pass  # f' = 1
-
-
-def _relu_forward(z, out, tmp):
-    np.maximum(z, 0.0, out=out)
-
-
-def _relu_backward(delta, z, a, tmp, mask):
-    np.greater(z, 0.0, out=mask)
-    np.multiply(delta, mask, out=delta)
-
-
-def _leaky_relu_forward(z, out, tmp):
-    np.multiply(z, LEAKY_SLOPE, out=out)  # max(z, αz) is z for z > 0, αz otherwise
-    np.maximum(out, z, out=out)
-
-
-def _leaky_relu_backward(delta, z, a, tmp, mask):
-    np.less_equal(z, 0.0, out=mask)
-    np.multiply(delta, LEAKY_SLOPE, out=delta, where=mask)
-
-
-def _sigmoid_forward(z, out, tmp):
-    if z.ndim > 2:  # M networks at once (ffnn.lockstep)
-        return _sigmoid_stacked_forward(z, out, tmp)
-    expit(z, out=out)  # 1 / (1 + e^{-z}) in one overflow-free pass
-
-
-def _sigmoid_backward(delta, z, a, tmp, mask):
-    if z.ndim > 2:
-        np.divide(a, tmp, out=tmp)  # σ(z)σ(-z) = σ(z) / (1 + e^z), 1 + e^z kept by the forward
-    else:
-        np.negative(z, out=tmp)
-        expit(tmp, out=tmp)  # σ(-z), not 1 - σ(z), which rounds to 0 for large z
-        np.multiply(tmp, a, out=tmp)
-    np.multiply(delta, tmp, out=delta)
-
-
-_LARGEST = {np.dtype(t): np.finfo(t).max for t in (np.float32, np.float64)}
-_EXP_SAFE = {dtype: np.log(largest) - 1.0 for dtype, largest in _LARGEST.items()}
-
-
-def _sigmoid_stacked_forward(z, out, tmp):
-    """σ(z) = e^z / (1 + e^z) with numpy's vectorised exp, for the large arrays of M networks:
-    several times faster than scipy's expit, equal to rounding.  1 + e^z is kept in ``tmp``,
-    from which the backward pass takes σ'(z) = σ(z)σ(-z) = σ(z) / (1 + e^z) with one division,
-    no second exp.  Where e^z overflows (z > 709 in float64) it is taken as the largest
-    float, so σ(z) = 1 and σ'(z) < 1e-308 as they should, not inf / inf; a nan stays nan.
-    (That cap is skipped when no z comes near the limit: a maximum is cheaper than a minimum
-    taken element by element.)"""
-    with np.errstate(over="ignore"):
-        np.exp(z, out=out)
-    if not z.max() <= _EXP_SAFE[z.dtype]:  # also when z holds a nan: the cap keeps it
-        np.minimum(out, _LARGEST[out.dtype], out=out)
-    np.add(out, 1.0, out=tmp)
-    np.divide(out, tmp, out=out)
-
-
-def _tanh_forward(z, out, tmp):
-    np.tanh(z, out=out)
-
-
-def _tanh_backward(delta, z, a, tmp, mask):
-    np.square(a, out=tmp)  # a = tanh(z): the same 1 - tanh(z)² as tanh_der
-    np.subtract(1.0, tmp, out=tmp)
-    np.multiply(delta, tmp, out=delta)
-
-
-def _softmax_forward(z, out, tmp):
-    if z.ndim > 2:  # M networks' rows (ffnn.lockstep): many short rows, summed column by column
-        return _softmax_forward_columns(z, out)
-    np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)
-    np.exp(out, out=out)
-    out /= np.add.reduce(out, axis=-1, keepdims=True)
-
-
-def _softmax_forward_columns(z, out):
-    """The same softmax with the row maximum and sum taken column by column, one call
-    per class instead of one per row (numpy's reductions along a short last axis)."""
-    column = np.copy(z[..., 0])
-    for k in range(1, z.shape[-1]):
-        np.maximum(column, z[..., k], out=column)
-    np.subtract(z, column[..., None], out=out)
-    np.exp(out, out=out)
-    np.copyto(column, out[..., 0])
-    for k in range(1, z.shape[-1]):
-        column += out[..., k]
-    out /= column[..., None]
-
-
 @dataclass(frozen=True)
 class Activation:
     """One activation: its name, f, f' and the in-place kernels of the fast path."""
@@ -222,13 +119,16 @@ class Activation:
 ACTIVATION_RECORDS = {
     record.name: record
     for record in (
-        Activation("identity", identity, identity_der, _identity_forward, _identity_backward),
-        Activation("relu", relu, relu_der, _relu_forward, _relu_backward),
-        Activation("leaky_relu", leaky_relu, leaky_relu_der, _leaky_relu_forward,
-                   _leaky_relu_backward),
-        Activation("sigmoid", sigmoid, sigmoid_der, _sigmoid_forward, _sigmoid_backward),
-        Activation("tanh", tanh, tanh_der, _tanh_forward, _tanh_backward),
-        Activation("softmax", softmax, None, _softmax_forward, None),
+        Activation("identity", identity, identity_der, kernels.identity_forward,
+                   kernels.identity_backward),
+        Activation("relu", relu, relu_der, kernels.relu_forward, kernels.relu_backward),
+        Activation("leaky_relu", leaky_relu, leaky_relu_der,
+                   partial(kernels.leaky_relu_forward, slope=LEAKY_SLOPE),
+                   partial(kernels.leaky_relu_backward, slope=LEAKY_SLOPE)),
+        Activation("sigmoid", sigmoid, sigmoid_der, kernels.sigmoid_forward,
+                   kernels.sigmoid_backward),
+        Activation("tanh", tanh, tanh_der, kernels.tanh_forward, kernels.tanh_backward),
+        Activation("softmax", softmax, None, kernels.softmax_forward, None),
     )
 }
 ACTIVATIONS = {name: record.f for name, record in ACTIVATION_RECORDS.items()}
@@ -240,6 +140,22 @@ def record_of(f):
     if isinstance(f, str):
         return ACTIVATION_RECORDS.get(f)
     return next((record for record in ACTIVATION_RECORDS.values() if record.f is f), None)
+
+
+def kernels_of(activation_funcs, activation_ders):
+    """The record of each layer's activation, or None if one has no in-place kernels.
+
+    A hidden layer qualifies with a registered activation and its own
+    derivative; the output layer with any registered activation, since its
+    error comes from the cost record.
+    """
+    records = [record_of(f) for f in activation_funcs]
+    if any(r is None for r in records):
+        return None
+    hidden = zip(records[:-1], activation_ders[:-1])
+    if any(r.backward is None or d is not r.der for r, d in hidden):
+        return None
+    return records
 
 
 def checked_activation(value, argument):

@@ -129,9 +129,22 @@ def _binary_cross_entropy_value(predict, target):
     return -(np.vdot(target, log_p) + np.vdot(1.0 - target, log_q)) / predict.shape[0]
 
 
+def _mse_stacked(predict, Y):
+    """:func:`mse` of each of M stacked predictions (M, n, k): shape (M,)."""
+    residual = predict - Y
+    return np.einsum("mnk,mnk->m", residual, residual) / (predict.shape[1] * predict.shape[2])
+
+
+def _cross_entropy_stacked(predict, Y):
+    """:func:`cross_entropy` of each of M stacked predictions (M, n, k): shape (M,)."""
+    log_p = np.log(np.maximum(predict, _TINY[predict.dtype]))
+    return -np.einsum("mnk,mnk->m", Y, log_p) / predict.shape[1]
+
+
 @dataclass(frozen=True)
 class Cost:
-    """One cost: C, its derivative, C for training's batches, and the output rules.
+    """One cost: C, its derivative, C for training's batches (``value``, and ``stacked`` for
+    M networks' at once, :mod:`ffnn.lockstep`), and the output rules.
 
     ``der`` is ∂C/∂a^L, unless ``folds`` names an output activation whose
     Jacobian ``der`` already includes: then ``der`` is ∂C/∂z^L, valid for
@@ -146,6 +159,7 @@ class Cost:
     f: Callable | None
     der: Callable
     value: Callable | None = None
+    stacked: Callable | None = None
     folds: Callable | None = None
     matched: Callable | None = None
     probabilities: bool = False
@@ -186,9 +200,9 @@ class Cost:
         return dC * f_der(z)
 
 
-MSE = Cost("mse", mse, mse_der, _mse_value)
+MSE = Cost("mse", mse, mse_der, _mse_value, _mse_stacked)
 CROSS_ENTROPY = Cost("cross_entropy", cross_entropy, cross_entropy_der, _cross_entropy_value,
-                     folds=softmax, matched=softmax)
+                     _cross_entropy_stacked, folds=softmax, matched=softmax)
 BINARY_CROSS_ENTROPY = Cost("binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_der,
                             _binary_cross_entropy_value, matched=sigmoid, probabilities=True)
 COST_RECORDS = {r.name: r for r in (MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY)}

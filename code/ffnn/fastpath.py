@@ -1,55 +1,67 @@
-"""The training hot path: backpropagation in place, on buffers allocated once.
+"""The gradient of training: C_λ and ∂C_λ/∂θ of a batch, by backpropagation in place.
 
-:class:`FastGradient` computes what :func:`ffnn.objective.readable_cost_and_gradient`
-(:meth:`ffnn.NeuralNetwork.cost_and_gradient`) computes, the penalised cost
-C_λ of a batch and its gradient — the forward pass ``Z^l = A^{l-1} W + b^l``
-(the array ``W`` holds (W^l)^T), ``A^l = f_l(Z^l)``, Δ^L,
-``Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f_l'(Z^l)`` (``delta @ W.T``),
-``∂C/∂W = (A^{l-1})^T Δ^l`` and ``∂C/∂b^l = Σ_rows Δ^l`` (@eq-delta-batch,
-@eq-grad-batch), then the penalty by :func:`ffnn.objective.penalised` — with
-plain numpy, one buffer per Z^l, A^l and Δ^l, and the gradients written
-straight into one gradient vector laid out as the parameters
-(:mod:`ffnn.parameters`).  Δ^0, the gradient with respect to the inputs,
-is never formed.
+:func:`ffnn.train` calls a :class:`FastGradient` once per batch and hands
+the gradient vector to the optimiser (:mod:`ffnn.optimizers`).  A call
+runs the forward pass ``Z^l = A^{l-1} W + b^l`` (the array ``W`` holds
+(W^l)^T), ``A^l = f_l(Z^l)``, the output error Δ^L, the backward pass
+``Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f_l'(Z^l)`` (``delta @ W.T``), ``∂C/∂W =
+(A^{l-1})^T Δ^l`` and ``∂C/∂b^l = Σ_rows Δ^l`` (@eq-delta-batch,
+@eq-grad-batch), on buffers allocated once (one per Z^l, A^l and Δ^l; Δ^0
+is never formed), writing the gradients straight into one vector laid out
+as the parameters (:mod:`ffnn.parameters`).  Then :func:`penalised` adds
+the weight penalty (:mod:`ffnn.penalty`) to the cost and its gradient.
+:func:`readable_cost_and_gradient` computes the same numbers with the
+report's functions (:meth:`ffnn.NeuralNetwork.cost_and_gradient`).
 
-The same code trains one network or M networks of one architecture at once
+The same code trains M networks of one architecture at once
 (:mod:`ffnn.lockstep`): every array then has a leading axis of length M, θ
-is an (M, P) array, and each product is one batched ``matmul`` for all M.
-One network is the case M = 1.  For a stack the first layer's bias rides
-in its product, ``Z^1 = [X, 1] [W^1; b^1]`` and ``[∂C/∂W^1; ∂C/∂b^1] =
-[X, 1]^T Δ^1`` (:func:`ffnn.parameters.with_bias_row`): one batched product
-each instead of a product and a broadcast sum, and never a product over a
-single input (numpy's batched ``matmul`` is slow for an inner dimension of 1).
+is an (M, P) array, and each product is one batched ``matmul``.  For a
+stack the first layer's bias rides in its product, ``Z^1 = [X, 1] [W^1;
+b^1]`` (:func:`ffnn.parameters.with_bias_row`): numpy's batched ``matmul``
+is slow for an inner dimension of 1.
 
-Each hidden layer uses the in-place kernels of its activation's record
-(:class:`ffnn.activations.Activation`), which compute the same f and f'
-from the same z^l (σ' = σ(z)σ(-z)); the output error Δ^L comes from the
-cost's record (:meth:`ffnn.costs.Cost.output_error`), as in the readable
-path; the batch cost from the record's ``value``.  So the paths agree to
-rounding, a float32 network stays float32, and activations of the user's
-own (no record) take the readable path.
+The kernels are pure functions of the report's equations: each layer's
+in-place f and f' (:mod:`ffnn.activation_kernels`, σ' = σ(z)σ(-z)), the
+output error Δ^L and the batch cost from the cost's record
+(:class:`ffnn.costs.Cost`).  So both paths agree to rounding, a float32
+network stays float32, and activations of the user's own (no kernels) take
+the readable path.  ``ffnn.objective`` is the old name of this module.
 """
 
 import numpy as np
 
-from . import activations, parameters
-from .objective import penalised, readable_cost_and_gradient
+from . import parameters
+from .activations import kernels_of
+from .functional import backward_batch, feed_forward_saver_batch
+from .penalty import active, add_penalty_gradient, penalty
 
 
-def kernels_of(activation_funcs, activation_ders):
-    """The record of each layer's activation, or None if one has no in-place kernels.
+def penalised(cost, layers, l2, l1, layer_grads=None):
+    """C_λ = C + penalty in float64 (a float, or M of them), from the data cost C (a number, or
+    M for a stack); with ``layer_grads`` (∂C/∂W, ∂C/∂b^l), the penalty's gradient is added
+    to them in place: every path's cost and gradient pass through here."""
+    on = active(l2) or active(l1)
+    if layer_grads is not None and on:
+        add_penalty_gradient(layer_grads, layers, l2, l1)
+    value = penalty(layers, l2, l1) if on else 0.0
+    if isinstance(cost, np.ndarray) and cost.ndim:
+        return cost.astype(np.float64) + np.asarray(value, np.float64)
+    return float(cost) + float(value)
 
-    A hidden layer qualifies with a registered activation and its own
-    derivative; the output layer with any registered activation, since its
-    error comes from the cost record.
+
+def readable_cost_and_gradient(X, Y, layers, activation_funcs, activation_ders, cost_record, l2, l1):
+    """``(C_λ, layer_grads)`` of one network by the report's backpropagation, one forward pass.
+
+    ``layer_grads`` are ``(∂C_λ/∂W, ∂C_λ/∂b^l)`` views of one vector laid out
+    as the parameters (:mod:`ffnn.parameters`).
     """
-    records = [activations.record_of(f) for f in activation_funcs]
-    if any(r is None for r in records):
-        return None
-    hidden = zip(records[:-1], activation_ders[:-1])
-    if any(r.backward is None or d is not r.der for r, d in hidden):
-        return None
-    return records
+    saved = feed_forward_saver_batch(X, layers, activation_funcs)
+    grads = backward_batch(saved, layers, activation_funcs, Y, activation_ders, cost_record.der)
+    shapes = [a.shape for pair in layers for a in pair]
+    vector = parameters.flatten(grads, shapes, X.dtype, "gradient")
+    layer_grads = parameters.unflatten(vector, shapes)
+    cost = penalised(cost_record.f(saved[2], Y), layers, l2, l1, layer_grads)
+    return cost, layer_grads
 
 
 class FastGradient:
@@ -98,6 +110,12 @@ class FastGradient:
             self.inputs = np.ones((self.M, self.rows, shapes[0][0] + 1), theta.dtype)
             self.first = parameters.with_bias_row(theta, shapes)
             self.first_grad = parameters.with_bias_row(self.gradient, shapes)
+
+    @classmethod
+    def of(cls, network, rows):
+        """The gradient of an :class:`ffnn.NeuralNetwork`, on its parameter vector."""
+        return cls(network.parameters, network.shapes, network.activation_funcs,
+                   network.activation_ders, network.cost_record, network.l2, network.l1, rows)
 
     def _buffers(self, m):
         """The buffers cut to their first ``m`` rows, the transposes of the A^l, and for a
@@ -197,9 +215,8 @@ class FastGradient:
         if not self.stacked:
             return value(predict, Y)
         Y = Y if Y.shape == predict.shape else np.broadcast_to(Y, predict.shape)
-        stacked = STACKED_VALUES.get(self.cost_record.name)
-        if stacked is not None:
-            return stacked(predict, Y)
+        if self.cost_record.stacked is not None:
+            return self.cost_record.stacked(predict, Y)
         return np.array([value(p, y) for p, y in zip(predict, Y)])
 
     def _readable(self, X, Y):
@@ -214,21 +231,3 @@ class FastGradient:
 def _transposed(A):
     """A^T of the last two axes (a view)."""
     return A.T if A.ndim == 2 else A.swapaxes(-1, -2)
-
-
-def _mse_stacked(predict, Y):
-    """:func:`ffnn.mse` of each of M stacked predictions (M, n, k): shape (M,)."""
-    residual = predict - Y
-    return np.einsum("mnk,mnk->m", residual, residual) / (predict.shape[1] * predict.shape[2])
-
-
-_TINY = {np.dtype(t): np.finfo(t).tiny for t in (np.float32, np.float64)}
-
-
-def _cross_entropy_stacked(predict, Y):
-    """:func:`ffnn.cross_entropy` of each of M stacked predictions (M, n, k): shape (M,)."""
-    log_p = np.log(np.maximum(predict, _TINY[predict.dtype]))
-    return -np.einsum("mnk,mnk->m", Y, log_p) / predict.shape[1]
-
-
-STACKED_VALUES = {"mse": _mse_stacked, "cross_entropy": _cross_entropy_stacked}

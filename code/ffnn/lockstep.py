@@ -28,10 +28,11 @@ from . import schedules, validation
 from .validation import checked_network
 from .activations import softmax
 from .batches import Batches
-from .fastpath import FastGradient
-from .objective import penalised
+from .fastpath import FastGradient, penalised
+from .history import History
+from .metrics import accuracy
 from .optimizers import Optimizer
-from .training import DivergenceError, Rate, accuracy, checked_rows, progress_bar
+from .training import DivergenceError, Rate, checked_rows, progress_bar
 
 
 def train_many(networks, X, Y, optimizers, *, epochs, batch_size=None, seeds=None,
@@ -55,8 +56,8 @@ def train_many(networks, X, Y, optimizers, *, epochs, batch_size=None, seeds=Non
 
     Returns
     -------
-    list of M dicts, each the history :func:`ffnn.train` returns.  Early
-    stopping is for one network at a time (:func:`ffnn.train`).
+    list of M :class:`ffnn.history.History`, as :func:`ffnn.train` returns.
+    Early stopping is for one network at a time (:func:`ffnn.train`).
     """
     networks = _as_list(networks, "networks", "NeuralNetwork", "[net]")
     optimizers = _as_list(optimizers, "optimizers", "optimiser", "[Adam(0.01) for _ in networks]")
@@ -78,7 +79,8 @@ def train_many(networks, X, Y, optimizers, *, epochs, batch_size=None, seeds=Non
     fast = FastGradient(*args, rows)
     check = None if X_val is None else FastGradient(*args, X_val.shape[-2])
     batches = Batches(X, Y, rows, seeds, stacked=True)
-    histories = [{"cost": []} for _ in range(M)]
+    histories = [History.new(X_val is not None, first.activation_funcs[-1] is softmax)
+                 for _ in range(M)]
     flat = theta.reshape(-1)  # the M parameter vectors end to end, a view: the optimiser's θ
     bar = progress_bar(epochs, progress)
     try:
@@ -87,7 +89,7 @@ def train_many(networks, X, Y, optimizers, *, epochs, batch_size=None, seeds=Non
                 rate.set(epoch - 1)
                 costs = _epoch(fast, batches, step, flat, epoch, step.learning_rate)
                 for history, cost in zip(histories, costs):
-                    history["cost"].append(float(cost))
+                    history.cost.append(float(cost))
                 if check is not None:
                     _validate(check, X_val, Y_val, l2, l1, histories)
     finally:  # as after ffnn.train, also when training diverged
@@ -128,11 +130,10 @@ def _validate(check, X_val, Y_val, l2, l1, histories):
     predict = check.forward(X_val)
     costs = penalised(check.data_cost(predict, Y_val), check.layers, l2, l1)
     Y_val = np.broadcast_to(Y_val, predict.shape)
-    classify = check.funcs[-1] is softmax
     for m, history in enumerate(histories):
-        history.setdefault("val_cost", []).append(float(costs[m]))
-        if classify:
-            history.setdefault("val_accuracy", []).append(accuracy(predict[m], Y_val[m]))
+        history.val_cost.append(float(costs[m]))
+        if history.val_accuracy is not None:
+            history.val_accuracy.append(accuracy(predict[m], Y_val[m]))
 
 
 def _penalties(networks, name, dtype):

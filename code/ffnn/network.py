@@ -6,14 +6,16 @@ the layout of :mod:`ffnn.parameters`); ``layers`` is the list of
 (W^l)^T as in :func:`ffnn.feed_forward_batch`.  Its cost C_λ and gradient
 (:meth:`NeuralNetwork.cost_and_gradient`) are the batched backpropagation of
 the report, :func:`ffnn.backpropagation_batch`, with the penalty of
-:mod:`ffnn.objective`; :mod:`ffnn.fastpath` computes the same numbers in
-place for :func:`ffnn.train`.
+:mod:`ffnn.penalty` (:func:`ffnn.fastpath.readable_cost_and_gradient`);
+:class:`ffnn.fastpath.FastGradient` computes the same numbers in place for
+:func:`ffnn.train`.
 """
 
 import autograd
 import numpy as np
 
-from . import costs, fastpath, objective, optimizers, parameters, storage, training, validation
+from . import costs, fastpath, optimizers, parameters, storage, training, validation
+from . import penalty as weight_penalty
 from .functional import feed_forward_batch, feed_forward_saver_batch
 
 INITIALIZATIONS = ("normal", "xavier", "he")
@@ -141,25 +143,25 @@ class NeuralNetwork:
 
     def penalty(self, layers=None):
         """λ₂ Σ_l ‖W^l‖² + λ₁ Σ_l |W^l| (@eq-penalty; 0 without regularisation)."""
-        return objective.penalty(self.layers if layers is None else layers, self.l2, self.l1)
+        return weight_penalty.penalty(self.layers if layers is None else layers, self.l2, self.l1)
 
     def add_penalty_gradient(self, layer_grads):
         """Add 2λ₂W + λ₁ sign(W) to each weight gradient, in place (@eq-penalty-grad)."""
-        return objective.add_penalty_gradient(layer_grads, self.layers, self.l2, self.l1)
+        return weight_penalty.add_penalty_gradient(layer_grads, self.layers, self.l2, self.l1)
 
     def cost(self, inputs, targets):
         """C(predict(inputs), targets) plus the weight penalty: the cost that training lowers."""
         X = self.check_inputs(inputs)
         Y = self.check_targets(X, targets)
-        return float(objective.penalised(self.cost_fun(self.predict(X), Y), self.layers,
-                                         self.l2, self.l1))
+        return float(fastpath.penalised(self.cost_fun(self.predict(X), Y), self.layers,
+                                        self.l2, self.l1))
 
     def cost_and_gradient(self, inputs, targets):
         """``(C_λ, [(∂C_λ/∂W, ∂C_λ/∂b^l), ...])``: :meth:`cost` and :meth:`compute_gradient`
-        with one forward pass (:func:`ffnn.objective.readable_cost_and_gradient`)."""
+        with one forward pass (:func:`ffnn.fastpath.readable_cost_and_gradient`)."""
         X = self.check_inputs(inputs)
         Y = self.check_targets(X, targets)
-        cost, layer_grads = objective.readable_cost_and_gradient(
+        cost, layer_grads = fastpath.readable_cost_and_gradient(
             X, Y, self.layers, self.activation_funcs, self.activation_ders, self.cost_record,
             self.l2, self.l1)
         return float(cost), layer_grads
@@ -189,8 +191,7 @@ class NeuralNetwork:
 
     def fast_gradient(self, rows):
         """The in-place gradient of :func:`ffnn.train`, for batches of at most ``rows`` samples."""
-        return fastpath.FastGradient(self._parameters, self.shapes, self.activation_funcs,
-                                     self.activation_ders, self.cost_record, self.l2, self.l1, rows)
+        return fastpath.FastGradient.of(self, rows)
 
     # -- the autograd reference -----------------------------------------------------------
     def autograd_compliant_predict(self, layers, inputs):
@@ -204,6 +205,6 @@ class NeuralNetwork:
 
         def total_cost(layers):
             return (self.cost_fun(self.autograd_compliant_predict(layers, X), Y)
-                    + objective.penalty(layers, self.l2, self.l1))
+                    + weight_penalty.penalty(layers, self.l2, self.l1))
 
         return [tuple(g) for g in autograd.grad(total_cost)(self.layers)]

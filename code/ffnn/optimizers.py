@@ -222,6 +222,11 @@ class StepObject:
     def __init__(self, optimizer, shapes):
         self.optimizer, self.shapes = optimizer, shapes
 
+    @property
+    def learning_rate(self):
+        """The wrapped object's ``learning_rate``, if it has one (for messages)."""
+        return getattr(self.optimizer, "learning_rate", "?")
+
     def update(self, theta, gradient):
         layers = parameters.unflatten(theta, self.shapes)
         new = self.optimizer.step(layers, parameters.unflatten(gradient, self.shapes))

@@ -1,14 +1,18 @@
 """The training loop: shuffled mini-batches, an optimiser, a history.
 
-:func:`train` reads as three steps: the arguments are checked
-(:func:`_checked_data`, once per call, never per batch), the epochs are cut
-into batches (:class:`ffnn.batches.Batches`), and the epoch loop, for each
-batch, computes C_λ and its gradient vector by backpropagation in place
-(:meth:`ffnn.NeuralNetwork.fast_gradient`) and lets the optimiser update the
-parameter vector (:attr:`ffnn.NeuralNetwork.parameters`), with the learning
-rate of the schedule (:class:`Rate`) and early stopping (:class:`_Stopper`)
-between epochs.  Only the network's public interface is used.  The
-exercises' own training functions are in :mod:`ffnn.exercises`.
+How training flows, in three files.  :func:`train` (here) checks its
+arguments once (:func:`_checked_data`), cuts each epoch into mini-batches
+(:class:`ffnn.batches.Batches`) and runs the epoch loop, :func:`_epoch`.
+For each batch it calls the gradient, a :class:`ffnn.fastpath.FastGradient`
+on the network's parameter vector θ, which runs the forward pass, the
+backward pass and the penalised cost C_λ with its gradient in place
+(``fastpath.py``), and hands the gradient to the optimiser,
+``optimizer.update(θ, g)``, which takes the step in place
+(``optimizers.py``).  Between epochs the learning rate follows the schedule
+(:class:`Rate`), the validation data are scored and early stopping
+(:class:`_Stopper`) may end the loop; the costs go into a
+:class:`ffnn.history.History`.  Only the network's public interface is
+used.  The exercises' own training functions are in :mod:`ffnn.exercises`.
 """
 
 import math
@@ -26,8 +30,9 @@ from . import schedules
 from .activations import softmax
 from .batches import Batches
 from .exercises import train_network, train_network_momentum  # noqa: F401  (their former home)
+from .fastpath import FastGradient, penalised
+from .history import History
 from .metrics import accuracy
-from .objective import penalised
 from .optimizers import as_optimizer
 from .schedules import EarlyStopping
 from .validation import checked_network
@@ -70,17 +75,12 @@ def train(network, X, Y, optimizer, *, epochs, batch_size=None, seed=None, X_val
 
     Returns
     -------
-    dict
-        ``"cost"``: one training cost per epoch, the mean of its batch
-        costs; with validation data also ``"val_cost"``, the cost of the
-        validation data after the epoch, and, for a softmax (classifier)
-        output, ``"val_accuracy"``.  Both costs are the cost that training
-        lowers, :meth:`ffnn.NeuralNetwork.cost`: C plus the weight penalty
-        (@eq-penalty), the penalty taken at the parameters of the moment.
-        With early stopping also ``"best_epoch"`` (counted from 1, the epoch
-        of the lowest validation cost) and ``"stopped_epoch"`` (the epoch
-        after which training stopped early, or None when it ran all its
-        epochs).
+    ffnn.history.History
+        ``cost``: one training cost per epoch, the mean of its batch costs;
+        ``val_cost``, the cost of the validation data after each epoch, and,
+        for a softmax (classifier) output, ``val_accuracy``; with early
+        stopping ``best_epoch`` and ``stopped_epoch``.  It also reads as the
+        dict of the entries that apply (``history["cost"]``).
 
     Raises
     ------
@@ -88,28 +88,28 @@ def train(network, X, Y, optimizer, *, epochs, batch_size=None, seed=None, X_val
         As soon as a batch cost is NaN or infinite.
     """
     X, Y, X_val, Y_val, rows = _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val)
-    step = as_optimizer(optimizer, network.shapes)
+    step = as_optimizer(optimizer, network.shapes)  # the optimiser, with update(θ, g)
     rate = Rate(optimizer, schedules.checked_schedule(schedule))
     stopper = _Stopper.of(early_stopping, X_val, network)
     batches = Batches(X, Y, rows, seed)
-    history = _new_history(network, X_val is not None)
-    gradient_of = network.fast_gradient(rows)
+    gradient_of = FastGradient.of(network, rows)  # (X, Y) -> ∂C_λ/∂θ, C_λ
+    history = History.new(X_val is not None, network.activation_funcs[-1] is softmax)
     bar = progress_bar(epochs, progress)
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in bar:
                 rate.set(epoch - 1)
-                history["cost"].append(_epoch(network, batches, gradient_of, step, epoch, optimizer))
+                history.cost.append(_epoch(network.parameters, batches, gradient_of, step, epoch))
                 if X_val is not None:
                     _validate(network, X_val, Y_val, history)
-                bar.set_postfix(cost=f"{history['cost'][-1]:.4g}", refresh=False)
-                if stopper is not None and stopper.stop(epoch, history["val_cost"][-1]):
+                bar.set_postfix(cost=f"{history.cost[-1]:.4g}", refresh=False)
+                if stopper is not None and stopper.stop(epoch, history.val_cost[-1]):
                     break
     finally:
         rate.restore()
         bar.close()
     if stopper is not None:
-        history.update(stopper.finish())
+        stopper.finish(history)
     return history
 
 
@@ -148,21 +148,12 @@ def progress_bar(epochs, progress):
     return tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not show, leave=False)
 
 
-def _new_history(network, validate):
-    history = {"cost": []}
-    if validate:
-        history["val_cost"] = []
-        if network.activation_funcs[-1] is softmax:
-            history["val_accuracy"] = []
-    return history
-
-
-def _epoch(network, batches, gradient_of, step, epoch, optimizer):
-    """One pass over the batches; the epoch's cost, the mean of the batch costs."""
-    theta = network.parameters
+def _epoch(theta, batches, gradient_of, optimizer, epoch):
+    """One pass over the batches, each a gradient and a step on θ; the epoch's cost, the
+    mean of the batch costs."""
     total = 0.0
     for start, Xb, Yb in batches:
-        gradient, cost = gradient_of(Xb, Yb)
+        gradient, cost = gradient_of(Xb, Yb)  # ∂C_λ/∂θ and C_λ of the batch (fastpath.py)
         cost = float(cost)
         if not math.isfinite(cost):
             raise DivergenceError(
@@ -170,17 +161,17 @@ def _epoch(network, batches, gradient_of, step, epoch, optimizer):
                 f"the cost is {cost}; try a smaller learning rate than "
                 f"{getattr(optimizer, 'learning_rate', '?')}"
             )
-        step.update(theta, gradient)
+        optimizer.update(theta, gradient)  # θ ← θ - η g, or the method's rule (optimizers.py)
         total += cost * len(Xb)
     return total / batches.n
 
 
 def _validate(network, X_val, Y_val, history):
     predict = network.predict(X_val)
-    history["val_cost"].append(float(penalised(network.cost_fun(predict, Y_val), network.layers,
-                                               network.l2, network.l1)))
-    if "val_accuracy" in history:
-        history["val_accuracy"].append(accuracy(predict, Y_val))
+    history.val_cost.append(float(penalised(network.cost_fun(predict, Y_val), network.layers,
+                                            network.l2, network.l1)))
+    if history.val_accuracy is not None:
+        history.val_accuracy.append(accuracy(predict, Y_val))
 
 
 class Rate:
@@ -234,8 +225,9 @@ class _Stopper:
             return True
         return False
 
-    def finish(self):
-        """Restore the best parameters (if asked); the history's two entries."""
+    def finish(self, history):
+        """Restore the best parameters (if asked); note the epochs in ``history``."""
         if self.rule.restore_best and self.best_epoch is not None:
             self.theta[...] = self.best_theta
-        return {"best_epoch": self.best_epoch, "stopped_epoch": self.stopped_epoch}
+        history.early_stopping = True
+        history.best_epoch, history.stopped_epoch = self.best_epoch, self.stopped_epoch

@@ -14,7 +14,8 @@ modules, in the order a submission meets them:
 * inside the sandbox (standalone files, no :mod:`ffnn`): :mod:`.zygote`,
   :mod:`.confine` (namespaces, mounts, privileges), :mod:`.seccomp`,
   :mod:`.limits`, :mod:`.agent` (the cells, and the calls the grader asks
-  for), :mod:`.handles`, :mod:`.recording`, :mod:`.protocol` (the wire
+  for; its steps' CPU-time limit in :mod:`.cpu_timer`, the student's errors
+  as text in :mod:`.error_text`), :mod:`.handles`, :mod:`.recording`, :mod:`.protocol` (the wire
   format, validated field by field on both sides);
 * :mod:`.builtins` -- reference functions a check may pass into the
   student's code;

@@ -2,24 +2,25 @@
 what to try next, the prose questions the teacher will read, and every file handed in.
 
 A page is built from that student's :class:`~ffnn_grader.trusted.students.StudentGrade`
-alone, so it holds nothing of another student.  Files are named after the
+alone (read into a :class:`.records.Student`), so it holds nothing of another student.  Files are named after the
 student (:func:`.pages.slug`), ``-2``, ``-3``... when two names give the same one.
 """
 
 from ..trusted.exercises import EXERCISES, TO_READ
 from .pages import WORDS, folder, page, slug, status, table, text, write
+from .records import student_of
 
 
 def _exercises(student):
     rows = []
     for r in student.results:
-        meaning, next_step = WORDS.get(r["status"], ("", ""))
+        meaning, next_step = WORDS.get(r.status, ("", ""))
         found = text(meaning)
-        if r["reason"] and r["status"] != "pass":
-            found += f"<br><span class=\"muted\">{text(r['reason'])}</span>"
-        rows.append((f"<code>{text(r['exercise'])}</code>",
-                     text(r.get("description") or EXERCISES.get(r["exercise"], "")),
-                     status(r["status"]), f"{r['points']}/{r['max_points']}", found, text(next_step)))
+        if r.reason and r.status != "pass":
+            found += f"<br><span class=\"muted\">{text(r.reason)}</span>"
+        rows.append((f"<code>{text(r.exercise)}</code>",
+                     text(r.description or EXERCISES.get(r.exercise, "")),
+                     status(r.status), f"{r.points}/{r.max_points}", found, text(next_step)))
     return table(("exercise", "what it asks", "result", "points", "what the grader found",
                   "what to try next"), rows)
 
@@ -41,27 +42,28 @@ def _prose(student):
 def _files(student):
     rows = []
     for f in student.files:
-        if f["skipped"]:
-            what = f"not graded: {text(f['skipped'])}"
+        if f.skipped:
+            what = f"not graded: {text(f.skipped)}"
         else:
-            what = f"graded: {f['total']}/{f['max_total']} (week {'+'.join(map(str, f['weeks']))})"
-        rows.append((f"<code>{text(f['file'])}</code>", what))
+            what = f"graded: {f.total}/{f.max_total} (week {'+'.join(map(str, f.weeks))})"
+        rows.append((f"<code>{text(f.file)}</code>", what))
     return table(("file", "what the grader did"), rows)
 
 
 def _notes(student):
-    notes = [(c.file, note) for c in student.choices for note in student.chosen(c.week)["notes"]]
+    notes = [(c.file, note) for c in student.counted for note in c.notes]
     if not notes:
         return ""
     items = "".join(f"<li><code>{text(name)}</code>: {text(note)}</li>" for name, note in dict.fromkeys(notes))
     return f"<h2>Messages from running your code</h2><ul>{items}</ul>"
 
 
-def feedback_page(student):
-    """The HTML page of one student."""
-    if student.choices:
+def feedback_page(grade):
+    """The HTML page of one student (a :class:`~ffnn_grader.trusted.students.StudentGrade`)."""
+    student = student_of(grade)
+    if student.counted:
         head = (f"<p class=\"total\">{student.total}/{student.max_total} points</p><p>Counted: "
-                + "; ".join(text(c.statement()) for c in student.choices) + "</p>")
+                + "; ".join(text(c.statement) for c in student.counted) + "</p>")
     else:
         head = ("<p class=\"total\">Nothing graded</p><p>No file of yours holds the exercises of "
                 "week 41 or 42: see your files below.</p>")

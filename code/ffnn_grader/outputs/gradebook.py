@@ -16,6 +16,7 @@ import io
 from ..trusted.exercises import EXERCISES
 from ..trusted.report import clean
 from .pages import write
+from .records import student_of
 
 COLUMNS = ("student", "files", "week", *EXERCISES, "total", "maximum")
 
@@ -26,12 +27,12 @@ def _cell(text):
 
 
 def rows(students):
-    """One dict per student, keyed by :data:`COLUMNS`."""
+    """One dict per student (:class:`.records.Student`), keyed by :data:`COLUMNS`."""
     out = []
     for student in students:
-        points = {r["exercise"]: r["points"] for r in student.results}
+        points = {r.exercise: r.points for r in student.results}
         row = {"student": _cell(student.name),
-               "files": _cell("; ".join(f["file"] for f in student.files)),
+               "files": _cell("; ".join(f.file for f in student.files)),
                "week": "+".join(map(str, student.weeks)),
                "total": student.total, "maximum": student.max_total}
         row.update({exercise: points.get(exercise, "") for exercise in EXERCISES})
@@ -44,5 +45,5 @@ def write_csv(path, students, refused=()):
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows(students))
+    writer.writerows(rows([student_of(s) for s in students]))
     write(path, buffer.getvalue(), refused)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..trusted.exercises import EXERCISES, week_of
 from .pages import folder, page, table, text, write
+from .records import file_of, student_of
 
 TOP_REASONS = 3
 
@@ -30,23 +31,20 @@ class ExerciseStats:
         return self.passed / self.graded if self.graded else 0.0
 
 
-def _reason(r):
-    return r["reason"] or f"{r['status']}"
-
-
 def exercise_stats(students):
-    """One :class:`ExerciseStats` per exercise someone was graded on, in the exercise sets' order."""
+    """One :class:`ExerciseStats` per exercise someone (a :class:`.records.Student`) was
+    graded on, in the exercise sets' order."""
     results = {}
     for student in students:
         for r in student.results:
-            results.setdefault(r["exercise"], []).append(r)
+            results.setdefault(r.exercise, []).append(r)
     out = []
     for exercise in EXERCISES:
         rs = results.get(exercise, [])
         if not rs:
             continue
-        reasons = Counter(_reason(r)[:300] for r in rs if r["status"] != "pass")
-        out.append(ExerciseStats(exercise, len(rs), sum(r["status"] == "pass" for r in rs),
+        reasons = Counter((r.reason or r.status)[:300] for r in rs if r.status != "pass")
+        out.append(ExerciseStats(exercise, len(rs), sum(r.status == "pass" for r in rs),
                                  tuple(reasons.most_common(TOP_REASONS))))
     return out
 
@@ -55,8 +53,8 @@ def week_totals(students):
     """``{week: [points of each student graded on that week]}``."""
     totals = {}
     for student in students:
-        for choice in student.choices:
-            totals.setdefault(choice.week, []).append(choice.points)
+        for counted in student.counted:
+            totals.setdefault(counted.week, []).append(counted.points)
     return totals
 
 
@@ -103,7 +101,7 @@ def _figures(directory, stats, totals):
 
 
 def summary_page(students, files, stats, totals):
-    graded = sum(1 for f in files if not f["skipped"])
+    graded = sum(1 for f in files if not f.skipped)
     body = (f"<h1>Class summary</h1><p>{len(students)} students, {len(files)} files found, "
             f"{graded} graded, {len(files) - graded} not graded (listed below).</p>")
     for week, points in sorted(totals.items()):
@@ -120,8 +118,8 @@ def summary_page(students, files, stats, totals):
                      f"<ul>{reasons}</ul>" if reasons else ""))
     body += "<h2>Per exercise: the most common reasons</h2>" + table(
         ("exercise", "what it asks", "passed", "most common reasons (students)"), rows)
-    skipped = [(f"{text(f['student'])}", f"<code>{text(f['file'])}</code>", text(f["skipped"]))
-               for f in files if f["skipped"]]
+    skipped = [(f"{text(f.student)}", f"<code>{text(f.file)}</code>", text(f.skipped))
+               for f in files if f.skipped]
     if skipped:
         body += "<h2>Files not graded</h2>" + table(("student", "file", "why"), skipped)
     return page("Class summary", body)
@@ -130,6 +128,7 @@ def summary_page(students, files, stats, totals):
 def write_summary(directory, students, files, refused=()):
     """Write ``index.html``, ``pass_rate.png`` and ``totals.png`` into ``directory``; return the page's path."""
     directory = folder(directory)
+    students, files = [student_of(s) for s in students], [file_of(f) for f in files]
     stats, totals = exercise_stats(students), week_totals(students)
     for name in ("pass_rate.png", "totals.png"):
         if (directory / name).is_symlink():

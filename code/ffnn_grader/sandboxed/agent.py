@@ -15,14 +15,13 @@ request at a time (the formats are in :mod:`.protocol`, the requests in
   the arguments sent, and reply with plain data, handles for the rest, the
   arguments the call modified in place, and the CPU seconds it used.
 
-Every step runs under a timer on the process's CPU time, so its limit does
-not depend on the machine's load.
+Every step runs under a timer on the process's CPU time (:mod:`.cpu_timer`).
 
 Nothing here decides a mark: the grader holds the checks and the expected
-values, and validates every reply.  This file and its neighbours
-(``protocol.py``, ``handles.py``, ``recording.py``, ``limits.py``,
-``zygote.py``, ``confine.py``, ``seccomp.py``) are bound into the sandbox
-as standalone files; the sandbox has no ``ffnn``.
+values, and validates every reply.  This file and its neighbours here (all
+but ``builtins.py``, whose text travels with a check's call) are bound
+into the sandbox as standalone files, loaded by :func:`load`; the sandbox
+has no ``ffnn``.
 """
 
 import os
@@ -37,9 +36,7 @@ import importlib.util  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
-import signal  # noqa: E402
 import time  # noqa: E402
-import traceback  # noqa: E402
 import types  # noqa: E402
 import warnings  # noqa: E402
 
@@ -57,11 +54,8 @@ def load(name):
 
 protocol = load("protocol")
 recording, limits, handles = load("recording"), load("limits"), load("handles")
+timer, errors = load("cpu_timer"), load("error_text")
 SEED = 0  # numpy.random and random are seeded with it before every cell and every call
-
-
-class StepTimeout(BaseException):
-    pass
 
 
 class CountingWriter(io.TextIOBase):
@@ -76,49 +70,6 @@ class CountingWriter(io.TextIOBase):
     def write(self, text):
         self.total += len(str(text))
         return len(str(text))
-
-
-def _alarm(seconds):
-    """A timer on the CPU time of the whole process (every thread): a step's limit does not
-    depend on how busy the machine is.  (One that blocks without using the CPU is stopped
-    by the grader's wall-clock guard.)"""
-    def handler(signum, frame):
-        raise StepTimeout(f"took longer than {seconds:g} s")
-
-    signal.signal(signal.SIGPROF, handler)
-    signal.setitimer(signal.ITIMER_PROF, max(float(seconds), 0.001))
-
-
-def _stop_alarm():
-    signal.setitimer(signal.ITIMER_PROF, 0)
-
-
-def _type_name(error):
-    try:
-        return str(type(error).__name__)[:100]
-    except BaseException:  # noqa: BLE001 - a class whose name itself raises
-        return "Exception"
-
-
-def _message(error):
-    try:
-        return str(error)[:2000]
-    except BaseException:  # noqa: BLE001
-        return ""
-
-
-def _one_line(error, filename=None):
-    try:
-        text = f"{_type_name(error)}: {error}".strip().splitlines()
-    except BaseException:  # noqa: BLE001 - an exception whose message itself raises
-        text = []
-    line = text[0] if text else _type_name(error)
-    if filename:
-        for frame in reversed(traceback.extract_tb(error.__traceback__)):
-            if frame.filename == filename:
-                line += f" (line {frame.lineno})"
-                break
-    return line if len(line) <= 300 else line[:297] + "..."
 
 
 class Agent:
@@ -143,19 +94,19 @@ class Agent:
         random.seed(SEED)
         try:
             code = compile(request["source"], filename, "exec")
-            _alarm(request["timeout"])
+            timer.alarm(request["timeout"])
             try:
                 exec(code, self.namespace)
             finally:
-                _stop_alarm()
-        except StepTimeout as exc:
+                timer.stop_alarm()
+        except timer.StepTimeout as exc:
             error = f"timeout: {exc}"
         except MemoryError as exc:
-            error = f"MemoryError: ran out of memory{_one_line(exc, filename)[11:]}"
+            error = f"MemoryError: ran out of memory{errors.one_line(exc, filename)[11:]}"
         except SyntaxError as exc:
             error = f"SyntaxError (line {exc.lineno}): {exc.msg}"
         except BaseException as exc:  # noqa: BLE001 - SystemExit too: it is the student's
-            error = _one_line(exc, filename)
+            error = errors.one_line(exc, filename)
         if "matplotlib.pyplot" in sys.modules:
             try:
                 sys.modules["matplotlib.pyplot"].close("all")
@@ -217,14 +168,14 @@ class Agent:
         kwargs = {k: self.values.decode(v) for k, v in request["kwargs"].items()}
         np.random.seed(SEED)
         random.seed(SEED)
-        _alarm(request["timeout"])
+        timer.alarm(request["timeout"])
         try:
             if request["op"] == "attr":
                 result = getattr(target, request["name"])
             else:
                 result = target(*args, **kwargs)
         finally:
-            _stop_alarm()
+            timer.stop_alarm()
         changed = {}
         for key, value in [*enumerate(args), *kwargs.items()]:
             before = request["args"][key] if isinstance(key, int) else request["kwargs"][key]
@@ -258,10 +209,11 @@ class Agent:
                     reply = {"ok": "forgot"}
                 else:
                     reply = self.with_references(request)
-            except StepTimeout as exc:
+            except timer.StepTimeout as exc:
                 reply = {"ok": "timeout", "message": str(exc)}
             except BaseException as exc:  # noqa: BLE001 - the student's, reported as such
-                reply = {"ok": "raised", "type": _type_name(exc), "message": _message(exc)}
+                reply = {"ok": "raised", "type": errors.type_name(exc),
+                         "message": errors.message(exc)}
             if op in ("call", "attr") and reply["ok"] != "timeout":
                 # CPU seconds of every thread: a check's time budget is counted in these
                 reply["cpu"] = round(max(time.process_time() - started, 0.0), 6)

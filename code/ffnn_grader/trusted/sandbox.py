@@ -34,7 +34,7 @@ from .zygotes import Zygote
 
 HERE = Path(__file__).resolve().parent.parent / "sandboxed"  # the files bound into the sandbox
 AGENT_FILES = ("zygote.py", "agent.py", "protocol.py", "handles.py", "recording.py", "limits.py",
-               "confine.py", "seccomp.py")
+               "cpu_timer.py", "error_text.py", "confine.py", "seccomp.py")
 INSIDE = "/grader"  # where the agent's files are in the sandbox
 HOME = "/home/student"
 DEVICES = ("null", "zero", "full", "random", "urandom")
