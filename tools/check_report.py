@@ -61,7 +61,7 @@ REQUIRED_SOURCES = {
     "answer-w41-7c": ["ffnn.train_network"],
     "answer-w42-5a": ["ffnn.backpropagation"],
     "answer-w42-6": ["ffnn.backpropagation_batch"],
-    "answer-w42-8a": ["ffnn.objective.readable_cost_and_gradient"],
+    "answer-w42-8a": ["ffnn.fastpath.readable_cost_and_gradient"],
 }
 # The seeds' names that ffnn does not have: the answer defines them in a cell of its own.
 REQUIRED_DEFS = {
