@@ -13,6 +13,8 @@ Data: ``_regression.runge_splits`` (σ = 0.1, 100 / 50 / 500 points).
    ffnn's), at their chosen degrees.
 4. The maps checked: a network with no hidden layer carrying Ridge's or
    Lasso's coefficients is at a minimum of ffnn's own penalised cost.
+All on one draw of the data (draw 0); runge_draws.py repeats 1 and the
+comparison with Ridge and Lasso over draws.
 Writes results/penalties.json.
 """
 

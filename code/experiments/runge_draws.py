@@ -21,8 +21,8 @@ are each fitted by
   relative duality gap of every chosen Lasso fit is recorded.
 
 * the same network with an L2 or an L1 penalty (part e): (η, λ) chosen on
-  each draw's validation MSE over PENALTY_LRS × LAMBDAS (``penalties``' grid;
-  λ = 0 is the network above at those η), all in lockstep; their early
+  each draw's validation MSE over PENALTY_LRS × LAMBDAS (part of ``penalties``'
+  grid; λ = 0 is the network above at those η), all in lockstep; their early
   stopping reads the penalised validation cost (``fit_many(penalised=True)``).
 
 The models are compared by paired differences of the test MSE against f over
@@ -45,8 +45,7 @@ from _common import run_parallel, save_json
 from _fit import fit_many, fit_partial, mse, over_seeds
 from _regression import (DEGREES, N_TRAIN, NOISE, duality_gap, features, lasso_path, regressor,
                          ridge_path, runge_splits, true_mse)
-from penalties import LAMBDAS, PENALTIES
-from penalties import LEARNING_RATES as PENALTY_LRS
+from penalties import PENALTIES
 from runge_optimizers import BATCH_SIZE, CHECK_EVERY, OPTIMIZERS, PATIENCE
 from scipy.linalg import LinAlgWarning
 from sklearn.exceptions import ConvergenceWarning
@@ -63,6 +62,9 @@ LEARNING_RATES = OPTIMIZERS["Adam"]["learning_rates"]
 RIDGE_ALPHAS = list(np.logspace(-8, 2, 11))
 LASSO_ALPHAS = list(np.logspace(-6, -1, 11))
 LINEAR = ("OLS", "Ridge", "Lasso")
+# part e over draws: the part of penalties' grid where its choices and its threshold lie
+# (λ = 0 is the plain network at these η)
+PENALTY_LRS, LAMBDAS = [0.01, 0.1], [0.0, 1e-5, 1e-4, 1e-3]
 GRID = np.linspace(-1, 1, 401).reshape(-1, 1)
 
 UPDATES = 2000
