@@ -310,6 +310,13 @@ def test_lasso_path_is_coordinate_descents_minimum_at_every_alpha(rng):
         np.testing.assert_allclose(w, ref.coef_, atol=1e-6)
         assert c == pytest.approx(ref.intercept_, abs=1e-6)
     assert not W[-1].any()
+    from _regression import lasso_validation
+    xv = rng.uniform(-1, 1, (30, 1))
+    yv = (xv**3 - xv).ravel()
+    val = lasso_validation(x, y, xv, yv, 6, alphas[:3])
+    for a, v in zip(alphas, val):  # against LARS fitted at that α, in scikit-learn's pipeline
+        ref = polynomial(6, "lasso_lars", a).fit(x, y)
+        assert v == pytest.approx(np.mean((ref.predict(xv) - yv) ** 2), rel=1e-6)
 
 
 def test_fit_partial_keeps_the_best_checkpoint_of_sklearns_own_training():

@@ -91,6 +91,13 @@ def lasso_path(X, y, alphas):
     return W, y.mean() - W @ X.mean(axis=0)
 
 
+def lasso_validation(x, y, x_val, y_val, degree, alphas):
+    """Validation MSE of Lasso on the features of ``degree`` for every α (``lasso_path``)."""
+    f = features(degree).fit(x)
+    W, b = lasso_path(f.transform(x), y, alphas)
+    return np.mean((f.transform(x_val) @ W.T + b - np.reshape(y_val, (-1, 1))) ** 2, axis=0)
+
+
 def true_mse(predict, x):
     """MSE against the noiseless Runge function f(x)."""
     return float(np.mean((np.ravel(predict) - np.ravel(ffnn.runge(x))) ** 2))

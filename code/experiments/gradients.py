@@ -82,7 +82,8 @@ def main():
         "results": results, "symmetry": symmetry,
         "sigmoid_xavier": {"mean_slope": slope, "output_weight_rms": w_out,
                            "meaning": "mean σ'(z^l) of hidden layers 1..L-1 and RMS of W^L at "
-                                      "initialisation, mean over seeds"}, "seconds": time.perf_counter() - start,
+                                      "initialisation, mean over seeds"},
+        "seconds": time.perf_counter() - start,
     })
     for a in ACTIVATIONS:
         print(f"gradients: {a:10s} " + "  ".join(
