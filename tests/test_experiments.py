@@ -6,10 +6,12 @@ Fast: tiny data and networks; the experiments themselves run in ``make train``.
 import copy
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, LogisticRegression, Ridge
 
 import ffnn
@@ -279,3 +281,91 @@ def test_fit_each_is_fit_one_after_another():
                 check_every=5, patience=10)
         assert r["best_epoch"] == h["best_epoch"]
         np.testing.assert_array_equal(net.parameters, alone.parameters)
+
+
+def test_ridge_path_is_sklearns_ridge_at_every_alpha(rng):
+    from _regression import features, ridge_path
+    x = rng.uniform(-1, 1, (60, 1))
+    y = (1 / (1 + 25 * x**2)).ravel() + 0.1 * rng.standard_normal(60)
+    X = features(8).fit_transform(x)
+    alphas = [1e-6, 1e-2, 1.0, 30.0]
+    W, b = ridge_path(X, y, alphas)
+    for a, w, c in zip(alphas, W, b):
+        ref = Ridge(alpha=a, solver="cholesky").fit(X, y)
+        np.testing.assert_allclose(w, ref.coef_, rtol=1e-6, atol=1e-8)
+        assert c == pytest.approx(ref.intercept_, abs=1e-9)
+    with pytest.raises(ValueError, match="alphas: expected values > 0"):
+        ridge_path(X, y, [0.0, 1.0])
+
+
+def test_lasso_path_is_coordinate_descents_minimum_at_every_alpha(rng):
+    from _regression import features, lasso_path
+    x = rng.uniform(-1, 1, (80, 1))
+    y = (x**3 - x).ravel() + 0.05 * rng.standard_normal(80)
+    X = features(6).fit_transform(x)
+    alphas = [3e-4, 1e-3, 1e-2, 0.05, 10.0]  # the last beyond the path: every w = 0
+    W, b = lasso_path(X, y, alphas)
+    for a, w, c in zip(alphas, W, b):
+        ref = Lasso(alpha=a, tol=1e-14, max_iter=1_000_000).fit(X, y)
+        np.testing.assert_allclose(w, ref.coef_, atol=1e-6)
+        assert c == pytest.approx(ref.intercept_, abs=1e-6)
+    assert not W[-1].any()
+    from _regression import lasso_validation
+    xv = rng.uniform(-1, 1, (30, 1))
+    yv = (xv**3 - xv).ravel()
+    val = lasso_validation(x, y, xv, yv, 6, alphas[:3])
+    for a, v in zip(alphas, val):  # against LARS fitted at that α, in scikit-learn's pipeline
+        ref = polynomial(6, "lasso_lars", a).fit(x, y)
+        assert v == pytest.approx(np.mean((ref.predict(xv) - yv) ** 2), rel=1e-6)
+
+
+def test_fit_partial_keeps_the_best_checkpoint_of_sklearns_own_training():
+    from sklearn.neural_network import MLPRegressor
+    from _fit import fit_partial
+    x, y = ffnn.runge_data(40, 0.1, 1)
+    xv, yv = ffnn.runge_data(30, 0.1, 2)
+
+    def model(max_iter=200):
+        return MLPRegressor(hidden_layer_sizes=(8,), activation="logistic", solver="adam",
+                            learning_rate_init=0.05, batch_size=10, max_iter=max_iter, tol=0.0,
+                            n_iter_no_change=10**6, random_state=np.random.RandomState(3),
+                            shuffle=False)  # fit reshuffles its last order, partial_fit 0..n-1
+
+    m = model()
+    with warnings.catch_warnings():  # fit's "maximum iterations reached", meant here
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        h = fit_partial(m, x, y.ravel(), xv, yv, max_epochs=40, check_every=10, patience=100)
+        # the reference: scikit-learn's fit, stopped after 10, 20, 30, 40 epochs
+        refs = [model(e).fit(x, y.ravel()) for e in (10, 20, 30, 40)]
+    vals = [mse(r.predict(xv), yv) for r in refs]
+    np.testing.assert_allclose(h["val_curve"], vals, rtol=1e-10)
+    assert h["best_epoch"] == 10 * (1 + int(np.argmin(vals)))
+    np.testing.assert_allclose(m.predict(xv), refs[int(np.argmin(vals))].predict(xv), rtol=1e-10)
+    with pytest.raises(TypeError, match="random_state: expected a np.random.RandomState"):
+        fit_partial(MLPRegressor(random_state=0), x, y.ravel(), xv, yv, max_epochs=1)
+
+
+
+def test_fit_many_penalised_stops_on_the_penalised_validation_cost():
+    x, y = ffnn.runge_data(30, 0.1, 1)
+    xv, yv = ffnn.runge_data(20, 0.1, 2)
+
+    def make(lam):
+        return ffnn.NeuralNetwork(1, [6, 1], ["sigmoid", "identity"], None, "mse", None,
+                                  "xavier", 0, l2=lam)
+
+    lams = [1e-3, 3e-2]
+    nets = [make(lam) for lam in lams]
+    rs = fit_many(nets, x, y, xv, yv, [ffnn.Adam(0.1) for _ in lams], max_epochs=60,
+                  batch_size=10, seeds=[0, 0], check_every=5, patience=20, penalised=True)
+    for lam, net, r in zip(lams, nets, rs):
+        # by hand: train in chunks, score the network's own cost (MSE + penalty) after each
+        alone, opt, rng = make(lam), ffnn.Adam(0.1), np.random.default_rng(0)
+        best, best_epoch, best_theta, epoch = alone.cost(xv, yv), 0, alone.parameters.copy(), 0
+        while epoch < 60 and epoch - best_epoch < 20:
+            ffnn.train(alone, x, y, opt, epochs=5, batch_size=10, seed=rng, progress=False)
+            epoch += 5
+            if alone.cost(xv, yv) < best:
+                best, best_epoch, best_theta = alone.cost(xv, yv), epoch, alone.parameters.copy()
+        assert (r["best_epoch"], r["epochs_run"]) == (best_epoch, epoch)
+        np.testing.assert_allclose(net.parameters, best_theta, rtol=1e-9, atol=1e-12)

@@ -20,7 +20,9 @@ up to the stop is ``fit``'s curve.  The recorded score is the validation
 *cost* or, for a softmax output, the validation error rate: ``fit``'s
 score for regressors with ``metric=mse`` and classifiers with
 ``metric=error_rate``.  The cost of a penalised network includes its
-penalty, which ``fit``'s score does not: such regressors train with ``fit``.  A group in which a network diverges is halved until the
+penalty, which ``fit``'s score does not: such regressors train with ``fit``,
+or with ``fit_many(..., penalised=True)``, whose early stopping then reads the
+validation cost with the penalty (the cost the network minimises).  A group in which a network diverges is halved until the
 divergent one trains alone, with ``fit``.
 """
 
@@ -115,18 +117,20 @@ def _stop(initial, per_epoch, max_epochs, check_every, patience):
 
 
 def fit_many(nets, X, Y, X_val, Y_val, optimizers, *, max_epochs, batch_size, seeds,
-             metric=mse, check_every=10, patience=100):
+             metric=mse, check_every=10, patience=100, penalised=False):
     """``[fit(nets[m], X_m, Y_m, ..., optimizers[m], seed=seeds[m]) ...]`` in lockstep.
 
     X, Y, X_val, Y_val are shared (2-D) or one draw per network (3-D).  See the
-    module docstring for the score read from the histories.  ``seconds`` is each
+    module docstring for the score read from the histories (``penalised``: a
+    penalised regressor's includes its penalty).  ``seconds`` is each
     network's share of the group's CPU time (both passes).
     """
     nets, optimizers, seeds = list(nets), list(optimizers), list(seeds)
     for m, net in enumerate(nets):
-        if net.cost_record.name == "mse" and (net.l2 or net.l1):
+        if net.cost_record.name == "mse" and (net.l2 or net.l1) and not penalised:
             raise ValueError(f"nets[{m}]: expected no penalty (its recorded validation cost "
-                             f"would include it), got l2 = {net.l2}, l1 = {net.l1}; use fit")
+                             f"would include it), got l2 = {net.l2}, l1 = {net.l1}; use fit "
+                             f"or penalised=True")
     fresh = [copy.deepcopy(opt) for opt in optimizers]
     initial = [net.parameters.copy() for net in nets]
     idx = np.arange(len(nets))
@@ -150,12 +154,13 @@ def fit_many(nets, X, Y, X_val, Y_val, optimizers, *, max_epochs, batch_size, se
                                   _rows(X_val, idx[part]), _rows(Y_val, idx[part]), fresh[part],
                                   max_epochs=max_epochs, batch_size=batch_size,
                                   seeds=seeds[part], metric=metric, check_every=check_every,
-                                  patience=patience)]
+                                  patience=patience, penalised=penalised)]
     classify = "val_accuracy" in histories[0]
     out = []
     for m, (net, h) in enumerate(zip(nets, histories)):
         net.parameters[...] = initial[m]
-        first = score(net, _rows(X_val, m), _rows(Y_val, m), metric)
+        first = score(net, _rows(X_val, m), _rows(Y_val, m), metric) + (
+            net.penalty() if penalised else 0.0)
         curve = (1.0 - np.array(h["val_accuracy"])) if classify else np.array(h["val_cost"])
         out.append(_stop(first, curve, max_epochs, check_every, patience))
     for e in sorted({r["best_epoch"] for r in out} - {0}):
@@ -198,6 +203,32 @@ def fit_each(nets, X, Y, X_val, Y_val, optimizers, *, seeds, **kw):
     the networks are large enough for their arithmetic to dominate."""
     return [fit(net, X, Y, X_val, Y_val, opt, seed=seed, **kw)
             for net, opt, seed in zip(nets, optimizers, seeds)]
+
+
+def fit_partial(model, X, y, X_val, y_val, *, max_epochs, check_every=10, patience=100):
+    """``fit``'s rule for a scikit-learn MLP trained one epoch per ``partial_fit`` call.
+
+    Validation MSE after every ``check_every`` epochs; stop after ``patience``
+    epochs without improvement; the model ends at the weights of its best
+    checkpoint (at least the first).  Give the model a ``np.random.RandomState``
+    as ``random_state``: with an int, every call would shuffle the batches alike.
+    Returns ``{"best_epoch", "epochs_run", "val_curve"}``.
+    """
+    if not isinstance(model.random_state, np.random.RandomState):
+        raise TypeError(f"model.random_state: expected a np.random.RandomState, got "
+                        f"{model.random_state!r}")
+    best_val, best_epoch, best, epoch, curve = np.inf, 0, None, 0, []
+    while epoch < max_epochs and epoch - best_epoch < patience:
+        chunk = min(check_every, max_epochs - epoch)
+        for _ in range(chunk):
+            model.partial_fit(X, y)
+        epoch += chunk
+        curve.append(score(model, X_val, y_val, mse))
+        if curve[-1] < best_val or best is None:
+            best_val, best_epoch = curve[-1], epoch
+            best = copy.deepcopy((model.coefs_, model.intercepts_))
+    model.coefs_, model.intercepts_ = best
+    return {"best_epoch": best_epoch, "epochs_run": epoch, "val_curve": curve}
 
 
 def over_seeds(values, axis=-1):

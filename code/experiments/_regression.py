@@ -57,6 +57,47 @@ def polynomial(degree, kind="ols", alpha=0.0):
     return make_pipeline(PolynomialFeatures(degree, include_bias=False), StandardScaler(), model)
 
 
+def features(degree):
+    """The linear models' features: x, ..., x^degree, each standardised (fit on training x)."""
+    return make_pipeline(PolynomialFeatures(degree, include_bias=False), StandardScaler())
+
+
+def ridge_path(X, y, alphas):
+    """Ridge's minimiser on (X, y) for every α of ``alphas`` (α > 0), from one SVD.
+
+    Returns (W, b): W[k] and b[k] are the coefficients and intercept of
+    scikit-learn's ``Ridge(alpha=alphas[k])``, ‖y − Xw − b‖² + α‖w‖², intercept
+    unpenalised: w = V diag(s / (s² + α)) Uᵀ (y − ȳ) with X − X̄ = U diag(s) Vᵀ.
+    """
+    alphas = np.asarray(alphas, dtype=float)
+    if not np.all(alphas > 0):
+        raise ValueError(f"alphas: expected values > 0 (α = 0 is least squares), got {alphas}")
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    U, s, Vt = np.linalg.svd(X - x_mean, full_matrices=False)
+    W = (s / (s**2 + alphas[:, None]) * (U.T @ (y - y_mean))) @ Vt
+    return W, y_mean - W @ x_mean
+
+
+def lasso_path(X, y, alphas):
+    """Lasso's minimiser on (X, y) for every α of ``alphas``, from one LARS path.
+
+    Returns (W, b) for scikit-learn's cost ‖y − Xw − b‖² / 2n + α‖w‖₁: the
+    path is piecewise linear in α between LARS's breakpoints, so each w is
+    interpolated between the two breakpoints around its α.
+    """
+    lars = LassoLars(alpha=min(alphas), max_iter=10_000).fit(X, y)
+    knots, path = lars.alphas_[::-1], lars.coef_path_[:, ::-1]  # increasing α
+    W = np.array([[np.interp(a, knots, row) for row in path] for a in alphas])
+    return W, y.mean() - W @ X.mean(axis=0)
+
+
+def lasso_validation(x, y, x_val, y_val, degree, alphas):
+    """Validation MSE of Lasso on the features of ``degree`` for every α (``lasso_path``)."""
+    f = features(degree).fit(x)
+    W, b = lasso_path(f.transform(x), y, alphas)
+    return np.mean((f.transform(x_val) @ W.T + b - np.reshape(y_val, (-1, 1))) ** 2, axis=0)
+
+
 def true_mse(predict, x):
     """MSE against the noiseless Runge function f(x)."""
     return float(np.mean((np.ravel(predict) - np.ravel(ffnn.runge(x))) ** 2))

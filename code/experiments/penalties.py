@@ -7,12 +7,15 @@ Data: ``_regression.runge_splits`` (σ = 0.1, 100 / 50 / 500 points).
    (η, λ) is chosen by the mean validation MSE.
 2. Ridge on the standardised polynomial features, (degree, α) chosen by the
    validation MSE over DEGREES × RIDGE_ALPHAS; Lasso by LARS (exact: no
-   iteration limit to reach), (degree, α) chosen over LASSO_DEGREES × LASSO_ALPHAS.
+   iteration limit to reach), (degree, α) chosen over DEGREES × LASSO_ALPHAS (one
+   LARS path per degree, ``_regression.lasso_path``).
 3. Like for like: for every λ of LAMBDAS, Ridge with α = n λ and Lasso with
    α = λ / 2 (``_equivalence``: the maps that make scikit-learn's costs
    ffnn's), at their chosen degrees.
 4. The maps checked: a network with no hidden layer carrying Ridge's or
    Lasso's coefficients is at a minimum of ffnn's own penalised cost.
+All on one draw of the data (draw 0); runge_draws.py repeats 1 and the
+comparison with Ridge and Lasso over draws.
 Writes results/penalties.json.
 """
 
@@ -23,8 +26,8 @@ import numpy as np
 from _common import run_parallel, save_json
 from _equivalence import lasso_alpha, ridge_alpha, stationarity
 from _fit import fit, mse, over_seeds
-from _regression import (DEGREES, N_TRAIN, NOISE, duality_gap, lasso_fits, linear_scores, polynomial,
-                         regressor, runge_splits, timed_fit, true_mse)
+from _regression import (DEGREES, N_TRAIN, NOISE, duality_gap, lasso_fits, lasso_validation,
+                         linear_scores, polynomial, regressor, runge_splits, timed_fit, true_mse)
 from scipy.linalg import LinAlgWarning
 from sklearn.exceptions import ConvergenceWarning
 
@@ -39,7 +42,6 @@ LAMBDAS = [0.0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2]
 PENALTIES = ["l2", "l1"]
 RIDGE_ALPHAS = [0.0] + list(np.logspace(-8, 2, 11))
 LASSO_DEGREE = 15  # the like-for-like comparison's degree (OLS's choice)
-LASSO_DEGREES = [4, 6, 8, 10, 12]
 LASSO_ALPHAS = list(np.logspace(-6, -1, 11))
 LASSO_TOL, LASSO_MAX_ITER = 1e-6, 200_000
 CHECK_LAMBDA, CHECK_LASSO_DEGREE = 1e-3, 10
@@ -82,14 +84,11 @@ def _linear_models(data):
     i, j = np.unravel_index(np.argmin(ridge_val), ridge_val.shape)
     p_ridge, a_ridge = DEGREES[i], RIDGE_ALPHAS[j]
     ridge, ridge_s = timed_fit(polynomial(p_ridge, "ridge", a_ridge), x, y.ravel())
-    # Lasso's own choice: LARS (exact, no iteration limit) over degree × α
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        lasso_val = np.array([[float(np.mean((polynomial(p, "lasso_lars", a).fit(x, y.ravel())
-                                               .predict(xv) - yv.ravel()) ** 2))
-                               for a in LASSO_ALPHAS] for p in LASSO_DEGREES])
+    # Lasso's own choice: LARS (exact, no iteration limit) over degree × α, Ridge's degrees
+    lasso_val = np.array([lasso_validation(x, y.ravel(), xv, yv.ravel(), p, LASSO_ALPHAS)
+                          for p in DEGREES])
     i, j = np.unravel_index(np.argmin(lasso_val), lasso_val.shape)
-    p_lasso, a_lasso = LASSO_DEGREES[i], LASSO_ALPHAS[j]
+    p_lasso, a_lasso = DEGREES[i], LASSO_ALPHAS[j]
     lasso, lasso_s = timed_fit(polynomial(p_lasso, "lasso_lars", a_lasso), x, y.ravel(),
                                repeats=3)
     w, res = lasso[-1].coef_, y.ravel() - lasso.predict(x)
@@ -134,7 +133,7 @@ def _linear_models(data):
                   "chosen_by": "smallest validation MSE over degrees × alphas",
                   **linear_scores(ridge, data), "fit_seconds": ridge_s},
         "lasso": {"degree": p_lasso, "alpha": a_lasso, "lambda_equivalent": 2 * a_lasso,
-                  "degrees": LASSO_DEGREES, "alphas": LASSO_ALPHAS, "val_mse": lasso_val,
+                  "degrees": DEGREES, "alphas": LASSO_ALPHAS, "val_mse": lasso_val,
                   "alpha_index": int(j), "degree_index": int(i),
                   "relative_duality_gap": lasso_gap, "solver": "LARS (LassoLars)",
                   "n_zero": int(np.sum(w == 0)),

@@ -4,15 +4,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm, Normalize
 
-from ._style import COLORS, LINESTYLES, MARKERS, NAMES, WIDTH, arr, heatmap, legend_below, save
+from ._style import (COLORS, LINESTYLES, MARKERS, NAMES, WIDTH, arr, heatmap, legend_below, save,
+                     spread)
 
 
-def _grid_panels(axes, panels, r, norm, fmt, scale, cmap, notes=None):
-    """Draw (ax, summary, title) panels on the layers × widths grid of depth_width.json."""
-    for ax, (summary, title) in zip(axes, panels):
+def _grid_panels(axes, panels, r, norm, fmt, scale, cmap, notes=(None, None)):
+    """Draw (ax, summary, title) panels on the layers × widths grid of depth_width.json,
+    ``notes[k]`` on panel k."""
+    for ax, (summary, title), note in zip(axes, panels, notes):
         im = heatmap(ax, arr(summary["mean"]) * scale, arr(summary["std"]) * scale,
                      xlabels=r["widths"], ylabels=r["layers"], fmt=fmt, norm=norm, cmap=cmap,
-                     notes=notes)
+                     notes=note)
         ax.set_title(title)
     return im
 
@@ -30,7 +32,8 @@ def depth_width_runge(r):
         im = _grid_panels(row, [(res["train"], f"{NAMES[a]} ({NAMES[res['initialization']]}): "
                                                "train MSE"),
                                 (res["test_true"], f"{NAMES[a]}: test MSE against f")],
-                          r, norm, "{:.1f}", 1e3, "viridis", _stuck_notes(res, r["seeds"]))
+                          r, norm, "{:.1f}", 1e3, "viridis",
+                          (_stuck_notes(res, r["seeds"]), _eta_notes(res, 1e3, "{:.1f}")))
         row[0].set_ylabel("hidden layers")
     for ax in axes[-1]:
         ax.set_xlabel("nodes per hidden layer")
@@ -50,6 +53,14 @@ def _stuck_notes(res, seeds):
             for row in res["n_stuck"]]
 
 
+def _eta_notes(res, scale, fmt):
+    """Each cell's spread over seeds and, below it, the η chosen for it on validation
+    (0.003 written .003, to fit the cell)."""
+    std = arr(res["test_true" if "test_true" in res else "test"]["std"]) * scale
+    return [[f"{spread(s, fmt)}\nη={lr:g}".replace("=0.", "=.") for s, lr in zip(srow, lrow)]
+            for srow, lrow in zip(std, arr(res["learning_rate"]))]
+
+
 def depth_width_digits(r):
     g = r["digits"]
     fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.8), sharey=True)
@@ -57,7 +68,7 @@ def depth_width_digits(r):
     norm = Normalize(np.nanmin(values), 1)
     im = _grid_panels(axes, [(g["train"], "ReLU (He): train accuracy"),
                              (g["test"], "ReLU (He): test accuracy")],
-                      r, norm, "{:.3f}", 1, "cividis")
+                      r, norm, "{:.3f}", 1, "cividis", (None, _eta_notes(g, 1, "{:.3f}")))
     axes[0].set_ylabel("hidden layers")
     for ax in axes:
         ax.set_xlabel("nodes per hidden layer")
@@ -78,11 +89,17 @@ def gradients(r):
                                                             10 ** (mean + std) - y],
                         color=COLORS[k], ls=LINESTYLES[k], marker=MARKERS[k], lw=1.2,
                         label=NAMES[a])
+        if init == "xavier" and "symmetry" in r:  # the symmetry broken: the first layer's drop goes
+            shifted = 10 ** arr(r["symmetry"]["input shifted, x + 1"]["log10_rms_mean"])
+            ax.plot(layers, shifted, color=COLORS[0], ls=":", marker="x", lw=1.0, ms=4,
+                    label="sigmoid, input x + 1")
         ax.set(yscale="log", title=f"{NAMES[init]} initialisation", xlabel="layer l")
         ax.set_xticks(layers)
     axes[0].set_ylabel("RMS of ∂C/∂W$^l$ at the start")
     fig.tight_layout()
-    legend_below(fig, axes[0], ncol=4)
+    handles, labels = axes[1].get_legend_handles_labels()  # lines before error bars: the
+    order = sorted(range(len(labels)), key=lambda k: "x + 1" in labels[k])  # shifted one last
+    legend_below(fig, [handles[k] for k in order], ncol=5, labels=[labels[k] for k in order])
     save(fig, "gradients")
 
 

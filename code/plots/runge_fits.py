@@ -6,6 +6,8 @@ import numpy as np
 from ._style import COLORS, LINESTYLES, MARKERS, WIDTH, arr, save
 
 MODELS = ["network", "OLS", "Ridge", "Lasso"]
+COLUMNS = {"network": "ffnn", "MLPRegressor": "sklearn\nMLP", "OLS": "OLS", "Ridge": "Ridge",
+           "Lasso": "Lasso"}  # right panel: each model's test MSE on each draw
 
 
 def draw(load):
@@ -13,7 +15,7 @@ def draw(load):
     c = r["curves"]
     x = arr(c["x"])
     xtr, ytr = (arr(v).ravel() for v in c["train"])
-    fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.7), width_ratios=[1.5, 1])
+    fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.7), width_ratios=[1.35, 1])
     ax = axes[0]
     ax.plot(xtr, ytr, ".", color="0.6", ms=3, label="training data")
     ax.plot(x, 1 / (1 + 25 * x**2), color="k", lw=0.9, ls=":", label="f(x)")
@@ -25,15 +27,18 @@ def draw(load):
     ax.legend(fontsize=7, loc="upper left", ncol=1, handlelength=2.2)
     ax = axes[1]
     t = r["test_mse_true"]
+    cols = [m for m in COLUMNS if m in t]
     draws = len(arr(t["network"]))
     jitter = np.linspace(-0.15, 0.15, draws)
-    for k, m in enumerate(MODELS):
-        ax.plot(k + jitter, arr(t[m]) * 1e3, MARKERS[k], color=COLORS[k],
-                mfc="white" if k else COLORS[k], ms=4)
+    for k, m in enumerate(cols):
+        c = MODELS.index(m) if m in MODELS else len(MODELS)
+        ax.plot(k + jitter, arr(t[m]) * 1e3, MARKERS[c], color=COLORS[c],
+                mfc="white" if c else COLORS[c], ms=4)
     for d in range(draws):
-        ax.plot(np.arange(len(MODELS)) + jitter[d], [arr(t[m])[d] * 1e3 for m in MODELS],
+        ax.plot(np.arange(len(cols)) + jitter[d], [arr(t[m])[d] * 1e3 for m in cols],
                 color="0.8", lw=0.5, zorder=0)
-    ax.set(yscale="log", xticks=range(len(MODELS)), xticklabels=MODELS,
-           ylabel="test MSE against f (× 10⁻³)", title=f"{r['draws']} data draws")
+    ax.set(yscale="log", xticks=range(len(cols)), ylabel="test MSE against f (× 10⁻³)",
+           title=f"{r['draws']} data draws")
+    ax.set_xticklabels([COLUMNS[m] for m in cols], fontsize=7.5)
     fig.tight_layout()
     save(fig, "runge_fits")
