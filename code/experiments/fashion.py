@@ -18,7 +18,8 @@ installed, else from scikit-learn's OpenML cache or a one-time
    2 λ × batch size) from the same number of seeds, multinomial
    LogisticRegression (lbfgs, C chosen on the validation part; its
    iterations recorded against LOGREG_MAX_ITER) and, when ``torch`` can be
-   imported, PyTorch started from ffnn's initial weights of each seed.
+   imported, PyTorch started from ffnn's initial weights of each seed and fed
+   ffnn's batches in ffnn's order.
 3. Paired comparisons on the test images: ffnn − MLP (and − PyTorch) seed by
    seed, and the exact McNemar test of each ffnn seed against the other
    networks' same seed and against logistic regression; the confusion
@@ -141,8 +142,9 @@ def train_torch(net, activation, X, labels, learning_rate, *, epochs, batch_size
     """PyTorch's copy of ffnn's ``net`` (hidden ``activation``, softmax output), trained.
 
     Same initial weights, cost (cross-entropy plus net.l2 Σ‖W‖², weights only),
-    Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8), batches and epochs; the batches are
-    shuffled by PyTorch's generator of ``seed``; dtype that of ``net``, one thread.
+    Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8), epochs and batches: each epoch's order
+    is the permutation that ``ffnn.train(..., seed=seed)`` draws (``ffnn.batches``),
+    so only the arithmetic differs; dtype that of ``net``, one thread.
     Returns the ``torch.nn.Sequential`` (its outputs are the logits z^L).
     """
     import torch
@@ -160,9 +162,10 @@ def train_torch(net, activation, X, labels, learning_rate, *, epochs, batch_size
     weights = [m.weight for m in model if isinstance(m, torch.nn.Linear)]
     opt = torch.optim.Adam(model.parameters(), lr=learning_rate, betas=(0.9, 0.999), eps=1e-8)
     Xa, la = torch.from_numpy(X), torch.from_numpy(np.asarray(labels, np.int64))
-    gen = torch.Generator().manual_seed(seed)
+    rng = np.random.default_rng(seed)
     for _ in range(epochs):
-        for idx in torch.randperm(len(Xa), generator=gen).split(batch_size):
+        order = rng.permutation(len(X)) if batch_size < len(X) else np.arange(len(X))
+        for idx in torch.from_numpy(order).split(batch_size):
             opt.zero_grad()
             loss = torch.nn.functional.cross_entropy(model(Xa[idx]), la[idx])
             loss = loss + net.l2 * sum((W**2).sum() for W in weights)
