@@ -1,6 +1,6 @@
 """The Fashion-MNIST and breast-cancer experiments' helpers, on tiny data.
 
-PyTorch's training (``fashion.train_torch``) against ffnn's, from the same
+PyTorch's training (``_torch.train_torch``) against ffnn's, from the same
 weights (skipped without ``torch``); the breast-cancer folds by hand counts,
 and a tiny run of ``breast_cancer.main`` against its own stored choices.
 """
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "code" / "experimen
 
 import _common  # noqa: E402
 import breast_cancer as bc  # noqa: E402
-import fashion  # noqa: E402
+from _torch import train_torch  # noqa: E402
 
 
 @pytest.mark.parametrize("activation, l2", [("relu", 0.0), ("sigmoid", 1e-2)])
@@ -31,7 +31,7 @@ def test_train_torch_takes_ffnns_adam_steps(activation, l2):
     net = _common.classifier(6, [5, 4], 3, activation, init, seed=1, l2=l2)
     start = [(W.copy(), b.copy()) for W, b in net.layers]
     # batches of 16, 16 and 8 rows in ffnn's order: the same 21 Adam steps
-    model = fashion.train_torch(net, activation, X, labels, 0.01, epochs=7, batch_size=16,
+    model = train_torch(net, activation, X, labels, 0.01, epochs=7, batch_size=16,
                                 seed=5)
     ffnn.train(net, X, ffnn.one_hot(labels, 3), ffnn.Adam(0.01), epochs=7, batch_size=16,
                seed=5, progress=False)
