@@ -16,7 +16,7 @@ shape checks, which would turn a student's shape mistake into our error.
 import autograd.numpy as np
 
 LEAKY_SLOPE = 0.01
-TINY = 2.2250738585072014e-308  # numpy.finfo(float).tiny, as in ffnn.losses
+TINY = 2.2250738585072014e-308  # numpy.finfo(float).tiny, as in ffnn.costs
 
 
 def identity(z):
