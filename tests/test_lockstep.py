@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ffnn
-from ffnn import NeuralNetwork, losses, rel_error, train, train_many
+from ffnn import NeuralNetwork, costs, rel_error, train, train_many
 
 OPTIMIZERS = {
     "gd": lambda eta: ffnn.GradientDescent(eta),
@@ -119,14 +119,14 @@ def test_float32_stays_float32(rng):
         np.testing.assert_allclose(net.parameters, ref.parameters, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in losses.COST_RECORDS.items() if r.stacked))
+@pytest.mark.parametrize("name", sorted(n for n, r in costs.COST_RECORDS.items() if r.stacked))
 def test_stacked_costs_are_the_costs_network_by_network(name, rng):
     """The per-network batch costs of a stack equal the cost function applied to each."""
     predict = rng.random((4, 7, 3))
     predict /= predict.sum(axis=-1, keepdims=True)
     Y = np.eye(3)[rng.integers(0, 3, (4, 7))]
-    expected = [losses.COST_RECORDS[name].f(p, y) for p, y in zip(predict, Y)]
-    np.testing.assert_allclose(losses.COST_RECORDS[name].stacked(predict, Y), expected, rtol=1e-13)
+    expected = [costs.COST_RECORDS[name].f(p, y) for p, y in zip(predict, Y)]
+    np.testing.assert_allclose(costs.COST_RECORDS[name].stacked(predict, Y), expected, rtol=1e-13)
 
 
 def test_divergence_names_the_networks(rng):

@@ -254,3 +254,33 @@ def test_one_protocol_a_class_or_a_stranger_is_refused_clearly(rng):
         ffnn.train(net, X, Y, ffnn.Adam, epochs=1)
     with pytest.raises(TypeError, match="optimizer: expected an ffnn.Optimizer .* got 0.1"):
         net.update_weights(net.compute_gradient(X, Y), 0.1)
+
+
+BAD_HYPERPARAMETERS = [
+    # (optimiser, argument, bad values): every optimiser checks every hyper-parameter it takes
+    *[(cls, "learning_rate", (0, -0.1, np.nan, np.inf, "fast", None, True, np.array([0.1, -0.1])))
+      for cls in (ffnn.GradientDescent, ffnn.Momentum, ffnn.Adagrad, ffnn.RMSprop, ffnn.Adam)],
+    (ffnn.Momentum, "momentum", (1, 1.5, -0.1, np.nan, "high", None)),
+    (ffnn.Momentum, "nesterov", (1, "yes", None)),
+    (ffnn.RMSprop, "decay", (1, -0.5, np.nan, "x", None)),
+    (ffnn.Adam, "beta1", (1, -0.1, np.nan, "x", None)),
+    (ffnn.Adam, "beta2", (1.0, 2, np.nan, [], None)),
+    *[(cls, "eps", (0, -1e-8, np.nan, np.inf, "tiny", None))
+      for cls in (ffnn.Adagrad, ffnn.RMSprop, ffnn.Adam)],
+]
+
+
+@pytest.mark.parametrize("cls, argument, values", BAD_HYPERPARAMETERS,
+                         ids=[f"{c.__name__}-{a}" for c, a, _ in BAD_HYPERPARAMETERS])
+def test_a_bad_hyperparameter_is_refused_by_its_name(cls, argument, values):
+    for value in values:
+        with pytest.raises(ValueError, match=rf"^{argument}: expected .*, got "):
+            cls(**{argument: value})
+
+
+def test_hyperparameters_on_the_edge_of_their_range_are_accepted():
+    assert ffnn.Momentum(1e-3, momentum=0.0, nesterov=np.bool_(True)).momentum == 0.0
+    assert ffnn.RMSprop(decay=0).decay == 0 and ffnn.Adam(beta1=0.0, beta2=0.0).beta2 == 0.0
+    assert ffnn.Adam(np.float32(1e-3), eps=np.float64(1e-12)).eps == 1e-12
+    eta = np.array([0.1, 0.2])  # one per parameter, as for networks in lockstep
+    assert ffnn.GradientDescent(eta).learning_rate is eta

@@ -14,7 +14,7 @@ import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from ffnn import activations, losses
+from ffnn import activations, costs
 from ffnn_grader.sandboxed import builtins as ref
 from ffnn_grader.trusted.outcomes import StudentRaised
 from ffnn_grader.trusted.sandbox import Limits, launcher
@@ -68,7 +68,7 @@ def test_the_costs_and_their_derivatives_equal_ffnns(rng, shape):
     predict[..., 0] = 0.0  # log of an underflowed probability: large and finite in both
     for name in ("mse", "mse_der", "cross_entropy", "cross_entropy_der"):
         np.testing.assert_array_equal(getattr(ref, name)(predict, target),
-                                      getattr(losses, name)(predict, target))
+                                      getattr(costs, name)(predict, target))
     by_autograd = autograd.grad(ref.mse)(predict, target)
     np.testing.assert_allclose(ref.mse_der(predict, target), by_autograd, rtol=1e-13)
     z = _inputs(rng, shape)  # dC/dz of softmax + cross-entropy, through autograd

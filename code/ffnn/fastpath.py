@@ -73,7 +73,8 @@ class FastGradient:
         The parameters (:mod:`ffnn.parameters`, W then b^l layer after layer);
         read at every call, never copied.
     shapes : the ``(n_{l-1}, n_l), (n_l,)`` shapes of :func:`ffnn.parameters.layer_shapes`
-    activation_funcs, activation_ders, loss : as a network's (``loss`` its :class:`ffnn.costs.Cost`)
+    activation_funcs, activation_ders, cost_record : as a network's (``cost_record`` its
+        :class:`ffnn.costs.Cost`)
     l2, l1 : numbers, or arrays of M numbers of θ's dtype
     rows : int
 
@@ -83,9 +84,9 @@ class FastGradient:
     dtype, of shape (n, n_0) (shared by the M networks) or (M, n, n_0).
     """
 
-    def __init__(self, theta, shapes, activation_funcs, activation_ders, loss, l2, l1, rows):
+    def __init__(self, theta, shapes, activation_funcs, activation_ders, cost_record, l2, l1, rows):
         self.funcs, self.ders, self.cost_record, self.l2, self.l1 = (
-            activation_funcs, activation_ders, loss, l2, l1)
+            activation_funcs, activation_ders, cost_record, l2, l1)
         self.rows, self.stacked = int(rows), theta.ndim == 2
         self.M = theta.shape[0] if self.stacked else 1
         self.layers = parameters.unflatten(theta, shapes)
@@ -100,7 +101,7 @@ class FastGradient:
         self._cuts, self._padded = {}, {}
         self.ones = np.ones(self.rows, theta.dtype)
         self.W_T = [_transposed(W) for W, _ in self.layers]  # views: (W^l)^T as θ changes
-        self.value = loss.value or loss.f
+        self.value = cost_record.value or cost_record.f
         if self.records is not None:
             shape = [theta.shape[:-1] + (self.rows, s[1]) for s in shapes[::2]]
             self.z, self.a, self.delta, self.tmp = (

@@ -158,7 +158,7 @@ def _checked_networks(networks):
         raise ValueError("networks: expected at least one NeuralNetwork, got none")
     first = networks[0]
     same = ("layer_output_sizes", "network_input_size", "activation_funcs", "activation_ders",
-            "loss", "dtype")
+            "cost_record", "dtype")
     for m, net in enumerate(networks):
         for name in same:
             if getattr(net, name, None) != getattr(first, name):

@@ -37,14 +37,30 @@ from . import parameters
 
 def _number(value):
     """A scalar hyperparameter as a Python float (so that float32 stays float32); an array
-    (one value per parameter, for networks in lockstep, :mod:`ffnn.lockstep`) as it is."""
+    (one value per parameter, for networks in lockstep, :mod:`ffnn.lockstep`) as it is.
+    A conversion in the update, not a check: the constructors check (:func:`_checked`)."""
     return value if isinstance(value, np.ndarray) else float(value)
 
 
-def _fraction(value, name):
-    if not np.all((0 <= np.asarray(value)) & (np.asarray(value) < 1)):
-        raise ValueError(f"{name}: expected a number in [0, 1), got {value}")
+def _checked(value, name, expected, holds):
+    """``value`` if it is a real number (or an array of them) for which ``holds`` is true
+    everywhere, else a ValueError naming the argument ``name``."""
+    try:
+        array = None if isinstance(value, bool | np.bool_) else np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.size == 0 or not np.all(holds(array)):
+        got = value if array is not None else repr(value)
+        raise ValueError(f"{name}: expected {expected}, got {got}")
     return value
+
+
+def _positive(value, name):
+    return _checked(value, name, "a positive number", lambda a: (a > 0) & np.isfinite(a))
+
+
+def _fraction(value, name):
+    return _checked(value, name, "a number in [0, 1)", lambda a: (0 <= a) & (a < 1))
 
 
 class Optimizer:
@@ -56,9 +72,7 @@ class Optimizer:
     """
 
     def __init__(self, learning_rate):
-        if not np.all(np.asarray(learning_rate) > 0):
-            raise ValueError(f"learning_rate: expected a positive number, got {learning_rate}")
-        self.learning_rate = learning_rate
+        self.learning_rate = _positive(learning_rate, "learning_rate")
         self.reset()
 
     def reset(self):
@@ -142,6 +156,8 @@ class Momentum(Optimizer):
     def __init__(self, learning_rate=0.01, momentum=0.9, nesterov=False):
         super().__init__(learning_rate)
         self.momentum = _fraction(momentum, "momentum")
+        if not isinstance(nesterov, bool | np.bool_):
+            raise ValueError(f"nesterov: expected True or False, got {nesterov!r}")
         self.nesterov = nesterov
 
     def _init_state(self, param):
@@ -163,7 +179,7 @@ class Adagrad(Optimizer):
 
     def __init__(self, learning_rate=0.01, eps=1e-8):
         super().__init__(learning_rate)
-        self.eps = eps
+        self.eps = _positive(eps, "eps")
 
     def _init_state(self, param):
         return (np.zeros_like(param),)
@@ -180,7 +196,7 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate=0.001, decay=0.9, eps=1e-8):
         super().__init__(learning_rate)
         self.decay = _fraction(decay, "decay")
-        self.eps = eps
+        self.eps = _positive(eps, "eps")
 
     def _init_state(self, param):
         return (np.zeros_like(param),)
@@ -198,7 +214,7 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(learning_rate)
         self.beta1, self.beta2 = _fraction(beta1, "beta1"), _fraction(beta2, "beta2")
-        self.eps = eps
+        self.eps = _positive(eps, "eps")
 
     def _init_state(self, param):
         return (np.zeros_like(param), np.zeros_like(param))

@@ -87,19 +87,22 @@ def train(network, X, Y, optimizer, *, epochs, batch_size=None, seed=None, X_val
     DivergenceError
         As soon as a batch cost is NaN or infinite.
     """
-    X, Y, X_val, Y_val, rows = _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val)
-    step = as_optimizer(optimizer, network.shapes)  # the optimiser, with update(θ, g)
-    rate = Rate(optimizer, schedules.checked_schedule(schedule))
+    X, Y, X_val, Y_val, batch_size = _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val)
+    given = optimizer  # the user's object: a schedule sets its learning_rate
+    optimizer = as_optimizer(optimizer, network.shapes)  # update(θ, g); a step-object wrapped once
+    rate = Rate(given, schedules.checked_schedule(schedule))
     stopper = _Stopper.of(early_stopping, X_val, network)
-    batches = Batches(X, Y, rows, seed)
-    gradient_of = FastGradient.of(network, rows)  # (X, Y) -> ∂C_λ/∂θ, C_λ
+    batches = Batches(X, Y, batch_size, seed)
+    # a callable object: gradient_of(Xb, Yb) -> (∂C_λ/∂θ, C_λ), in buffers of batch_size rows
+    gradient_of = FastGradient.of(network, batch_size)
     history = History.new(X_val is not None, network.activation_funcs[-1] is softmax)
     bar = progress_bar(epochs, progress)
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in bar:
                 rate.set(epoch - 1)
-                history.cost.append(_epoch(network.parameters, batches, gradient_of, step, epoch))
+                cost = _epoch(network.parameters, batches, gradient_of, optimizer, epoch)
+                history.cost.append(cost)
                 if X_val is not None:
                     _validate(network, X_val, Y_val, history)
                 bar.set_postfix(cost=f"{history.cost[-1]:.4g}", refresh=False)
@@ -114,15 +117,15 @@ def train(network, X, Y, optimizer, *, epochs, batch_size=None, seed=None, X_val
 
 
 def _checked_data(network, X, Y, epochs, batch_size, X_val, Y_val):
-    """The arguments as checked arrays, and the rows per batch."""
+    """The arguments as checked arrays, and the batch size (None: all n samples; at most n)."""
     checked_network(network)
     X = network.check_inputs(X, "X")
     Y = network.check_targets(X, Y, "Y")
-    rows = checked_rows(epochs, batch_size, len(X), X_val, Y_val)
+    batch_size = checked_rows(epochs, batch_size, len(X), X_val, Y_val)
     if X_val is not None:
         X_val = network.check_inputs(X_val, "X_val")
         Y_val = network.check_targets(X_val, Y_val, "Y_val")
-    return X, Y, X_val, Y_val, rows
+    return X, Y, X_val, Y_val, batch_size
 
 
 def checked_rows(epochs, batch_size, n, X_val=None, Y_val=None):

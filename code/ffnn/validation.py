@@ -97,7 +97,10 @@ def checked_targets(targets, n_samples, n_out, dtype, argument="targets"):
 
 def checked_network(network, argument="network"):
     """``network`` itself if it is a network (an instance: it has ``fast_gradient``), else a
-    clear TypeError; a class given for an instance gets the call to write."""
+    clear TypeError; a class given for an instance gets the call to write.
+
+    Duck typing on purpose: ffnn.network imports this module, so importing
+    NeuralNetwork here for an isinstance test would close an import circle."""
     if not isinstance(network, type) and hasattr(network, "fast_gradient"):
         return network
     hint = (f"; create one first, e.g. {network.__name__}(4, [8, 3], ['sigmoid', 'softmax'])"

@@ -1,11 +1,12 @@
 """The class at a glance: one HTML page and two figures (matplotlib, PNG) in one folder.
 
 * ``pass_rate.png`` -- per exercise, the share of the students graded on
-  it who passed (:func:`pass_rates`);
+  it who passed (:attr:`ExerciseStats.rate`);
 * ``totals.png`` -- the distribution of the students' points, one panel
   per week (totals out of 16 and out of 12 are not mixed);
 * ``index.html`` -- both figures, per exercise the pass rate and the most
-  common reasons of the students who did not pass (:func:`common_reasons`),
+  common reasons of the students who did not pass (:attr:`ExerciseStats.reasons`, from
+  :func:`exercise_stats`),
   and every file not graded with the reason.
 """
 

@@ -4,7 +4,7 @@ Forked by the zygote (:mod:`.zygote`) with one socket to the grader.  It
 points descriptors 0, 1 and 2 at ``/dev/null``, closes every other one (the student's ``print`` goes to a
 counting buffer), lowers its limits (soft = hard) and then answers one
 request at a time (the formats are in :mod:`.protocol`, the requests in
-:mod:`.supervisor`):
+:mod:`ffnn_grader.trusted.supervisor`):
 
 * ``cell``: execute one cell (numpy and random seeded, under a timer) and
   reply with its error, the functions and classes it bound, and the

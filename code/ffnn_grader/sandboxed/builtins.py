@@ -8,7 +8,7 @@ call of a check that passes one, the sandbox runs it (it imports only
 and disables the functions when the check ends, so that no other check
 finds them there as a student's own answer.  Each function is
 self-contained (it calls no other function of this file): the sandbox
-gives each its own namespace, so that one reaches none of the others.  They equal :mod:`ffnn.activations` and :mod:`ffnn.losses`
+gives each its own namespace, so that one reaches none of the others.  They equal :mod:`ffnn.activations` and :mod:`ffnn.costs`
 (@eq-sigmoid-stable, @eq-softmax, @eq-mse, @eq-cross-entropy) without their
 shape checks, which would turn a student's shape mistake into our error.
 """
@@ -16,7 +16,7 @@ shape checks, which would turn a student's shape mistake into our error.
 import autograd.numpy as np
 
 LEAKY_SLOPE = 0.01
-TINY = 2.2250738585072014e-308  # numpy.finfo(float).tiny, as in ffnn.losses
+TINY = 2.2250738585072014e-308  # numpy.finfo(float).tiny, as in ffnn.costs
 
 
 def identity(z):

@@ -1,6 +1,6 @@
 """Process 1 of the sandbox: imports the scientific stack once, forks one child per submission.
 
-Started by :class:`~.sandbox.Zygote` as ``python -I -S zygote.py MODE
+Started by :class:`~ffnn_grader.trusted.zygotes.Zygote` as ``python -I -S zygote.py MODE
 TMPFS_BYTES SITE_DIR...`` with a control socket on stdin.  It never runs
 student code.  On ``spawn`` (with one socket passed along) it forks; in
 ``isolate`` mode the child enters namespaces of its own (:mod:`.confine`)

@@ -2,7 +2,7 @@
 
 Used by :mod:`.supervisor`: every reply must have exactly its fields, of
 their types, within their bounds; anything else raises
-:class:`~.protocol.ProtocolError`, which ends the submission as "error".
+:class:`~..sandboxed.protocol.ProtocolError`, which ends the submission as "error".
 """
 
 from ..sandboxed.protocol import MAX_SMALL, MAX_STRING, ProtocolError, dumps
@@ -29,7 +29,7 @@ def _name(value):
 
 
 def function_record(record, index, max_handles, decode):
-    """A validated function record of cell ``index`` (see :meth:`.agent.Agent.record`)."""
+    """A validated function record of cell ``index`` (see :meth:`..sandboxed.agent.Agent.record`)."""
     if type(record) is not dict or set(record) != {"id", "name", "cell", "kind", "signature",
                                                      "source", "names"}:
         raise ProtocolError("an invalid function record")

@@ -1,6 +1,6 @@
 """Where the student's code runs: a bubblewrap sandbox, and in it one process tree per submission.
 
-:class:`Bubblewrap` starts the zygote (:mod:`.zygote`) under ``bwrap``:
+:class:`Bubblewrap` starts the zygote (:mod:`..sandboxed.zygote`) under ``bwrap``:
 new user, pid, network, ipc, uts and cgroup namespaces, ``--die-with-parent``,
 ``--new-session``, a cleared environment, a ``/dev`` of a few devices and no
 pseudo-terminals, and a read-only file system made of what Python needs
@@ -9,11 +9,11 @@ of a prefix outside ``/usr``; the installed packages with :mod:`ffnn` masked
 by read-only covers) and the grader's agent files.  The zygote
 imports numpy, autograd, matplotlib and scikit-learn once; for each
 submission it forks a child that gets namespaces of its own (mount, pid,
-network, ipc, uts: :mod:`.confine`), one fresh size-limited tmpfs for
+network, ipc, uts: :mod:`..sandboxed.confine`), one fresh size-limited tmpfs for
 ``/tmp``, the home directory and ``/dev/shm``, fresh covers over :mod:`ffnn`,
 the grader's files and ``/proc`` covered, limits
 with soft = hard (CPU seconds, address space, file size, processes), no
-capability and a seccomp filter against new processes (:mod:`.seccomp`).
+capability and a seccomp filter against new processes (:mod:`..sandboxed.seccomp`).
 Killing that child kills its pid namespace and everything the submission
 started; killing ``bwrap`` kills them all.
 

@@ -9,7 +9,7 @@ to the sandbox, calls the student's object there and returns plain data
 :class:`Remote`.  Arrays and lists the student's code changed in place are
 changed here too, so ``train(layers)`` that updates ``layers`` reads as it
 would in one process.  Functions passed into the student's code are the
-reference functions of :mod:`.builtins` (the sandbox has its own copy).
+reference functions of :mod:`..sandboxed.builtins` (the sandbox has its own copy).
 
 A student exception arrives as :class:`~.outcomes.StudentRaised`; a call
 past the check's deadline, or one during which the sandbox died, raises
@@ -82,7 +82,7 @@ class Remote:
 
 
 def encode_argument(value, session):
-    """How a value the grader passes in travels (see :mod:`.protocol`)."""
+    """How a value the grader passes in travels (see :mod:`..sandboxed.protocol`)."""
     if isinstance(value, Remote):
         if value._session is not session:
             raise SandboxLost("a handle from an earlier sandbox was passed in")

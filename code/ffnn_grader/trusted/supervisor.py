@@ -1,7 +1,7 @@
 """The supervisor: one sandbox per submission, every reply validated, deadlines it cannot move.
 
 :class:`Session` is one running sandbox (:mod:`.sandbox` starts it, the
-agent of :mod:`.agent` answers inside).  A step's limit is CPU time: the
+agent of :mod:`..sandboxed.agent` answers inside).  A step's limit is CPU time: the
 agent runs each cell, and each check's calls together, under a timer on its
 own CPU seconds, so a busy machine slows a step without ending it.  Each
 request also waits for its reply only until a wall-clock guard (the limit
@@ -10,7 +10,7 @@ deadline, whichever comes first; nothing the sandbox sends extends either,
 and a guard that fires reports the very words of the CPU timer, so the
 marks' JSON does not depend on which one ended the step.  A reply that is
 not exactly the expected message (the fields by :mod:`.replies`, the
-values by :func:`.protocol.decode`) ends the submission as "error"; a
+values by :func:`..sandboxed.protocol.decode`) ends the submission as "error"; a
 sandbox that dies or overruns is killed (its namespace with it) and
 :class:`~.student.SandboxLost` is raised.  :func:`.runner.run_submission`
 then restarts it, skipping the cell that killed it, to grade the remaining

@@ -1,4 +1,4 @@
-"""The grader's side of the zygote (:mod:`.zygote`): start it, fork a child per submission, end it.
+"""The grader's side of the zygote (:mod:`..sandboxed.zygote`): start it, fork a child per submission, end it.
 
 :class:`Zygote` holds the control socket to the zygote process and is shared
 by the grading threads (one request at a time); :class:`Child` is one

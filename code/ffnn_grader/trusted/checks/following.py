@@ -20,8 +20,8 @@ import autograd
 import numpy as np
 
 from ffnn import activations as _act
+from ffnn import costs as _costs
 from ffnn import functional as _fn
-from ffnn import losses as _loss
 from ffnn.data import load_iris
 
 from ..outcomes import Fail, StudentError
@@ -34,7 +34,7 @@ _MOMENTA = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
 
 
 def _cost(X, Y, layers):
-    return _loss.cross_entropy(_fn.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y)
+    return _costs.cross_entropy(_fn.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y)
 
 
 def reference(X, Y, layers, rate, momentum, epochs, scale, gradient=None):

@@ -18,7 +18,7 @@ import autograd
 import numpy as np
 
 from ffnn import activations as _act
-from ffnn import losses as _loss
+from ffnn import costs as _costs
 from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
@@ -42,7 +42,7 @@ def _problem(exercise_id, n=60):
 
 
 def _cost(X, Y, layers):
-    return _loss.cross_entropy(_fn.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y)
+    return _costs.cross_entropy(_fn.feed_forward_batch(X, layers, [_act.sigmoid, _act.softmax]), Y)
 
 
 def _is_layers(value):

@@ -12,7 +12,7 @@ import autograd
 import numpy as np
 
 from ffnn import activations as _act
-from ffnn import losses as _loss
+from ffnn import costs as _costs
 from ffnn import functional as _fn
 
 from ..outcomes import Fail
@@ -54,7 +54,7 @@ def _mse_derivative(scope):
     def attempt(f):
         for n in (3, 5):  # one vector at a time, as in the exercise
             p, t = rng.random(n), rng.random(n)
-            expected = autograd.grad(_loss.mse)(p, t)
+            expected = autograd.grad(_costs.mse)(p, t)
             got = as_array(call("mse_der(predict, target)", f, p.copy(), t.copy()), "mse_der's output")
             if close(got, expected):
                 continue
@@ -90,7 +90,7 @@ def _output_error(scope):
 
     def attempt(s):
         z, t = s["z"], s["target"]
-        expected = _loss.mse_der(sigmoid(z), t) * sigmoid_der(z)
+        expected = _costs.mse_der(sigmoid(z), t) * sigmoid_der(z)
         gradient_not_zero([expected], "dC/dz")
         if not close(s["dC_dz"], expected):
             raise Fail("dC_dz is not mse_der(sigmoid(z), target) * sigmoid_der(z)")
@@ -124,7 +124,7 @@ def _one_layer_gradients(scope):
     def attempt(s):
         x, t = s["x"], s["target"]
         _check_gradient_variables(scope, s, [("dC_dW", "dC_db")],
-                                  lambda L: _loss.mse(sigmoid(L[0][0] @ x + L[0][1]), t),
+                                  lambda L: _costs.mse(sigmoid(L[0][0] @ x + L[0][1]), t),
                                   [(s["W"], s["b"])], ("W", "x"))
 
     scope.first_passing(scope.states_to_try("dC_dW next to W (3, 2), b (3,), x (2,) and target (3,)",
@@ -143,7 +143,7 @@ def _two_layers(scope, name, pairs, layer):
         def cost(L):
             both = list(layers)
             both[layer] = L[0]
-            return _loss.mse(_fn.feed_forward(x, both, [sigmoid, sigmoid]), t)
+            return _costs.mse(_fn.feed_forward(x, both, [sigmoid, sigmoid]), t)
 
         _check_gradient_variables(scope, s, pairs, cost, [layers[layer]], ("W1", "W2", "x"))
 
@@ -168,7 +168,7 @@ def _backpropagation(scope):
     layers = _fn.create_layers(3, [4, 5, 3], rng)
     x, t = rng.standard_normal(3), rng.random(3)
     funcs = [_act.sigmoid, _act.relu, _act.sigmoid]
-    expected = autograd.grad(lambda L: _loss.mse(_fn.feed_forward(x, L, funcs), t))(layers)
+    expected = autograd.grad(lambda L: _costs.mse(_fn.feed_forward(x, L, funcs), t))(layers)
 
     def attempt(f):
         by_hand(f, scope.ctx)

@@ -15,7 +15,7 @@ import autograd
 import numpy as np
 
 from ffnn import activations as _act
-from ffnn import losses as _loss
+from ffnn import costs as _costs
 from ffnn import functional as _fn
 
 from ..outcomes import Fail, Missing, StudentError
@@ -80,7 +80,7 @@ def _own_cost_scale(scope, layout, X, layers, funcs, Y):
                 for L in (layers, shifted):
                     values = (layout.layers(L), *args)
                     got = as_number(call("cost", f, *(values[i] for i in order)), "the cost")
-                    ratios.append(got / _loss.mse(_fn.feed_forward_batch(X, L, FUNCS), Y))
+                    ratios.append(got / _costs.mse(_fn.feed_forward_batch(X, L, FUNCS), Y))
             except (Fail, StudentError):
                 continue
             if ratios[0] > 0 and np.isfinite(ratios[0]) and abs(ratios[1] - ratios[0]) < 1e-8 * ratios[0]:
@@ -115,7 +115,7 @@ def _batched_backpropagation(scope):
     layers = _fn.create_layers_batch(3, SIZES, rng)
     X, Y = rng.standard_normal((N, 3)), rng.random((N, SIZES[-1]))
     funcs, ders = [REF.sigmoid, REF.tanh, REF.identity], [REF.sigmoid_der, REF.tanh_der, REF.identity_der]
-    reference = autograd.grad(lambda L: _loss.mse(_fn.feed_forward_batch(X, L, FUNCS), Y))(layers)
+    reference = autograd.grad(lambda L: _costs.mse(_fn.feed_forward_batch(X, L, FUNCS), Y))(layers)
     try:
         mse_ders = scope.functions(["mse_der"], handout=True)
     except Missing:

@@ -13,7 +13,7 @@ import autograd
 import numpy as np
 
 from ffnn import activations as _act
-from ffnn import losses as _loss
+from ffnn import costs as _costs
 from ffnn import functional as _fn
 
 from ..outcomes import Fail, StudentError
@@ -62,12 +62,12 @@ def _network_class(scope):
             raise Fail("predict(X) differs from the batched forward pass through self.layers")
         c = as_number(call("cost(X, Y)", attr(net, "cost", "the network"), data.copy(), targets.copy()),
                       "cost(X, Y)")
-        if not np.isclose(c, _loss.mse(P, targets), rtol=1e-6):
+        if not np.isclose(c, _costs.mse(P, targets), rtol=1e-6):
             raise Fail("cost(X, Y) is not cost_fun(predict(X), Y)")
         g = as_layers(call("compute_gradient(X, Y)", attr(net, "compute_gradient", "the network"),
                            data.copy(), targets.copy()), 2, "compute_gradient")
         expected = expected_in(layout, autograd.grad(
-            lambda L: _loss.mse(_fn.feed_forward_batch(X, L, funcs), Y))(layers))
+            lambda L: _costs.mse(_fn.feed_forward_batch(X, L, funcs), Y))(layers))
         reason = grad_mismatch(g, expected, "compute_gradient", factors(layout, 10, 2))
         if reason:
             raise Fail(reason)
@@ -81,7 +81,7 @@ def _network_class(scope):
             raise Fail("update_weights(layer_grads) does not change the network's predictions")
         after = as_number(call("cost(X, Y)", attr(net, "cost", "the network"), data.copy(), targets.copy()),
                           "cost(X, Y)")
-        if moved.shape != targets.shape or not np.isclose(after, _loss.mse(moved, targets), rtol=1e-6):
+        if moved.shape != targets.shape or not np.isclose(after, _costs.mse(moved, targets), rtol=1e-6):
             raise Fail("after update_weights, cost(X, Y) is not cost_fun(predict(X), Y)")
         if not after < c:
             if step or not _adds(before, attr(net, "layers", "the network"), g):
