@@ -16,7 +16,8 @@ parameter vector θ and its ``(W, b)`` views), :mod:`ffnn.network` (the
 :mod:`ffnn.training` (the loop, ``train``), :mod:`ffnn.fastpath` (the
 gradient: the penalised cost C_λ and its gradient by backpropagation in
 place; ``ffnn.objective`` is its old name) and :mod:`ffnn.optimizers`
-(gradient methods, the step), with :mod:`ffnn.batches` (the mini-batches
+(gradient methods, the step; :mod:`ffnn.optimizer_protocol` wraps a user's
+object that has only ``step``), with :mod:`ffnn.batches` (the mini-batches
 of an epoch), :mod:`ffnn.schedules` (learning-rate schedules, early
 stopping) and :mod:`ffnn.history` (the ``History`` a training returns);
 :mod:`ffnn.lockstep` trains M networks at once.  Also :mod:`ffnn.exercises`

@@ -14,7 +14,8 @@ the report, :func:`ffnn.backpropagation_batch`, with the penalty of
 import autograd
 import numpy as np
 
-from . import costs, fastpath, optimizers, parameters, storage, training, validation
+from . import (costs, fastpath, optimizer_protocol, optimizers, parameters, storage, training,
+               validation)
 from . import penalty as weight_penalty
 from .functional import feed_forward_batch, feed_forward_saver_batch
 
@@ -178,11 +179,11 @@ class NeuralNetwork:
 
         ``optimizer`` is an :class:`ffnn.Optimizer`, which updates
         :attr:`parameters` from the gradient vector, or any object with
-        ``step(layers, layer_grads)`` (:func:`ffnn.optimizers.as_optimizer`);
+        ``step(layers, layer_grads)`` (:func:`ffnn.optimizer_protocol.as_optimizer`);
         the default is plain gradient descent, W ← W - η ∂C/∂W with η = 0.01.
         """
         optimizer = optimizers.GradientDescent() if optimizer is None else optimizer
-        optimizers.as_optimizer(optimizer, self.shapes).update(
+        optimizer_protocol.as_optimizer(optimizer, self.shapes).update(
             self._parameters, parameters.flatten(layer_grads, self.shapes, self.dtype, "layer_grads"))
 
     def train(self, X, Y, optimizer, **options):

@@ -8,9 +8,9 @@ the parameters it was first given:
   as :attr:`ffnn.NeuralNetwork.parameters` (or the M vectors of networks
   trained in lockstep laid end to end, :mod:`ffnn.lockstep`), and the
   gradient a vector of its size.  The state is bound to that very array.  This is the protocol
-  that :func:`ffnn.train` and :meth:`ffnn.NeuralNetwork.update_weights` use:
-  :func:`as_optimizer` wraps, once, an object of the user's that has only
-  ``step``.
+  that :func:`ffnn.train` and :meth:`ffnn.NeuralNetwork.update_weights` use
+  (:mod:`ffnn.optimizer_protocol`, whose :func:`as_optimizer` wraps, once, an
+  object of the user's that has only ``step``).
 * ``layers = optimizer.step(layers, layer_grads)``: the exercises' lists of
   ``(W, b)`` pairs.  The state is bound to their shapes and dtypes.
 
@@ -32,7 +32,7 @@ learning rate η:
 
 import numpy as np
 
-from . import parameters
+from .optimizer_protocol import StepObject, as_optimizer  # noqa: F401 (importable from here too)
 
 
 def _number(value):
@@ -228,37 +228,3 @@ class Adam(Optimizer):
         m_hat = m / (1.0 - self.beta1**self.t)
         v_hat = v / (1.0 - self.beta2**self.t)
         param -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
-
-
-class StepObject:
-    """An object of the user's with only ``step(layers, layer_grads)``, as an optimiser
-    with ``update(theta, gradient)``: θ and g are cut into ``(W, b^l)`` views of
-    ``shapes`` and the layers that ``step`` returns are written back into θ."""
-
-    def __init__(self, optimizer, shapes):
-        self.optimizer, self.shapes = optimizer, shapes
-
-    @property
-    def learning_rate(self):
-        """The wrapped object's ``learning_rate``, if it has one (for messages)."""
-        return getattr(self.optimizer, "learning_rate", "?")
-
-    def update(self, theta, gradient):
-        layers = parameters.unflatten(theta, self.shapes)
-        new = self.optimizer.step(layers, parameters.unflatten(gradient, self.shapes))
-        theta[...] = parameters.flatten(new, self.shapes, theta.dtype)
-        return theta
-
-
-def as_optimizer(optimizer, shapes, argument="optimizer"):
-    """``optimizer`` with ``update(theta, gradient)``: itself if it has one, wrapped in
-    :class:`StepObject` if it has only ``step``, else a TypeError."""
-    if isinstance(optimizer, type):
-        raise TypeError(f"{argument}: expected an optimiser, got the class {optimizer.__name__}; "
-                        f"use {optimizer.__name__}() (an instance), e.g. ffnn.Adam(0.01)")
-    if callable(getattr(optimizer, "update", None)):
-        return optimizer
-    if callable(getattr(optimizer, "step", None)):
-        return StepObject(optimizer, shapes)
-    raise TypeError(f"{argument}: expected an ffnn.Optimizer (e.g. ffnn.Adam(0.01)) or an object "
-                    f"with step(layers, layer_grads), got {optimizer!r}")

@@ -33,7 +33,7 @@ from .exercises import train_network, train_network_momentum  # noqa: F401  (the
 from .fastpath import FastGradient, penalised
 from .history import History
 from .metrics import accuracy
-from .optimizers import as_optimizer
+from .optimizer_protocol import as_optimizer
 from .schedules import EarlyStopping
 from .validation import checked_network
 
