@@ -233,7 +233,7 @@ def test_runge_draws_are_new_points_and_draw_0_is_the_study_data():
 def test_fashion_reads_idx_files(tmp_path):
     import gzip
 
-    import fashion
+    from _fashion_data import read_idx
 
     images = np.arange(2 * 784, dtype=np.uint8).reshape(2, 28, 28) % 251
     header = bytes([0, 0, 8, 3]) + b"".join(int(n).to_bytes(4, "big") for n in (2, 28, 28))
@@ -241,21 +241,21 @@ def test_fashion_reads_idx_files(tmp_path):
         f.write(header + images.tobytes())
     with gzip.open(tmp_path / "lab.gz", "wb") as f:
         f.write(bytes([0, 0, 8, 1]) + (2).to_bytes(4, "big") + bytes([7, 3]))
-    np.testing.assert_array_equal(fashion._idx(tmp_path / "img.gz"), images.reshape(2, 784))
-    np.testing.assert_array_equal(fashion._idx(tmp_path / "lab.gz"), [7, 3])
+    np.testing.assert_array_equal(read_idx(tmp_path / "img.gz"), images.reshape(2, 784))
+    np.testing.assert_array_equal(read_idx(tmp_path / "lab.gz"), [7, 3])
 
 
 def test_fashion_without_data_says_how_to_get_it(monkeypatch, tmp_path):
-    import fashion
+    import _fashion_data
     import sklearn.datasets
 
     def offline(*args, **kwargs):
         raise OSError("no network")
 
-    monkeypatch.setattr(fashion, "DEBIAN_DIR", tmp_path / "absent")
+    monkeypatch.setattr(_fashion_data, "DEBIAN_DIR", tmp_path / "absent")
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
     with pytest.raises(FileNotFoundError, match="apt-get install dataset-fashion-mnist"):
-        fashion.load_fashion()
+        _fashion_data.load_fashion()
 
 
 def test_fit_many_refuses_a_penalised_regressor():

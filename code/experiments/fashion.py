@@ -1,10 +1,8 @@
 """Project 2, part f at full size: Fashion-MNIST (70 000 images of 28 × 28, ten classes).
 
-Data: the standard split, 60 000 training and 10 000 test images, pixels
-scaled to [0, 1]; the last N_VAL training images are the validation part.
-Read from the Debian package ``dataset-fashion-mnist`` (DEBIAN_DIR) when it is
-installed, else from scikit-learn's OpenML cache or a one-time
-``fetch_openml("Fashion-MNIST")`` (30 MB); without either, a clear error.
+Data (``_fashion_data``): the standard split, 60 000 training and 10 000 test
+images, pixels scaled to [0, 1]; the last N_VAL training images are the
+validation part.
 
 1. Choice on validation, in two rounds: every (activation, depth, η, λ) of
    the grid below, trained by Adam for SEARCH_EPOCHS epochs on the first
@@ -27,14 +25,12 @@ installed, else from scikit-learn's OpenML cache or a one-time
 Everything in float32 (all three networks).  Writes results/fashion.json.
 """
 
-import functools
-import gzip
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 from _common import classifier, mcnemar, run_parallel, save_json
+from _fashion_data import CLASSES, DTYPE, N_TRAIN, N_VAL, data, source
 from _torch import train_torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -43,11 +39,7 @@ from sklearn.neural_network import MLPClassifier
 
 import ffnn
 
-DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
-CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-           "Sneaker", "Bag", "Ankle boot"]
-N_VAL, N_SEARCH = 10_000, 10_000
-N_TRAIN = 60_000 - N_VAL
+N_SEARCH = 10_000
 BATCH_SIZE = 64
 SEARCH_EPOCHS, EPOCHS = 3, 10
 SEEDS = 3
@@ -58,47 +50,6 @@ LAMBDAS = [0.0, 1e-5, 1e-4]
 CONFIRM = 3  # settings of the short search retrained at the full budget
 LOGREG_C = [0.01, 0.1, 1.0]
 LOGREG_MAX_ITER = 1000
-DTYPE = np.float32
-
-
-def _idx(path):
-    """An IDX file (gzip): images as (n, 784) uint8 or labels as (n,) uint8."""
-    with gzip.open(path) as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * k: 8 + 4 * k], "big") for k in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape[0], -1).squeeze()
-
-
-def load_fashion():
-    """(X of shape (70 000, 784) in [0, 1], labels): 60 000 training images first."""
-    if DEBIAN_DIR.is_dir():
-        parts = [(_idx(DEBIAN_DIR / f"{p}-images-idx3-ubyte.gz"),
-                  _idx(DEBIAN_DIR / f"{p}-labels-idx1-ubyte.gz")) for p in ("train", "t10k")]
-        X = np.concatenate([p[0] for p in parts]).astype(DTYPE) / 255
-        return X, np.concatenate([p[1] for p in parts]).astype(int)
-    from sklearn.datasets import fetch_openml
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            X, y = fetch_openml("Fashion-MNIST", version=1, return_X_y=True, as_frame=False,
-                                parser="liac-arff", n_retries=1, delay=0.1)
-    except OSError as err:
-        raise FileNotFoundError(
-            f"fashion: Fashion-MNIST not found in {DEBIAN_DIR} and not downloadable through "
-            f"fetch_openml ({err}); install the Debian package dataset-fashion-mnist "
-            "(apt-get install dataset-fashion-mnist) or run once with a network "
-            "connection to fill scikit-learn's cache") from err
-    return X.astype(DTYPE) / 255, y.astype(int)
-
-
-@functools.lru_cache(maxsize=1)
-def data():
-    X, labels = load_fashion()
-    Y = ffnn.one_hot(labels, 10).astype(DTYPE)
-    tr, va, te = slice(0, N_TRAIN), slice(N_TRAIN, 60_000), slice(60_000, None)
-    return {k: (X[s], Y[s], labels[s]) for k, s in
-            (("train", tr), ("val", va), ("test", te))}
 
 
 def initial_net(setting, seed):
@@ -241,7 +192,7 @@ def main():
         paired[f"ffnn_minus_{kind}"] = summary(acc["ffnn"] - acc[kind])
         paired[f"ffnn_vs_{kind}"] = [mcnemar(a, b) for a, b in zip(right["ffnn"], right[kind])]
     save_json("fashion", {
-        "source": str(DEBIAN_DIR) if DEBIAN_DIR.is_dir() else "fetch_openml('Fashion-MNIST')",
+        "source": source(),
         "n_train": N_TRAIN, "n_val": N_VAL, "n_test": 10_000, "n_search": N_SEARCH,
         "classes": CLASSES, "batch_size": BATCH_SIZE, "epochs": EPOCHS,
         "search_epochs": SEARCH_EPOCHS, "seeds": SEEDS, "dtype": "float32",
