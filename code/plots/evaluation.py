@@ -43,10 +43,14 @@ def classification_points(dg, tc):
 
 
 def _scatter(ax, pts):
+    """One marker per method; its error bars drawn apart and unlabelled, so that the legend
+    shows the marker alone, exactly as plotted (an errorbar's handle draws bars across it)."""
     for k, (label, t, ts, e, es) in enumerate(pts):
-        ax.errorbar(t, e, xerr=ts, yerr=es, ls="none", marker=MARKERS[k % len(MARKERS)],
-                    color=COLORS[k % len(COLORS)], ms=6, label=label,
-                    mfc="white" if es is None else None)
+        color = COLORS[k % len(COLORS)]
+        if ts is not None or es is not None:
+            ax.errorbar(t, e, xerr=ts, yerr=es, ls="none", color=color)
+        ax.plot(t, e, ls="none", marker=MARKERS[k % len(MARKERS)], color=color, ms=6,
+                label=label, mfc="white" if es is None else color)
 
 
 def cost_vs_error(ro, pe, dg, tc):

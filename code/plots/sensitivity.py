@@ -34,7 +34,7 @@ def activations(r):
                  xlabels=[NAMES[i] for i in a["initializations"]],
                  ylabels=[NAMES[n] for n in a["activations"]], fmt="{:.3f}",
                  vmin=float(np.floor(np.nanmin(arr(a["val_accuracy_mean"])) * 50) / 50),
-                 vmax=1.0, fontsize=7.5)
+                 vmax=1.0, fontsize=8.5)
     ax.set_xlabel("initialisation of the weights")
     ax.set_ylabel("hidden activation")
     ax.set_title(f"Adam, best η per cell, {a['epochs']} epochs, "
