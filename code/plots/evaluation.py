@@ -54,7 +54,7 @@ def _scatter(ax, pts):
 
 
 def cost_vs_error(ro, pe, dg, tc):
-    fig, axes = plt.subplots(2, 2, figsize=(WIDTH, 4.3), height_ratios=[2.3, 1.2])
+    fig, axes = plt.subplots(2, 2, figsize=(WIDTH, 4.0), height_ratios=[2.3, 0.95])
     plots, legends = axes[0], axes[1]
     _scatter(plots[0], regression_points(ro, pe))
     plots[0].set(xscale="log", yscale="log", xlabel="training time in CPU seconds",
