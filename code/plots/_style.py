@@ -114,9 +114,10 @@ def spread(std, fmt):
 
 
 def heatmap(ax, mean, std=None, xlabels=(), ylabels=(), fmt="{:.3f}", std_fmt=None, cmap="viridis",
-            norm=None, vmin=None, vmax=None, fontsize=7.0, notes=None):
+            norm=None, vmin=None, vmax=None, fontsize=8.0, notes=None):
     """An annotated heatmap: each cell shows its mean and, below it, ± its spread
-    (``spread``: never "±0.0").
+    (``spread``: never "±0.0").  ``fontsize`` 8 pt: digits about 6 pt tall in print, the
+    smallest a reader takes in at a glance.
 
     ``notes[i][j]``, where not empty, replaces cell (i, j)'s spread.  NaN cells
     (every run diverged) are grey and say so.  The text colour
@@ -144,7 +145,7 @@ def heatmap(ax, mean, std=None, xlabels=(), ylabels=(), fmt="{:.3f}", std_fmt=No
             r, g, b, _ = im.cmap(im.norm(v))
             color = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
             ax.text(j, i, text, ha="center", va="center", fontsize=fontsize, color=color,
-                    linespacing=1.1)
+                    linespacing=1.0)
     ax.set_xticks(range(len(xlabels)), list(xlabels))
     ax.set_yticks(range(len(ylabels)), list(ylabels))
     ax.grid(False)

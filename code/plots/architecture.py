@@ -22,8 +22,8 @@ def _grid_panels(axes, panels, r, norm, fmt, scale, cmap, notes=(None, None)):
 def depth_width_runge(r):
     g = r["runge"]
     acts = list(g["activations"])
-    fig, axes = plt.subplots(len(acts), 2, figsize=(WIDTH, 2.25 * len(acts) + 0.3),
-                             sharex=True, sharey=True)
+    fig, axes = plt.subplots(len(acts), 2, figsize=(WIDTH, 2.45 * len(acts) + 0.3),
+                             sharex=True, sharey=True, layout="constrained")
     values = np.concatenate([arr(g["activations"][a][k]["mean"]).ravel()
                              for a in acts for k in ("train", "test_true")]) * 1e3
     norm = LogNorm(np.nanmin(values), np.nanmax(values))
@@ -37,8 +37,8 @@ def depth_width_runge(r):
         row[0].set_ylabel("hidden layers")
     for ax in axes[-1]:
         ax.set_xlabel("nodes per hidden layer")
-    fig.tight_layout()
-    bar = fig.colorbar(im, ax=axes, shrink=0.6, label="MSE × 10³ (mean over seeds)", pad=0.02)
+    bar = fig.colorbar(im, ax=axes, shrink=0.5, aspect=30, pad=0.01,
+                       label="MSE × 10³ (mean over seeds)")
     ticks = [t for t in (1, 2, 5, 10, 20, 40, 60, 80, 100) if norm.vmin <= t <= norm.vmax]
     bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
     bar.minorticks_off()
@@ -63,7 +63,7 @@ def _eta_notes(res, scale, fmt):
 
 def depth_width_digits(r):
     g = r["digits"]
-    fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.8), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(WIDTH - 0.25, 3.7), sharey=True, layout="constrained")
     values = np.concatenate([arr(g[k]["mean"]).ravel() for k in ("train", "test")])
     norm = Normalize(np.nanmin(values), 1)
     im = _grid_panels(axes, [(g["train"], "ReLU (He): train accuracy"),
@@ -72,8 +72,9 @@ def depth_width_digits(r):
     axes[0].set_ylabel("hidden layers")
     for ax in axes:
         ax.set_xlabel("nodes per hidden layer")
-    fig.tight_layout()
-    fig.colorbar(im, ax=axes, shrink=0.85, label="accuracy (mean over seeds)", pad=0.02)
+    # under the panels, not beside them: the cells get the width for 8 pt numbers
+    fig.colorbar(im, ax=axes, shrink=0.6, label="accuracy (mean over seeds)",
+                 orientation="horizontal", aspect=40, pad=0.02)
     save(fig, "depth_width_digits")
 
 

@@ -43,14 +43,18 @@ def classification_points(dg, tc):
 
 
 def _scatter(ax, pts):
+    """One marker per method; its error bars drawn apart and unlabelled, so that the legend
+    shows the marker alone, exactly as plotted (an errorbar's handle draws bars across it)."""
     for k, (label, t, ts, e, es) in enumerate(pts):
-        ax.errorbar(t, e, xerr=ts, yerr=es, ls="none", marker=MARKERS[k % len(MARKERS)],
-                    color=COLORS[k % len(COLORS)], ms=6, label=label,
-                    mfc="white" if es is None else None)
+        color = COLORS[k % len(COLORS)]
+        if ts is not None or es is not None:
+            ax.errorbar(t, e, xerr=ts, yerr=es, ls="none", color=color)
+        ax.plot(t, e, ls="none", marker=MARKERS[k % len(MARKERS)], color=color, ms=6,
+                label=label, mfc="white" if es is None else color)
 
 
 def cost_vs_error(ro, pe, dg, tc):
-    fig, axes = plt.subplots(2, 2, figsize=(WIDTH, 4.3), height_ratios=[2.3, 1.2])
+    fig, axes = plt.subplots(2, 2, figsize=(WIDTH, 4.0), height_ratios=[2.3, 0.95])
     plots, legends = axes[0], axes[1]
     _scatter(plots[0], regression_points(ro, pe))
     plots[0].set(xscale="log", yscale="log", xlabel="training time in CPU seconds",

@@ -14,7 +14,7 @@ def draw(load):
     for i in range(10):
         for j in range(10):
             if cm[i, j]:
-                ax.text(j, i, f"{cm[i, j]:.0f}", ha="center", va="center", fontsize=7,
+                ax.text(j, i, f"{cm[i, j]:.0f}", ha="center", va="center", fontsize=8,
                         color="black" if cm[i, j] > 100 else "white")
     names = r["classes"]
     ax.set_xticks(range(10), names, rotation=45, ha="right")

@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from ._style import COLORS, MARKERS, WIDTH, arr, heatmap, legend_below, save
+from ._style import COLORS, MARKERS, WIDTH, arr, heatmap, legend_below, save, spread
 
 TITLES = {"l2": "L2 penalty λ₂ Σ‖W‖²", "l1": "L1 penalty λ₁ Σ|W|"}
 
@@ -12,20 +12,23 @@ TITLES = {"l2": "L2 penalty λ₂ Σ‖W‖²", "l1": "L1 penalty λ₁ Σ|W|"}
 def grid(r):
     """Validation MSE over η × λ for both penalties."""
     net = r["network"]
-    fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.5), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(WIDTH - 0.45, 2.8), sharey=True, layout="constrained")
     values = np.concatenate([arr(net[p]["grid"]["val_mse"]["mean"]).ravel()
                              for p in ("l2", "l1")]) * 1e3
     norm = LogNorm(np.nanmin(values), np.nanmax(values))
     for ax, p in zip(axes, ("l2", "l1")):
         g = net[p]["grid"]["val_mse"]
-        im = heatmap(ax, arr(g["mean"]) * 1e3, arr(g["std"]) * 1e3,
+        std = arr(g["std"]) * 1e3  # ±14, not ±14.4: narrow enough for 8 pt in a cell
+        notes = [[spread(v, "{:.0f}" if v >= 10 else "{:.1f}") for v in row] for row in std]
+        im = heatmap(ax, arr(g["mean"]) * 1e3, std, notes=notes,
                      xlabels=["0"] + [f"1e{int(np.log10(v))}" for v in net["lambdas"][1:]],
                      ylabels=[f"{v:g}" for v in net["learning_rates"]], fmt="{:.1f}", norm=norm)
         ax.set_title(TITLES[p])
         ax.set_xlabel("λ")
     axes[0].set_ylabel("Adam learning rate η")
-    fig.tight_layout()
-    cb = fig.colorbar(im, ax=axes, shrink=0.9, pad=0.02, label="validation MSE × 10³")
+    # under the panels, not beside them: the cells get the width for 8 pt numbers
+    cb = fig.colorbar(im, ax=axes, shrink=0.6, label="validation MSE × 10³",
+                      orientation="horizontal", aspect=40, pad=0.02)
     cb.ax.minorticks_off()
     ticks = [t for t in (10, 20, 50, 100) if norm.vmin <= t <= norm.vmax]
     cb.set_ticks(ticks, labels=[str(t) for t in ticks])

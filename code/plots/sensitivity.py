@@ -9,7 +9,8 @@ from ._style import COLORS, LINESTYLES, MARKERS, NAMES, WIDTH, arr, epochs_of, h
 def lr_l2_heatmap(r):
     g = r["grid"]
     opts = g["optimizers"]
-    fig, axes = plt.subplots(1, len(opts), figsize=(WIDTH, 3.3), sharey=True)
+    fig, axes = plt.subplots(1, len(opts), figsize=(WIDTH - 0.65, 3.6), sharey=True,
+                             layout="constrained")
     for ax, o in zip(np.atleast_1d(axes), opts):
         res = g["results"][o]
         std = arr(res["val_accuracy_std"]) if "val_accuracy_std" in res else None
@@ -21,7 +22,8 @@ def lr_l2_heatmap(r):
         ax.set_title(f"{res['label']}, {g['epochs']} epochs")
     np.atleast_1d(axes)[0].set_ylabel("learning rate η")
     seeds = g.get("seeds", 1)
-    fig.colorbar(im, ax=axes, shrink=0.85, pad=0.02,
+    # under the panels, not beside them: the cells get the width for 8 pt numbers
+    fig.colorbar(im, ax=axes, shrink=0.6, aspect=40, pad=0.02, orientation="horizontal",
                  label="validation accuracy" + (f" (mean ± std, {seeds} seeds)"
                                                      if seeds > 1 else ""))
     save(fig, "lr_l2_heatmap")
@@ -34,7 +36,7 @@ def activations(r):
                  xlabels=[NAMES[i] for i in a["initializations"]],
                  ylabels=[NAMES[n] for n in a["activations"]], fmt="{:.3f}",
                  vmin=float(np.floor(np.nanmin(arr(a["val_accuracy_mean"])) * 50) / 50),
-                 vmax=1.0, fontsize=7.5)
+                 vmax=1.0, fontsize=8.5)
     ax.set_xlabel("initialisation of the weights")
     ax.set_ylabel("hidden activation")
     ax.set_title(f"Adam, best η per cell, {a['epochs']} epochs, "
