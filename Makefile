@@ -35,16 +35,18 @@ $(READY): pyproject.toml
 	touch $@
 
 # --- tests ------------------------------------------------------------------
-# Always runs the suite; on success it also marks the tests as passed for `make report`
+# Always runs the suite, leaving its record in results/tests.xml (JUnit XML: the report's
+# section on the test suite states its counts); on success it also marks the tests as passed for `make report`
 # (only when that mark is out of date, so that passing tests never force retraining).
 test: $(READY)
-	$(PY) -m pytest
+	@mkdir -p results
+	$(PY) -m pytest --junitxml=results/tests.xml
 	@mkdir -p results
 	@$(MAKE) --no-print-directory -q results/.tests-passed || touch results/.tests-passed
 
 results/.tests-passed: $(READY) $(CODE) $(TESTS) $(wildcard tools/*.py) $(wildcard tools/templates/*)
 	@mkdir -p results
-	$(PY) -m pytest
+	$(PY) -m pytest --junitxml=results/tests.xml
 	touch $@
 
 # --- experiments: one script, one results file ------------------------------
@@ -98,7 +100,10 @@ $(KERNEL): $(READY)
 	  k["argv"].insert(k["argv"].index("-f"), "--IPKernelApp.log_level=ERROR"); \
 	  json.dump(k, open(sys.argv[1], "w"), indent=1)' $@
 
-$(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn $(RENDERER) $(MATH_FONT) $(KERNEL) results/bench.json
+# results/tests.xml: the last run of the tests, which the report states (absent in a clean
+# clone until the tests run, before any experiment).
+$(HTML) $(PDF) &: _quarto.yml $(QMD) figures/.drawn $(RENDERER) $(MATH_FONT) $(KERNEL) results/bench.json \
+                  $(wildcard results/tests.xml)
 ifeq ($(RENDER_WITH),quarto)
 	rm -rf build/jupyter-cache     # one execution per render, for both formats (_quarto.yml)
 	QUARTO_PYTHON=$(abspath $(PY)) JUPYTER_PATH=$(abspath $(VENV)/share/jupyter) \
@@ -135,4 +140,4 @@ grade: $(READY)
 	exec $(PY) -P -m ffnn.grade $(GRADE_FLAGS) "$$@" -- "$${SUBMISSION:-}"
 
 clean:
-	rm -rf _output build results/*.json results/.tests-passed figures/*.png figures/.drawn
+	rm -rf _output build results/*.json results/tests.xml results/.tests-passed figures/*.png figures/.drawn

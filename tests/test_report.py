@@ -28,12 +28,12 @@ def source_from_file(module_file, name):
     return "\n".join(text.splitlines()[node.lineno - 1:node.end_lineno]) + "\n"
 
 
-def listing(name, code, excerpt=False):
+def listing(name, code, excerpt=False, body=False):
     """A source listing as pandoc writes it: one span per line, each with an empty anchor."""
     lines = "\n".join(f'<span id="cb1-{k}"><a href="#cb1-{k}" aria-hidden="true"></a>'
                       f"{html.escape(line)}</span>"
                       for k, line in enumerate(code.rstrip("\n").split("\n"), 1))
-    marked = ' data-excerpt="true"' if excerpt else ""
+    marked = (' data-excerpt="true"' if excerpt else "") + (' data-body="true"' if body else "")
     return (f'<div class="ffnn-source" data-source="{name}"{marked}><p><code>{name}</code>:</p>'
             f'<div class="sourceCode" id="cb1"><pre class="sourceCode python">'
             f'<code class="sourceCode python">{lines}</code></pre></div></div>')
@@ -112,6 +112,38 @@ def test_the_package_source_passes_and_an_edited_copy_fails():
         page(listing("ffnn.rel_error", edited))))
     assert n == 1 and len(problems) == 1 and "ffnn.rel_error" in problems[0]
     assert "differs" in problems[0]
+
+
+def test_a_body_listing_is_the_source_without_exactly_its_docstring():
+    real = source_from_file("gradcheck.py", "rel_error")
+    # by hand: rel_error's docstring is its lines 2 to 6 (the signature is line 1)
+    lines = real.splitlines(keepends=True)
+    assert lines[1].lstrip().startswith('"""') and lines[5].strip() == '"""'
+    body = "".join(lines[:1] + lines[6:])
+    assert body.startswith("def rel_error(a, b):\n    a, b = _flatten(a), _flatten(b)\n")
+
+    def problems_of(code, **marks):
+        problems, n = check_report.check_sources(check_report.parse_html(
+            page(listing("ffnn.rel_error", code, **marks))))
+        assert n == 1
+        return problems
+
+    assert problems_of(body, body=True) == []
+    signature_dropped = "".join(lines[6:])
+    last_line_dropped = "".join(lines[:1] + lines[6:-1])
+    edited = body.replace("max", "min", 1)
+    renamed = body.replace("def rel_error(a, b)", "def rel_error(a, c)")
+    docstring_kept = real
+    for code in (signature_dropped, last_line_dropped, edited, renamed, docstring_kept):
+        problems = problems_of(code, body=True)
+        assert len(problems) == 1 and "differs" in problems[0] and "docstring" in problems[0]
+    # unmarked, the body is not the whole source
+    assert len(problems_of(body)) == 1
+
+
+def test_a_body_listing_needs_a_docstring_to_leave_out():
+    with pytest.raises(ValueError, match="no docstring"):
+        check_report.without_docstring("def f(x):\n    return x\n")
 
 
 def test_an_excerpt_must_be_the_real_end_of_the_source():

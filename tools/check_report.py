@@ -15,8 +15,10 @@ It fails (exit status 1, one line per problem) unless
 * every **source listing** -- a ``div.ffnn-source`` whose ``data-source`` names an
   object such as ``ffnn.backpropagation_batch`` -- shows exactly
   ``inspect.getsource`` of that object in the ``ffnn`` that is imported now
-  (dedented, as the report's ``show_source`` prints it), or, for a listing marked
-  ``data-excerpt``, a run of its consecutive lines to its end (dedented);
+  (dedented, as the report's ``show_source`` prints it); for a listing marked
+  ``data-body``, that source with only the docstring's lines removed (signature and
+  body unchanged); for one marked ``data-excerpt``, a run of its consecutive lines to
+  its end (dedented);
 * each answer that asks for code shows it: the listings in
   :data:`REQUIRED_SOURCES`, and for the seeds' names that ``ffnn`` does not have,
   a code cell of the answer's own that defines the function (:data:`REQUIRED_DEFS`);
@@ -30,6 +32,7 @@ It fails (exit status 1, one line per problem) unless
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
 import importlib
 import inspect
@@ -197,6 +200,15 @@ def expected_source(name: str) -> str:
     return textwrap.dedent(inspect.getsource(resolve(name)))
 
 
+def without_docstring(code: str) -> str:
+    """``code`` (one dedented definition) without the lines of its docstring."""
+    definition = ast.parse(code).body[0]
+    if ast.get_docstring(definition) is None:
+        raise ValueError("a listing marked data-body shows a definition that has no docstring")
+    doc, lines = definition.body[0], code.splitlines(keepends=True)
+    return "".join(lines[:doc.lineno - 1] + lines[doc.end_lineno:])
+
+
 def _normalise(code: str) -> str:
     return "\n".join(line.rstrip() for line in code.strip("\n").splitlines())
 
@@ -226,7 +238,9 @@ def check_sources(root: Node) -> tuple[list[str], int]:
             continue
         try:
             expected = expected_source(name)
-        except (ImportError, AttributeError, TypeError, OSError) as error:
+            if "data-body" in div.attrs:
+                expected = without_docstring(expected)
+        except (ImportError, AttributeError, TypeError, OSError, ValueError) as error:
             problems.append(f"source listing {name}: cannot read the package's source ({error})")
             continue
         if "data-excerpt" in div.attrs:
@@ -235,7 +249,8 @@ def check_sources(root: Node) -> tuple[list[str], int]:
                                 f"inspect.getsource({name}) of the installed package")
         elif _normalise(shown) != _normalise(expected):
             problems.append(f"source listing {name}: the code shown differs from "
-                            f"inspect.getsource({name}) of the installed package")
+                            f"inspect.getsource({name}) of the installed package"
+                            + (" without its docstring" if "data-body" in div.attrs else ""))
     return problems, len(listings)
 
 
