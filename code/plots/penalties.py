@@ -3,8 +3,9 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from ._style import COLORS, MARKERS, WIDTH, arr, heatmap, legend_below, save, spread
+from ._style import COLORS, MARKERS, WIDTH, arr, heatmap, legend_below, number, save, spread
 
 TITLES = {"l2": "L2 penalty λ₂ Σ‖W‖²", "l1": "L1 penalty λ₁ Σ|W|"}
 
@@ -61,6 +62,11 @@ def against_sklearn(r):
         top = ax.secondary_xaxis("top", functions=(to_alpha, from_alpha))
         top.set_xlabel(f"{name}'s α", fontsize=8)
     axes[0].set_ylabel("test MSE against f(x)")
+    # labels at 1, 2 and 5 × each decade: the values between the decades can be read
+    axes[0].yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+    axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+    axes[0].yaxis.set_minor_locator(LogLocator(subs=np.arange(2, 10)))
+    axes[0].yaxis.set_minor_formatter(NullFormatter())
     fig.tight_layout()
     legend_below(fig, axes[0], ncol=2)
     save(fig, "penalties_sklearn")

@@ -3,7 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._style import COLORS, LINESTYLES, MARKERS, WIDTH, arr, save
+from ._style import COLORS, LINESTYLES, MARKERS, WIDTH, arr, legend_below, save
 
 MODELS = ["network", "OLS", "Ridge", "Lasso"]
 COLUMNS = {"network": "ffnn", "MLPRegressor": "sklearn\nMLP", "OLS": "OLS", "Ridge": "Ridge",
@@ -24,7 +24,6 @@ def draw(load):
         label = m if m == "network" else f"{m}, degree {lin[m]['degree']}"
         ax.plot(x, arr(c[m]), color=COLORS[k], ls=LINESTYLES[k], lw=1.1, label=label)
     ax.set(xlabel="x", ylabel="y", ylim=(-0.3, 1.25), title="fits to draw 0")
-    ax.legend(fontsize=7, loc="upper left", ncol=1, handlelength=2.2)
     ax = axes[1]
     t = r["test_mse_true"]
     cols = [m for m in COLUMNS if m in t]
@@ -41,4 +40,5 @@ def draw(load):
            title=f"{r['draws']} data draws")
     ax.set_xticklabels([COLUMNS[m] for m in cols], fontsize=7.5)
     fig.tight_layout()
+    legend_below(fig, axes[0], ncol=3)  # under both panels: clear of the data points
     save(fig, "runge_fits")
