@@ -346,6 +346,16 @@ def test_fit_partial_keeps_the_best_checkpoint_of_sklearns_own_training():
 
 
 
+def test_best_per_draw_chooses_the_smallest_mean_over_seeds_for_each_draw():
+    from _runge_network import best_per_draw
+    # draw 0: η 1 has the smaller mean (2 < 3) though η 0 holds the single smallest run;
+    # draw 1: η 0 (mean 1 < 5)
+    val = [[[0.5, 5.5], [2.0, 2.0]], [[1.0, 1.0], [4.0, 6.0]]]
+    assert best_per_draw(val).tolist() == [1, 0]
+    with pytest.raises(ValueError, match="val: expected shape"):
+        best_per_draw(np.zeros((2, 3)))
+
+
 def test_fit_many_penalised_stops_on_the_penalised_validation_cost():
     x, y = ffnn.runge_data(30, 0.1, 1)
     xv, yv = ffnn.runge_data(20, 0.1, 2)

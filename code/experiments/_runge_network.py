@@ -7,7 +7,8 @@ scikit-learn counterpart.
   in lockstep (``_fit.fit_many``);
 * ``mlp``: scikit-learn's MLPRegressor with the same architecture, activation,
   optimiser, batch size, epochs, no penalty (alpha = 0) and the same early
-  stopping (``_fit.fit_partial``), from its own (Glorot) initial weights.
+  stopping (``_fit.fit_partial``), from its own (Glorot) initial weights;
+* ``best_per_draw``: the η each draw's validation chooses, for either model.
 """
 
 import numpy as np
@@ -51,8 +52,21 @@ def network(draws, grid):
     return out
 
 
+def best_per_draw(val):
+    """Index of the η with the smallest validation MSE, mean over seeds, per draw.
+
+    ``val``: shape (draws, len(LEARNING_RATES), SEEDS), as both ``network`` and
+    ``mlp`` give it; the same rule chooses the network's η and MLPRegressor's.
+    """
+    val = np.asarray(val, dtype=float)
+    if val.ndim != 3:
+        raise ValueError(f"val: expected shape (draws, learning rates, seeds), got {val.shape}")
+    return np.argmin(val.mean(axis=2), axis=1)
+
+
 def mlp(draw, lr, seed):
-    """scikit-learn's MLPRegressor with the network's settings, early-stopped alike."""
+    """scikit-learn's MLPRegressor with the network's settings, early-stopped alike:
+    validation MSE (to choose its own η), test MSE against f, best epoch."""
     d = runge_splits(draw=draw)
     (x, y), (xv, yv), (xt, _) = (d["scaled"][p] for p in ("train", "val", "test"))
     model = MLPRegressor(hidden_layer_sizes=tuple(HIDDEN), activation="logistic", solver="adam",
@@ -60,5 +74,6 @@ def mlp(draw, lr, seed):
                          random_state=np.random.RandomState(seed))
     h = fit_partial(model, x, y.ravel(), xv, yv, max_epochs=MAX_EPOCHS,
                     check_every=CHECK_EVERY, patience=PATIENCE)
-    return {"test_mse_true": true_mse(model.predict(xt), d["test"][0]),
+    return {"val_mse": mse(model.predict(xv), d["val"][1]),
+            "test_mse_true": true_mse(model.predict(xt), d["test"][0]),
             "best_epoch": h["best_epoch"]}

@@ -9,8 +9,8 @@ are each fitted by
   (``_runge_network.network``: 1 → 50 → 1, sigmoid, LeCun's weights, Adam,
   early-stopped on validation), η chosen on each draw's validation MSE (mean
   over seeds) from that study's grid for Adam;
-* scikit-learn's MLPRegressor with the same settings (``_runge_network.mlp``)
-  at the network's η of each draw;
+* scikit-learn's MLPRegressor with the same settings (``_runge_network.mlp``),
+  its own η chosen alike on each draw's validation MSE from the same grid;
 * OLS, Ridge and Lasso on the same polynomial features, each with (degree, α)
   chosen on validation (``_runge_linear``);
 * the same network with an L2 or an L1 penalty (part e), (η, λ) chosen on
@@ -32,7 +32,7 @@ from _common import run_parallel, save_json
 from _fit import over_seeds
 from _regression import DEGREES, NOISE, runge_splits
 from _runge_linear import LASSO_ALPHAS, LINEAR, RIDGE_ALPHAS, linear
-from _runge_network import HIDDEN, LEARNING_RATES, MAX_EPOCHS, SEEDS, mlp, network
+from _runge_network import HIDDEN, LEARNING_RATES, MAX_EPOCHS, SEEDS, best_per_draw, mlp, network
 from _runge_no_early_stopping import (BUDGET_SEEDS, OVERFIT_EPOCHS, OVERFIT_EVERY, OVERFIT_LR,
                                       OVERFIT_SEEDS, UPDATES, equal_updates, overfitting)
 from _runge_penalised import LAMBDAS, PENALTY_LRS, penalised, penalty_summary
@@ -51,7 +51,7 @@ def main():
            for r in rows]
     val = np.array([r["val_mse"] for r in out]).reshape(DRAWS, len(LEARNING_RATES), SEEDS)
     test = np.array([r["test_mse_true"] for r in out]).reshape(val.shape)
-    best = np.argmin(val.mean(axis=2), axis=1)
+    best = best_per_draw(val)
     net_test = test[np.arange(DRAWS), best].mean(axis=1)  # mean over seeds, per draw
     k0 = int(best[0])
     curve = np.mean([r["curve"] for r in out[k0 * SEEDS:(k0 + 1) * SEEDS]], axis=0)
@@ -59,10 +59,13 @@ def main():
                                                    dict(draws=range(half, DRAWS))])
             for r in rows]
     pen = penalty_summary(pout, val, test)
-    mjobs = [dict(draw=k, lr=LEARNING_RATES[best[k]], seed=s) for k in range(DRAWS)
+    mjobs = [dict(draw=k, lr=lr, seed=s) for k in range(DRAWS) for lr in LEARNING_RATES
              for s in range(SEEDS)]
     mout = run_parallel(mlp, mjobs)
-    mlp_test = np.array([r["test_mse_true"] for r in mout]).reshape(DRAWS, SEEDS)
+    mlp_val = np.array([r["val_mse"] for r in mout]).reshape(val.shape)
+    mlp_grid = np.array([r["test_mse_true"] for r in mout]).reshape(val.shape)
+    mlp_best = best_per_draw(mlp_val)
+    mlp_test = mlp_grid[np.arange(DRAWS), mlp_best]  # (draws, seeds) at its own η
     lin = run_parallel(linear, [dict(draw=k, grid=GRID) for k in range(DRAWS)])
     models = {"network": net_test, "MLPRegressor": mlp_test.mean(axis=1)}
     models.update({m: np.array([d[m]["test_mse_true"] for d in lin]) for m in LINEAR})
@@ -96,7 +99,9 @@ def main():
         "penalised": {"learning_rates": PENALTY_LRS, "lambdas": LAMBDAS,
                       "early_stopping": "validation cost with the penalty", **pen},
         "mlp": {"estimator": "sklearn MLPRegressor", "alpha": 0.0,
-                "learning_rate": "the network's, per draw", "test_mse_true": mlp_test},
+                "learning_rate": "its own, per draw, on validation as the network's",
+                "chosen_learning_rate": [LEARNING_RATES[b] for b in mlp_best],
+                "test_mse_true": mlp_test, "val_mse": mlp_val, "test_mse_true_grid": mlp_grid},
         "test_mse_true": models, "paired": paired, "network_minus": network_minus,
         "penalty_pairs": pairs,
         "best_linear": chosen,
@@ -127,6 +132,7 @@ def main():
               f"{p['difference']['std'] * 1e3:.2f} × 10^-3, network better in "
               f"{p['network_better']}/{DRAWS}")
     print("runge_draws: η", [LEARNING_RATES[b] for b in best], "best linear", chosen)
+    print("runge_draws: MLPRegressor's η", [LEARNING_RATES[b] for b in mlp_best])
     for p in PENALTIES:
         q = pen[p]["per_lambda_minus_no_penalty"]
         print(f"runge_draws: {p} λ chosen {pen[p]['lambda']}; per λ − λ=0 (× 10^-3): "
