@@ -29,6 +29,7 @@ divergent one trains alone, with ``fit``.
 import copy
 import time
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -52,6 +53,48 @@ def score(net, X, Y, metric):
     return metric(predict, Y) if np.all(np.isfinite(predict)) else np.inf
 
 
+@dataclass
+class Checkpoints:
+    """``fit``'s early-stopping rule, one object for a training and for a recorded curve.
+
+    A checkpoint every ``check_every`` epochs (the last one at ``max_epochs``); the
+    best score so far (``initial`` before any training) and its epoch; a stop once
+    ``patience`` epochs have passed without improvement, or at a score that is not
+    finite (``diverged``).
+    """
+    best_val: float
+    max_epochs: int
+    check_every: int
+    patience: int
+    best_epoch: int = 0
+    epoch: int = 0
+    curve: list = field(default_factory=list)
+    diverged: bool = False
+
+    def next_chunk(self):
+        """The epochs to train before the next checkpoint; 0 once the rule says stop."""
+        if (self.diverged or self.epoch >= self.max_epochs
+                or self.epoch - self.best_epoch >= self.patience):
+            return 0
+        return min(self.check_every, self.max_epochs - self.epoch)
+
+    def record(self, chunk, val):
+        """The score after ``chunk`` more epochs; True if it is the best so far."""
+        self.epoch += chunk
+        self.curve.append(val)
+        if not np.isfinite(val):
+            self.diverged = True
+            return False
+        if val < self.best_val:
+            self.best_val, self.best_epoch = val, self.epoch
+            return True
+        return False
+
+    def result(self):
+        return {"best_epoch": self.best_epoch, "epochs_run": self.epoch,
+                "val_curve": self.curve, "diverged": self.diverged}
+
+
 def fit(net, X, Y, X_val, Y_val, optimizer, *, max_epochs, batch_size, seed, metric=mse,
         check_every=10, patience=100):
     """Train ``net`` in place, early-stopped on ``metric`` over (X_val, Y_val).
@@ -64,35 +107,25 @@ def fit(net, X, Y, X_val, Y_val, optimizer, *, max_epochs, batch_size, seed, met
     keeps its best parameters so far (its initial ones if none was finite).
     """
     rng = np.random.default_rng(seed)
-    best_val, best_epoch = score(net, X_val, Y_val, metric), 0
+    stop = Checkpoints(score(net, X_val, Y_val, metric), max_epochs, check_every, patience)
     best = [(W.copy(), b.copy()) for W, b in net.layers]
-    curve, diverged, epoch = [], False, 0
     start = time.process_time()
-    while epoch < max_epochs and epoch - best_epoch < patience:
-        chunk = min(check_every, max_epochs - epoch)
+    while chunk := stop.next_chunk():
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 ffnn.train(net, X, Y, optimizer, epochs=chunk, batch_size=batch_size, seed=rng,
                            progress=False)
         except ffnn.DivergenceError:
-            diverged = True
+            stop.diverged = True
             break
-        epoch += chunk
-        val = score(net, X_val, Y_val, metric)
-        curve.append(val)
-        if not np.isfinite(val):
-            diverged = True
-            break
-        if val < best_val:
-            best_val, best_epoch = val, epoch
+        if stop.record(chunk, score(net, X_val, Y_val, metric)):
             best = [(W.copy(), b.copy()) for W, b in net.layers]
     seconds = time.process_time() - start
     for (W, b), (W_best, b_best) in zip(net.layers, best):
         W[...] = W_best
         b[...] = b_best
-    return {"best_epoch": best_epoch, "epochs_run": epoch, "val_curve": curve,
-            "diverged": diverged, "seconds": seconds}
+    return {**stop.result(), "seconds": seconds}
 
 
 def _rows(A, idx):
@@ -102,18 +135,10 @@ def _rows(A, idx):
 
 def _stop(initial, per_epoch, max_epochs, check_every, patience):
     """``fit``'s rule applied to a recorded curve of validation scores per epoch."""
-    best_val, best_epoch, epoch, curve, diverged = initial, 0, 0, [], False
-    while epoch < max_epochs and epoch - best_epoch < patience:
-        epoch += min(check_every, max_epochs - epoch)
-        val = per_epoch[epoch - 1]
-        curve.append(val)
-        if not np.isfinite(val):
-            diverged = True
-            break
-        if val < best_val:
-            best_val, best_epoch = val, epoch
-    return {"best_epoch": best_epoch, "epochs_run": epoch, "val_curve": curve,
-            "diverged": diverged}
+    stop = Checkpoints(initial, max_epochs, check_every, patience)
+    while chunk := stop.next_chunk():
+        stop.record(chunk, per_epoch[stop.epoch + chunk - 1])
+    return stop.result()
 
 
 def fit_many(nets, X, Y, X_val, Y_val, optimizers, *, max_epochs, batch_size, seeds,
