@@ -35,18 +35,21 @@ $(READY): pyproject.toml
 	touch $@
 
 # --- tests ------------------------------------------------------------------
+# Two pytest workers (pytest-xdist): much of the suite waits on the grader's sandbox deadlines,
+# so two workers take about 190 s where one takes about 265 s (2 cores). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 # Always runs the suite, leaving its record in results/tests.xml (JUnit XML: the report's
 # section on the test suite states its counts); on success it also marks the tests as passed for `make report`
 # (only when that mark is out of date, so that passing tests never force retraining).
 test: $(READY)
 	@mkdir -p results
-	$(PY) -m pytest --junitxml=results/tests.xml
+	$(PY) -m pytest -n $(TEST_WORKERS) --junitxml=results/tests.xml
 	@mkdir -p results
 	@$(MAKE) --no-print-directory -q results/.tests-passed || touch results/.tests-passed
 
 results/.tests-passed: $(READY) $(CODE) $(TESTS) $(wildcard tools/*.py) $(wildcard tools/templates/*)
 	@mkdir -p results
-	$(PY) -m pytest --junitxml=results/tests.xml
+	$(PY) -m pytest -n $(TEST_WORKERS) --junitxml=results/tests.xml
 	touch $@
 
 # --- experiments: one script, one results file ------------------------------
