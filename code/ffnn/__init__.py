@@ -64,7 +64,7 @@ from .functional import (
     feed_forward_saver,
     feed_forward_saver_batch,
 )
-from .gradcheck import numerical_gradient, rel_error
+from .gradcheck import numerical_gradient, rel_error, worst_array_error
 from . import losses  # noqa: F401  (the old name of ffnn.costs)
 from . import objective  # noqa: F401  (the old name of ffnn.fastpath)
 from .costs import (
@@ -100,5 +100,5 @@ __all__ = [
     "Constant", "InverseScaling", "StepDecay", "EarlyStopping",
     "train", "train_many", "History", "accuracy", "DivergenceError", "train_network", "train_network_momentum",
     "load_iris", "load_digits", "one_hot", "runge", "runge_data",
-    "rel_error", "numerical_gradient",
+    "rel_error", "worst_array_error", "numerical_gradient",
 ]

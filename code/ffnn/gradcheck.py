@@ -2,7 +2,10 @@
 
 ``numerical_gradient`` differentiates by central differences,
 ∂C/∂θ_i ≈ (C(θ + h e_i) - C(θ - h e_i)) / 2h, with error O(h²);
-``rel_error`` compares two gradients, ``max |a - b| / max(|a|, |b|, tiny)``.
+``rel_error`` compares two gradients, ``max |a - b| / max(|a|, |b|, tiny)``
+(@eq-rel-error); ``worst_array_error`` applies it to each array W^l, b^l on its own
+scale and keeps the largest, so that an error in a small layer is not hidden by a
+large one.
 """
 
 import numpy as np
@@ -19,6 +22,26 @@ def rel_error(a, b):
         raise ValueError(f"rel_error: shapes differ, {a.shape} and {b.shape}")
     scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
     return float(np.max(np.abs(a - b), initial=0.0) / max(scale, np.finfo(float).tiny))
+
+
+def worst_array_error(a, b):
+    """Largest ε of @eq-rel-error over the arrays of two gradients, each on its own scale.
+
+    ``a`` and ``b`` have the same nesting (a list of ``(dW, db)`` pairs, or one
+    array); the whole-structure ``rel_error`` divides by the largest entry of all,
+    which can hide a wrong derivative in a layer whose gradients are small.
+    """
+    a_arrays, b_arrays = _arrays(a), _arrays(b)
+    if len(a_arrays) != len(b_arrays):
+        raise ValueError(f"worst_array_error: {len(a_arrays)} arrays against "
+                         f"{len(b_arrays)}; both gradients need the same layers")
+    return max((rel_error(x, y) for x, y in zip(a_arrays, b_arrays)), default=0.0)
+
+
+def _arrays(x):
+    if isinstance(x, list | tuple):
+        return [leaf for item in x for leaf in _arrays(item)]
+    return [x]
 
 
 def _flatten(x):
