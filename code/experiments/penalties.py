@@ -38,7 +38,8 @@ SEEDS = 10
 BATCH_SIZE = 20
 MAX_EPOCHS, CHECK_EVERY, PATIENCE = 500, 10, 60
 LEARNING_RATES = [1e-2, 1e-1, 1.0]
-LAMBDAS = [0.0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2]
+# the λ of runge_draws' penalised networks (_runge_penalised.LAMBDAS), and 10⁻² beyond them
+LAMBDAS = [0.0, 1e-5, 1e-4, 1e-3, 1e-2]
 PENALTIES = ["l2", "l1"]
 RIDGE_ALPHAS = [0.0] + list(np.logspace(-8, 2, 11))
 LASSO_DEGREE = 15  # the like-for-like comparison's degree (OLS's choice)

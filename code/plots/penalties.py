@@ -28,7 +28,7 @@ def grid(r):
         ax.set_xlabel("λ")
     axes[0].set_ylabel("Adam learning rate η")
     # under the panels, not beside them: the cells get the width for 8 pt numbers
-    cb = fig.colorbar(im, ax=axes, shrink=0.6, label="validation MSE × 10³",
+    cb = fig.colorbar(im, ax=axes, shrink=0.6, label="validation MSE (× 10⁻³)",
                       orientation="horizontal", aspect=40, pad=0.02)
     cb.ax.minorticks_off()
     ticks = [t for t in (10, 20, 50, 100) if norm.vmin <= t <= norm.vmax]
@@ -37,7 +37,8 @@ def grid(r):
 
 
 def against_sklearn(r):
-    """Test MSE against f over λ: the network beside Ridge (α = nλ) and Lasso (α = λ/2)."""
+    """Test MSE against f (in units of 10⁻³, as the tables) over λ: the network beside Ridge
+    (α = nλ) and Lasso (α = λ/2)."""
     net, lfl = r["network"], r["like_for_like"]
     lams = np.array(lfl["lambdas"])
     n = r["n"]
@@ -46,22 +47,23 @@ def against_sklearn(r):
              ("l1", "lasso", "Lasso", lambda v: v / 2, lambda a: 2 * a, "α = λ₁ / 2")]
     for ax, (p, key, name, to_alpha, from_alpha, rule) in zip(axes, specs):
         per = net[p]["per_lambda"]["test_mse_true"]
-        ax.errorbar(lams, arr(per["mean"][1:]), yerr=arr(per["std"][1:]), color=COLORS[0],
+        ax.errorbar(lams, arr(per["mean"][1:]) * 1e3, yerr=arr(per["std"][1:]) * 1e3,
+                    color=COLORS[0],
                     marker=MARKERS[0], lw=1.2, label="network 1 → 50 → 1 (best η per λ)")
-        ax.axhline(per["mean"][0], color=COLORS[0], ls=(0, (1, 1)), lw=1.0,
+        ax.axhline(per["mean"][0] * 1e3, color=COLORS[0], ls=(0, (1, 1)), lw=1.0,
                    label="network, λ = 0")
         lin = r[key]
-        ax.plot(lams, [s["test_mse_true"] for s in lfl[key]], color=COLORS[1], ls="--",
+        ax.plot(lams, [s["test_mse_true"] * 1e3 for s in lfl[key]], color=COLORS[1], ls="--",
                 marker=MARKERS[1], mfc="white", lw=1.2,
                 label=f"Ridge / Lasso at the mapped {rule.split(' = ')[0]}")
-        ax.axhline(lin["test_mse_true"], color=COLORS[1], ls="-.", lw=1.0,
+        ax.axhline(lin["test_mse_true"] * 1e3, color=COLORS[1], ls="-.", lw=1.0,
                    label="Ridge / Lasso, own choice on validation")
         ax.set(xscale="log", yscale="log", xlabel=f"network's λ (scikit-learn: {rule})",
                title=f"{TITLES[p].split(' ')[0]}: network and {name}, "
                      f"degree {lfl[key + '_degree']}")
         top = ax.secondary_xaxis("top", functions=(to_alpha, from_alpha))
         top.set_xlabel(f"{name}'s α", fontsize=8)
-    axes[0].set_ylabel("test MSE against f(x)")
+    axes[0].set_ylabel("test MSE against f(x) (× 10⁻³)")
     # labels at 1, 2 and 5 × each decade: the values between the decades can be read
     axes[0].yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
     axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
