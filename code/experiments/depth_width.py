@@ -133,13 +133,14 @@ def runge_ladder(others):
     Returns per activation the grid summary on ``ladder()`` (runs of η not tried
     count as NaN) and the η indices each cell tried, (layers, widths) arrays of
     lists; the number of cells on an edge of RUNGE_LRS alone (before the
-    extension); and the results of the jobs ``others``, run beside the first round."""
+    extension); the results of the jobs ``others``, run beside the first round; and
+    the CPU seconds of each round's Runge trainings."""
     lrs, nan = ladder(), dict.fromkeys(RUNGE_KEYS, np.nan)
     cells = [(a, i, j) for a in RUNGE_ACTIVATIONS for i in range(len(LAYERS))
              for j in range(len(WIDTHS))]
     runs = {c: {} for c in cells}  # η index: the seeds' results
     todo = {c: [lrs.index(lr) for lr in RUNGE_LRS] for c in cells}
-    before, other_out = None, None
+    before, other_out, cpu = None, None, []
     while todo:
         keys = list(todo)
         jobs = [dict(kind="runge", layers=LAYERS[i], width=WIDTHS[j], activation=a,
@@ -151,6 +152,7 @@ def runge_ladder(others):
         for k, r in zip(order, run_parallel(run, [jobs[k] for k in order])):
             out[k] = r
         other_out = other_out or out[len(keys):]
+        cpu.append(sum(r["seconds"] for o in out[:len(keys)] for r in o))
         for c, o in zip(keys, out):
             for n, k in enumerate(todo[c]):
                 runs[c][k] = o[n * SEEDS:(n + 1) * SEEDS]
@@ -167,7 +169,7 @@ def runge_ladder(others):
         todo = {c: ext for c in cells
                 if (ext := extensions(tried[c[0]][c[1:]],
                                       int(summary[c[0]]["learning_rate_index"][c[1:]])))}
-    return summary, tried, before, other_out
+    return summary, tried, before, other_out, cpu
 
 
 def stuck(train_mse):
@@ -179,7 +181,7 @@ def stuck(train_mse):
 def main():
     start = time.perf_counter()
     cells = [(n, w) for n in LAYERS for w in WIDTHS]
-    summaries, tried, before, out = runge_ladder([dict(kind="digits", layers=n, width=w)
+    summaries, tried, before, out, cpu = runge_ladder([dict(kind="digits", layers=n, width=w)
                                                   for n, w in cells])
     runge = {a: {"initialization": RUNGE_ACTIVATIONS[a], **s,
                  "learning_rates_tried": [[[ladder()[k] for k in t] for t in row]
@@ -197,6 +199,8 @@ def main():
                                "val_by_learning_rate is null for η not tried",
                   "cells_on_edge": {"first_grid": before, "extended": after,
                                     "cells": len(RUNGE_ACTIVATIONS) * len(cells)},
+                  "cpu_seconds": {"first_grid": cpu[0], "extension": sum(cpu[1:]),
+                                  "rounds": len(cpu) - 1},
                   "batch_size": RUNGE_BATCH,
                   "max_epochs": RUNGE_EPOCHS, "patience": RUNGE_PATIENCE,
                   "stuck": f"n_stuck: seeds per cell with training MSE > {STUCK} Var(y_train), "
