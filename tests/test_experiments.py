@@ -198,6 +198,42 @@ def test_depth_width_extends_the_eta_grid_one_step_beyond_an_edge(monkeypatch):
     assert dw.on_edge(np.array([[4, 2]]), tried) == 1
 
 
+def test_gradients_in_training_record_the_study_run_and_its_early_stop(monkeypatch):
+    import gradients as g
+    from _regression import regressor, runge_splits
+
+    monkeypatch.setattr(g, "RUNGE_EPOCHS", 20)
+    monkeypatch.setattr(g, "RUNGE_PATIENCE", 10)
+    monkeypatch.setattr(g, "TRAINING", [(2, 6, 3e-2)])
+    monkeypatch.setattr(g, "TRAINING_SEEDS", 2)
+    (run,) = g.in_training().values()
+    assert list(run["epochs"]) == [0, 5, 10, 15, 20]
+    d = runge_splits()["scaled"]
+    for seed in range(2):  # the same training as the study's fit, which checks every 10 epochs
+        net = regressor([6] * 2, "sigmoid", "xavier", seed, dtype=g.DTYPE)
+        h = fit(net, *d["train"], *d["val"], ffnn.Adam(3e-2), max_epochs=20, batch_size=50,
+                seed=seed, check_every=10, patience=10)
+        np.testing.assert_allclose(h["val_curve"], run["val"][seed, [2, 4]][:len(h["val_curve"])],
+                                   rtol=1e-5)
+        assert run["stopped_at"][seed] == h["epochs_run"]
+        assert run["best_epoch"][seed] == h["best_epoch"]
+        x, y = d["train"]
+        assert np.isclose(run["train"][seed, 0], np.mean((regressor(
+            [6] * 2, "sigmoid", "xavier", seed, dtype=g.DTYPE).predict(x) - y) ** 2), rtol=1e-5)
+    sat = np.asarray(run["saturated"])
+    assert sat.shape == (2, 5, 2) and np.all((sat >= 0) & (sat <= 1))
+
+
+def test_left_the_constant_is_the_epoch_after_the_last_one_above_the_line():
+    import gradients as g
+
+    e = np.arange(0, 21, 5)
+    assert g.left_the_constant([1, 1, 0.0, 1, 0.0], e) == 20
+    assert g.left_the_constant([1, 1, 0.0, 0.0, 0.0], e) == 10
+    assert g.left_the_constant([0.0] * 5, e) == 0
+    assert g.left_the_constant([1] * 5, e) is None
+
+
 def test_lasso_duality_gap_bounds_the_distance_to_the_minimum(rng):
     X = rng.standard_normal((50, 6))
     X -= X.mean(axis=0)

@@ -23,7 +23,7 @@ import numpy as np
 from _common import save_json
 from _fit import _stop, mse, over_seeds
 from _regression import regressor, runge_splits
-from depth_width import DTYPE, RUNGE_BATCH, RUNGE_EPOCHS, RUNGE_PATIENCE
+from depth_width import DTYPE, RUNGE_BATCH, RUNGE_EPOCHS, RUNGE_PATIENCE, STUCK
 
 import ffnn
 
@@ -100,8 +100,19 @@ def in_training():
             "best_epoch": [s["best_epoch"] for s in stops],
             "train_at_best": [float(r["train"][at[s["best_epoch"]]])
                               for r, s in zip(runs, stops)],
-            "train_at_end": [float(r["train"][-1]) for r in runs]}
+            "train_at_end": [float(r["train"][-1]) for r in runs],
+            "left_the_constant_at": [left_the_constant(r["train"], epochs) for r in runs]}
     return out
+
+
+def left_the_constant(train, epochs):
+    """The first of ``epochs`` after which the training MSE ``train`` stays below STUCK ×
+    Var(y_train), the depth × width study's line for a near-constant prediction; None if never."""
+    below = np.asarray(train) < STUCK * float(np.var(runge_splits()["train"][1]))
+    if not below[-1]:
+        return None
+    above = np.flatnonzero(~below)
+    return int(epochs[above[-1] + 1 if above.size else 0])
 
 
 def factors(rms):
@@ -151,7 +162,9 @@ def main():
             f"saturated: fraction |z^l| > {SATURATED} per hidden layer, spread: std of the "
             "output over the training x / std(y), train and val MSE; stopped_at, "
             "best_epoch: the study's early stopping on this validation curve; train MSE "
-            "at its best epoch and after all epochs"),
+            "at its best epoch and after all epochs; left_the_constant_at: the epoch from "
+            f"which train MSE < {STUCK} Var(y_train)"),
+        "constant_mse": float(np.var(runge_splits()["train"][1])),
         "seconds": time.perf_counter() - start,
     })
     for a in ACTIVATIONS:
