@@ -169,9 +169,11 @@ def test_depth_width_runs_on_a_tiny_grid(monkeypatch, tmp_path):
                                                                   ladder.index(tried[-1]) + 1]
             assert np.all(np.isnan(val[i, 0]) == [lr not in tried for lr in ladder])
             assert lrs[i, 0] == ladder[int(np.nanargmin(val[i, 0]))]
-            # on an edge only where the ladder ends
+            # on an edge only where the ladder ends, or at the bottom without the extension
             edge = lrs[i, 0] in (tried[0], tried[-1])
-            assert not edge or lrs[i, 0] in (ladder[0], ladder[-1])
+            assert not edge or lrs[i, 0] in (ladder[0], ladder[-1]) or (
+                a not in dw.RUNGE_BELOW_FOR and lrs[i, 0] == tried[0] == 1e-2)
+            assert a in dw.RUNGE_BELOW_FOR or tried[0] == 1e-2
             edges += edge
     counts = r["runge"]["cells_on_edge"]
     assert counts["extended"] == edges and counts["cells"] == 6
@@ -192,6 +194,8 @@ def test_depth_width_extends_the_eta_grid_one_step_beyond_an_edge(monkeypatch):
     assert dw.extensions([1, 2, 3, 4], 1) == [0]
     assert dw.extensions([0, 1, 2, 3, 4], 0) == []  # the ladder ends
     assert dw.extensions([2, 3, 4], 4) == [5] and dw.extensions([2, 3, 4, 5], 5) == []
+    assert dw.extensions([2, 3, 4], 2, down=False) == []  # not downwards
+    assert dw.extensions([2, 3, 4], 4, down=False) == [5]
     tried = np.empty((1, 2), dtype=object)
     tried[0, 0], tried[0, 1] = [2, 3, 4], [1, 2, 3, 4]
     assert dw.on_edge(np.array([[3, 1]]), tried) == 1

@@ -16,11 +16,14 @@ The learning rate is chosen per cell on validation: every η of RUNGE_LRS
 ``_fit.fit_each``: in lockstep, ``fit_many`` trains every run to the epoch
 budget, which for these early-stopped, larger networks costs more than it
 saves), and the η with the best mean validation score is kept for that cell.
-A Runge cell whose best η is the smallest (largest) it tried also tries the
-next η of RUNGE_BELOW (RUNGE_ABOVE), a factor ≈ 3 further, until its best
-lies inside the η it tried or those lists run out: a choice on the edge of
-its grid is not validated.  The networks compute in float32.  Writes
-results/depth_width.json.
+A Runge cell whose best η is the largest it tried also tries the next η of
+RUNGE_ABOVE, a factor 3 further, until its best lies inside the η it tried
+or the list runs out: a choice on the edge of its grid is not validated.
+Downwards, with RUNGE_BELOW, only the activations of RUNGE_BELOW_FOR (the
+sigmoid, whose deep cells fail at the smallest η): small steps train the
+larger networks for all RUNGE_EPOCHS, which would double the extension's
+time for ReLU and leaky ReLU, whose cells train at every η.  The networks
+compute in float32.  Writes results/depth_width.json.
 """
 
 import time
@@ -39,6 +42,7 @@ SEEDS = 3
 RUNGE_ACTIVATIONS = {"sigmoid": "xavier", "relu": "he", "leaky_relu": "he"}
 RUNGE_LRS, RUNGE_BATCH, RUNGE_EPOCHS, RUNGE_PATIENCE = [3e-3, 1e-2, 3e-2], 50, 200, 50
 RUNGE_BELOW, RUNGE_ABOVE = [1e-3, 3e-4], [1e-1, 3e-1]  # tried in this order, only at an edge
+RUNGE_BELOW_FOR = ("sigmoid",)
 DIGITS_LRS, DIGITS_BATCH, DIGITS_EPOCHS, DIGITS_PATIENCE = [1e-3, 3e-3, 1e-2], 64, 20, 8
 DTYPE = np.float32  # half the memory traffic of float64: the grid's large networks run ~2x faster
 DIGITS_ACTIVATION = "relu"
@@ -114,10 +118,11 @@ def ladder():
     return RUNGE_BELOW[::-1] + RUNGE_LRS + RUNGE_ABOVE
 
 
-def extensions(tried, best):
+def extensions(tried, best, down=True):
     """The η (indices into ``ladder()``) a cell tries next: one step beyond the edge of
-    the indices ``tried`` on which its ``best`` sits, if the ladder goes on."""
-    step = -1 if best == min(tried) else +1 if best == max(tried) else 0
+    the indices ``tried`` on which its ``best`` sits, if the ladder goes on (downwards
+    only if ``down``)."""
+    step = -1 if best == min(tried) and down else +1 if best == max(tried) else 0
     nxt = best + step
     return [nxt] if step and 0 <= nxt < len(ladder()) else []
 
@@ -161,6 +166,10 @@ def runge_ladder(others):
             block = [[r for k in range(len(lrs)) for r in runs[c].get(k, [nan] * SEEDS)]
                      for c in cells if c[0] == a]
             summary[a] = grid_summary(block, RUNGE_KEYS, lrs, +1)
+            summary[a]["cpu_seconds_by_learning_rate"] = np.array(
+                [[sum(r["seconds"] for r in cell[k * SEEDS:(k + 1) * SEEDS])
+                  for k in range(len(lrs))] for cell in block]).reshape(
+                len(LAYERS), len(WIDTHS), len(lrs))
             tried[a] = np.empty((len(LAYERS), len(WIDTHS)), dtype=object)
             for (_, i, j) in (c for c in cells if c[0] == a):
                 tried[a][i, j] = sorted(runs[(a, i, j)])
@@ -168,7 +177,8 @@ def runge_ladder(others):
             before = sum(on_edge(summary[a]["learning_rate_index"], tried[a]) for a in tried)
         todo = {c: ext for c in cells
                 if (ext := extensions(tried[c[0]][c[1:]],
-                                      int(summary[c[0]]["learning_rate_index"][c[1:]])))}
+                                      int(summary[c[0]]["learning_rate_index"][c[1:]]),
+                                      down=c[0] in RUNGE_BELOW_FOR))}
     return summary, tried, before, other_out, cpu
 
 
@@ -192,15 +202,18 @@ def main():
     save_json("depth_width", {
         "layers": LAYERS, "widths": WIDTHS, "seeds": SEEDS,
         "runge": {"metric": "MSE (train/val/test against y; test_true against f)",
-                  "optimizer": "Adam", "learning_rates": ladder(), "first_learning_rates": RUNGE_LRS,
-                  "extension": "a cell whose best η is the smallest (largest) it tried also "
-                               "tries the next smaller (larger) η of learning_rates, until "
-                               "its best is inside the η it tried or the list ends; "
+                  "optimizer": "Adam", "learning_rates": ladder(),
+                  "first_learning_rates": RUNGE_LRS,
+                  "extension": "a cell whose best η is the largest (for "
+                               f"{', '.join(RUNGE_BELOW_FOR)} also: the smallest) it tried "
+                               "also tries the next larger (smaller) η of learning_rates, "
+                               "until its best is inside the η it tried or the list ends; "
                                "val_by_learning_rate is null for η not tried",
+                  "extended_downwards": list(RUNGE_BELOW_FOR),
                   "cells_on_edge": {"first_grid": before, "extended": after,
                                     "cells": len(RUNGE_ACTIVATIONS) * len(cells)},
                   "cpu_seconds": {"first_grid": cpu[0], "extension": sum(cpu[1:]),
-                                  "rounds": len(cpu) - 1},
+                                  "per_round": cpu},
                   "batch_size": RUNGE_BATCH,
                   "max_epochs": RUNGE_EPOCHS, "patience": RUNGE_PATIENCE,
                   "stuck": f"n_stuck: seeds per cell with training MSE > {STUCK} Var(y_train), "
