@@ -146,6 +146,8 @@ def test_depth_width_runs_on_a_tiny_grid(monkeypatch, tmp_path):
     monkeypatch.setattr(dw, "WIDTHS", [4])
     monkeypatch.setattr(dw, "SEEDS", 2)
     monkeypatch.setattr(dw, "RUNGE_LRS", [1e-2, 3e-2])
+    monkeypatch.setattr(dw, "RUNGE_BELOW", [3e-3])
+    monkeypatch.setattr(dw, "RUNGE_ABOVE", [1e-1])
     monkeypatch.setattr(dw, "RUNGE_EPOCHS", 10)
     monkeypatch.setattr(dw, "DIGITS_EPOCHS", 2)
     monkeypatch.setattr(dw, "run_parallel", lambda f, jobs: [f(**kw) for kw in jobs])
@@ -153,12 +155,87 @@ def test_depth_width_runs_on_a_tiny_grid(monkeypatch, tmp_path):
     r = json.loads((tmp_path / "depth_width.json").read_text())
     test = np.array(r["runge"]["activations"]["relu"]["test"]["mean"], dtype=float)
     assert test.shape == (2, 1) and np.all(np.isfinite(test))
-    lrs = np.array(r["runge"]["activations"]["relu"]["learning_rate"])
-    val = np.array(r["runge"]["activations"]["relu"]["val_by_learning_rate"], dtype=float)
-    assert lrs.shape == (2, 1) and set(lrs.ravel()) <= {1e-2, 3e-2}
-    assert np.all(lrs[..., 0] == np.array([1e-2, 3e-2])[np.argmin(val, axis=-1)[..., 0]])
+    ladder = [3e-3, 1e-2, 3e-2, 1e-1]
+    assert r["runge"]["learning_rates"] == ladder
+    edges = 0
+    for a, g in r["runge"]["activations"].items():
+        lrs = np.array(g["learning_rate"])
+        val = np.array(g["val_by_learning_rate"], dtype=float)  # null (not tried) -> nan
+        assert lrs.shape == (2, 1)
+        for i in range(2):
+            tried = g["learning_rates_tried"][i][0]
+            # the first grid always, more only beyond an edge, in a contiguous run
+            assert {1e-2, 3e-2} <= set(tried) and tried == ladder[ladder.index(tried[0]):
+                                                                  ladder.index(tried[-1]) + 1]
+            assert np.all(np.isnan(val[i, 0]) == [lr not in tried for lr in ladder])
+            assert lrs[i, 0] == ladder[int(np.nanargmin(val[i, 0]))]
+            # on an edge only where the ladder ends, or at the bottom without the extension
+            edge = lrs[i, 0] in (tried[0], tried[-1])
+            assert not edge or lrs[i, 0] in (ladder[0], ladder[-1]) or (
+                a not in dw.RUNGE_BELOW_FOR and lrs[i, 0] == tried[0] == 1e-2)
+            assert a in dw.RUNGE_BELOW_FOR or tried[0] == 1e-2
+            edges += edge
+    counts = r["runge"]["cells_on_edge"]
+    assert counts["extended"] == edges and counts["cells"] == 6
+    assert edges <= counts["first_grid"] <= 6
     acc = np.array(r["digits"]["test"]["mean"], dtype=float)
     assert acc.shape == (2, 1) and np.all((acc > 0.1) & (acc <= 1.0))
+
+
+def test_depth_width_extends_the_eta_grid_one_step_beyond_an_edge(monkeypatch):
+    import depth_width as dw
+
+    monkeypatch.setattr(dw, "RUNGE_BELOW", [1e-3, 3e-4])
+    monkeypatch.setattr(dw, "RUNGE_LRS", [3e-3, 1e-2, 3e-2])
+    monkeypatch.setattr(dw, "RUNGE_ABOVE", [1e-1])
+    assert dw.ladder() == [3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
+    assert dw.extensions([2, 3, 4], 3) == []  # inside
+    assert dw.extensions([2, 3, 4], 2) == [1]  # bottom edge: the next smaller η
+    assert dw.extensions([1, 2, 3, 4], 1) == [0]
+    assert dw.extensions([0, 1, 2, 3, 4], 0) == []  # the ladder ends
+    assert dw.extensions([2, 3, 4], 4) == [5] and dw.extensions([2, 3, 4, 5], 5) == []
+    assert dw.extensions([2, 3, 4], 2, down=False) == []  # not downwards
+    assert dw.extensions([2, 3, 4], 4, down=False) == [5]
+    tried = np.empty((1, 2), dtype=object)
+    tried[0, 0], tried[0, 1] = [2, 3, 4], [1, 2, 3, 4]
+    assert dw.on_edge(np.array([[3, 1]]), tried) == 1
+    assert dw.on_edge(np.array([[4, 2]]), tried) == 1
+
+
+def test_gradients_in_training_record_the_study_run_and_its_early_stop(monkeypatch):
+    import gradients as g
+    from _regression import regressor, runge_splits
+
+    monkeypatch.setattr(g, "RUNGE_EPOCHS", 20)
+    monkeypatch.setattr(g, "RUNGE_PATIENCE", 10)
+    monkeypatch.setattr(g, "TRAINING", [(2, 6, 3e-2)])
+    monkeypatch.setattr(g, "TRAINING_SEEDS", 2)
+    (run,) = g.in_training().values()
+    assert list(run["epochs"]) == [0, 5, 10, 15, 20]
+    d = runge_splits()["scaled"]
+    for seed in range(2):  # the same training as the study's fit, which checks every 10 epochs
+        net = regressor([6] * 2, "sigmoid", "xavier", seed, dtype=g.DTYPE)
+        h = fit(net, *d["train"], *d["val"], ffnn.Adam(3e-2), max_epochs=20, batch_size=50,
+                seed=seed, check_every=10, patience=10)
+        np.testing.assert_allclose(h["val_curve"], run["val"][seed, [2, 4]][:len(h["val_curve"])],
+                                   rtol=1e-5)
+        assert run["stopped_at"][seed] == h["epochs_run"]
+        assert run["best_epoch"][seed] == h["best_epoch"]
+        x, y = d["train"]
+        assert np.isclose(run["train"][seed, 0], np.mean((regressor(
+            [6] * 2, "sigmoid", "xavier", seed, dtype=g.DTYPE).predict(x) - y) ** 2), rtol=1e-5)
+    sat = np.asarray(run["saturated"])
+    assert sat.shape == (2, 5, 2) and np.all((sat >= 0) & (sat <= 1))
+
+
+def test_left_the_constant_is_the_epoch_after_the_last_one_above_the_line():
+    import gradients as g
+
+    e = np.arange(0, 21, 5)
+    assert g.left_the_constant([1, 1, 0.0, 1, 0.0], e) == 20
+    assert g.left_the_constant([1, 1, 0.0, 0.0, 0.0], e) == 10
+    assert g.left_the_constant([0.0] * 5, e) == 0
+    assert g.left_the_constant([1] * 5, e) is None
 
 
 def test_lasso_duality_gap_bounds_the_distance_to_the_minimum(rng):

@@ -9,15 +9,21 @@ input is a vanishing gradient.  For the sigmoid with LeCun's weights, the
 numbers that set each step: the mean slope σ'(z^l) of every hidden layer and
 the RMS of the output weights W^L (one row, one weight per unit of layer L-1),
 and the same network on data whose symmetry is broken (SYMMETRY).
-Writes results/gradients.json.
+During training (TRAINING): the runs of the depth × width study
+(``depth_width``: Adam, its batches, epochs and seeds) of a deep sigmoid cell
+that fails there and of one that trains, after every epoch the same RMS per
+layer, the fraction of saturated hidden units (|z| > SATURATED, σ' < 0.01),
+the spread of the output and the training and validation MSE; the study's
+early stopping read from the validation curve.  Writes results/gradients.json.
 """
 
 import time
 
 import numpy as np
 from _common import save_json
-from _fit import over_seeds
+from _fit import _stop, mse, over_seeds
 from _regression import regressor, runge_splits
+from depth_width import DTYPE, RUNGE_BATCH, RUNGE_EPOCHS, RUNGE_PATIENCE, STUCK
 
 import ffnn
 
@@ -28,6 +34,10 @@ INITIALIZATIONS = ["normal", "xavier", "he"]
 SYMMETRY = {"as in the study": lambda x, y: (x, y),
             "input shifted, x + 1": lambda x, y: (x + 1, y),
             "odd target, y + x/2": lambda x, y: (x, y + x / 2)}
+# (hidden layers, width, η) of sigmoid cells of the depth × width study, LeCun's weights:
+# 5 × 100 fails there at its chosen η 0.003 (and at 0.03); 5 × 50 trains at its 0.03
+TRAINING = [(5, 100, 3e-3), (5, 100, 3e-2), (5, 50, 3e-2)]
+TRAINING_SEEDS, CHECK_EVERY, RECORD_EVERY, SATURATED = 3, 10, 5, 4.6  # σ'(4.6) < 0.01
 
 
 def layer_rms(activation, initialization, seed, variant="as in the study"):
@@ -44,6 +54,65 @@ def sigmoid_steps(seed):
     _, zs, _ = ffnn.feed_forward_saver_batch(x, net.layers, net.activation_funcs)
     s = [1 / (1 + np.exp(-z)) for z in zs[:-1]]
     return [float(np.mean(a * (1 - a))) for a in s], float(np.sqrt(np.mean(net.layers[-1][0]**2)))
+
+
+def training_record(layers, width, lr, seed):
+    """One run of the depth × width study, recorded every RECORD_EVERY epochs from 0.
+
+    Returns {"rms" (K, L), "saturated" (K, L - 1), "spread", "train", "val" (K,)},
+    K = RUNGE_EPOCHS / RECORD_EVERY + 1: RMS of ∂C/∂W^l on the training data, fraction of
+    hidden units and points with |z^l| > SATURATED, std of the prediction over the
+    training x divided by std(y), training and validation MSE."""
+    d = runge_splits()["scaled"]
+    (x, y), (xv, yv) = d["train"], d["val"]
+    net = regressor([width] * layers, "sigmoid", "xavier", seed, dtype=DTYPE)
+    optimizer, rng = ffnn.Adam(lr), np.random.default_rng(seed)  # as _fit.fit
+    rec = {k: [] for k in ("rms", "saturated", "spread", "train", "val")}
+    for epoch in range(0, RUNGE_EPOCHS + 1, RECORD_EVERY):
+        if epoch:
+            ffnn.train(net, x, y, optimizer, epochs=RECORD_EVERY, batch_size=RUNGE_BATCH,
+                       seed=rng, progress=False)
+        rec["rms"].append([float(np.sqrt(np.mean(np.square(dW, dtype=float))))
+                           for dW, _ in net.compute_gradient(x, y)])
+        _, zs, _ = ffnn.feed_forward_saver_batch(x, net.layers, net.activation_funcs)
+        rec["saturated"].append([float(np.mean(np.abs(z) > SATURATED)) for z in zs[:-1]])
+        rec["spread"].append(float(np.std(zs[-1]) / np.std(y)))
+        rec["train"].append(mse(zs[-1], y))
+        rec["val"].append(mse(net.predict(xv), yv))
+    return {k: np.array(v) for k, v in rec.items()}
+
+
+def in_training():
+    """TRAINING's runs over TRAINING_SEEDS seeds, and where the study's early stopping
+    (validation MSE every CHECK_EVERY epochs, patience RUNGE_PATIENCE) ends each."""
+    out, epochs = {}, np.arange(0, RUNGE_EPOCHS + 1, RECORD_EVERY)
+    for layers, width, lr in TRAINING:
+        runs = [training_record(layers, width, lr, s) for s in range(TRAINING_SEEDS)]
+        per_epoch = np.full((len(runs), RUNGE_EPOCHS), np.nan)  # val after epoch 1, 2, ...
+        per_epoch[:, epochs[1:] - 1] = [r["val"][1:] for r in runs]
+        stops = [_stop(r["val"][0], v, RUNGE_EPOCHS, CHECK_EVERY, RUNGE_PATIENCE)
+                 for r, v in zip(runs, per_epoch)]
+        at = {e: k for k, e in enumerate(epochs)}
+        out[f"{layers} × {width}, η = {lr:g}"] = {
+            "layers": layers, "width": width, "learning_rate": lr, "epochs": epochs,
+            **{k: np.array([r[k] for r in runs]) for k in runs[0]},
+            "stopped_at": [s["epochs_run"] for s in stops],
+            "best_epoch": [s["best_epoch"] for s in stops],
+            "train_at_best": [float(r["train"][at[s["best_epoch"]]])
+                              for r, s in zip(runs, stops)],
+            "train_at_end": [float(r["train"][-1]) for r in runs],
+            "left_the_constant_at": [left_the_constant(r["train"], epochs) for r in runs]}
+    return out
+
+
+def left_the_constant(train, epochs):
+    """The first of ``epochs`` after which the training MSE ``train`` stays below STUCK ×
+    Var(y_train), the depth × width study's line for a near-constant prediction; None if never."""
+    below = np.asarray(train) < STUCK * float(np.var(runge_splits()["train"][1]))
+    if not below[-1]:
+        return None
+    above = np.flatnonzero(~below)
+    return int(epochs[above[-1] + 1 if above.size else 0])
 
 
 def factors(rms):
@@ -71,6 +140,9 @@ def main():
         symmetry[v] = {"log10_rms_mean": np.mean(np.log10(rms), axis=0),
                        "first_over_last": float(np.median(rms[:, 0] / rms[:, -1])),
                        **factors(rms)}
+    cpu = time.process_time()
+    training = in_training()
+    training_cpu = time.process_time() - cpu
     steps = [sigmoid_steps(s) for s in range(SEEDS)]
     slope = np.mean([st[0] for st in steps], axis=0)
     w_out = float(np.mean([st[1] for st in steps]))
@@ -83,6 +155,16 @@ def main():
         "sigmoid_xavier": {"mean_slope": slope, "output_weight_rms": w_out,
                            "meaning": "mean σ'(z^l) of hidden layers 1..L-1 and RMS of W^L at "
                                       "initialisation, mean over seeds"},
+        "in_training": training,
+        "in_training_cpu_seconds": training_cpu,
+        "in_training_meaning": (
+            f"per run (seeds 0..{TRAINING_SEEDS - 1}) and epoch of epochs: rms of dC/dW^l, "
+            f"saturated: fraction |z^l| > {SATURATED} per hidden layer, spread: std of the "
+            "output over the training x / std(y), train and val MSE; stopped_at, "
+            "best_epoch: the study's early stopping on this validation curve; train MSE "
+            "at its best epoch and after all epochs; left_the_constant_at: the epoch from "
+            f"which train MSE < {STUCK} Var(y_train)"),
+        "constant_mse": float(np.var(runge_splits()["train"][1])),
         "seconds": time.perf_counter() - start,
     })
     for a in ACTIVATIONS:

@@ -104,8 +104,43 @@ def gradients(r):
     save(fig, "gradients")
 
 
+def gradients_in_training(r):
+    """Per run of r["in_training"]: RMS of ∂C/∂W^l by epoch (geometric mean over seeds),
+    each seed's training MSE, and the fraction of saturated hidden units; dotted: the
+    epochs where the study's early stopping ends each seed."""
+    runs = r["in_training"]
+    fig, axes = plt.subplots(3, len(runs), figsize=(WIDTH, 5.4), sharex=True, sharey="row",
+                             layout="constrained")
+    for col, (name, run) in zip(axes.T, runs.items()):
+        rms = arr(run["rms"])  # (seeds, epochs + 1, layers)
+        epochs = arr(run["epochs"])
+        for l in range(rms.shape[2]):
+            col[0].plot(epochs, 10 ** np.mean(np.log10(rms[:, :, l]), axis=0), color=COLORS[l],
+                        ls=LINESTYLES[l % len(LINESTYLES)], lw=1.1,
+                        label="output" if l == rms.shape[2] - 1 else f"l = {l + 1}")
+        for k, (train, sat) in enumerate(zip(arr(run["train"]), arr(run["saturated"]))):
+            col[1].plot(epochs, train * 1e3, color=COLORS[k], ls=LINESTYLES[k], lw=1.1,
+                        label=f"seed {k}")
+            col[2].plot(epochs, np.mean(sat, axis=1), color=COLORS[k], ls=LINESTYLES[k], lw=1.1)
+            for ax in col[1:]:
+                ax.axvline(run["stopped_at"][k], color=COLORS[k], ls=":", lw=0.9)
+        col[0].set_title(f"sigmoid {name}")
+        col[0].set_yscale("log")
+        col[1].set_yscale("log")
+        col[2].set(xlabel="epoch", ylim=(-0.03, 1.03))
+    axes[0, 0].set_ylabel("RMS of ∂C/∂W$^l$")
+    axes[1, 0].set_ylabel("train MSE × 10³")
+    axes[2, 0].set_ylabel("saturated units")
+    axes[0, -1].legend(ncol=2, fontsize=7, handlelength=1.6, columnspacing=0.8)
+    axes[1, -1].legend(fontsize=7, handlelength=1.6)
+    save(fig, "gradients_in_training")
+
+
 def draw(load):
     r = load("depth_width")
     depth_width_runge(r)
     depth_width_digits(r)
-    gradients(load("gradients"))
+    g = load("gradients")
+    gradients(g)
+    if "in_training" in g:
+        gradients_in_training(g)
