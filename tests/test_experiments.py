@@ -456,3 +456,21 @@ def test_fit_many_penalised_stops_on_the_penalised_validation_cost():
                 best, best_epoch, best_theta = alone.cost(xv, yv), epoch, alone.parameters.copy()
         assert (r["best_epoch"], r["epochs_run"]) == (best_epoch, epoch)
         np.testing.assert_allclose(net.parameters, best_theta, rtol=1e-9, atol=1e-12)
+
+
+def test_holm_adjusts_a_hand_computed_family_in_the_given_order():
+    # sorted 0.01, 0.02, 0.03, 0.04, 0.20 (m = 5): times 5, 4, 3, 2, 1 gives
+    # 0.05, 0.08, 0.09, 0.08, 0.20; running maximum 0.05, 0.08, 0.09, 0.09, 0.20
+    p = [0.03, 0.20, 0.01, 0.04, 0.02]
+    assert _common.holm(p) == pytest.approx([0.09, 0.20, 0.05, 0.09, 0.08])
+    # one test is its own family; a product above 1 is capped at 1
+    assert _common.holm([0.3]) == pytest.approx([0.3])
+    assert _common.holm([0.6, 0.7]) == pytest.approx([1.0, 1.0])
+    # "significant on 1 of 5" at p = 0.02 does not survive five tests
+    assert _common.holm([0.02, 0.3, 0.5, 0.6, 0.9])[0] == pytest.approx(0.10)
+
+
+@pytest.mark.parametrize("bad", [[], [0.1, 1.2], [-0.1], [[0.1, 0.2]], [float("nan")]])
+def test_holm_refuses_what_is_not_a_family_of_p_values(bad):
+    with pytest.raises(ValueError, match="p_values"):
+        _common.holm(bad)

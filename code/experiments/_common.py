@@ -14,6 +14,7 @@
 * ``classifier``: a softmax/cross-entropy ``ffnn.NeuralNetwork``;
 * ``mcnemar``: the exact McNemar test of two classifiers on the same test set;
   ``paired_difference``: per-split differences of two models' scores;
+* ``holm``: Holm–Bonferroni adjusted p-values of a family of tests;
 * ``run_parallel``: ``joblib.Parallel(n_jobs=2)`` over a list of keyword sets.
 """
 
@@ -189,3 +190,23 @@ def mcnemar(right_a, right_b):
     only_a, only_b = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
     p = binomtest(only_a, only_a + only_b, 0.5).pvalue if only_a + only_b else 1.0
     return {"only_first": only_a, "only_second": only_b, "p_value": float(p)}
+
+
+def holm(p_values):
+    """Holm–Bonferroni adjusted p-values of m tests, in the order given.
+
+    With the p-values sorted, p_(1) <= ... <= p_(m), the adjusted value of the
+    k-th smallest is max over j <= k of min(1, (m - j + 1) p_(j)); rejecting
+    every test whose adjusted value is below α keeps the probability of any false
+    rejection among the m at most α, whatever their dependence (Holm 1979).
+    """
+    p = np.asarray(p_values, dtype=float)
+    if p.ndim != 1 or len(p) == 0 or not np.all((p >= 0) & (p <= 1)):
+        raise ValueError(f"p_values: expected a non-empty sequence of numbers in [0, 1], "
+                         f"got {p_values!r}")
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    scaled = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.maximum.accumulate(scaled)
+    return adjusted

@@ -109,7 +109,8 @@ def main():
     save_json("logistic", {
         "n_train": n, "n_val": len(s["val"][0]), "n_test": len(s["test"][0]),
         "ffnn": {"architecture": "64 → 10 softmax (no hidden layer)", "optimizer": "SGD",
-                 "batch_size": BATCH_SIZE, "max_epochs": MAX_EPOCHS, "patience": PATIENCE,
+                 "batch_size": BATCH_SIZE, "max_epochs": MAX_EPOCHS, "check_every": CHECK_EVERY,
+                 "patience": PATIENCE,
                  "seeds": SEEDS, "learning_rates": LEARNING_RATES, "lambdas": LAMBDAS,
                  "grid": grid, "learning_rate": lr, "lambda": lam, "best": best,
                  "chosen_by": "(η, λ): smallest mean validation cross-entropy over the seeds; "

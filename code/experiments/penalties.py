@@ -26,8 +26,9 @@ import numpy as np
 from _common import run_parallel, save_json
 from _equivalence import lasso_alpha, ridge_alpha, stationarity
 from _fit import fit, mse, over_seeds
-from _regression import (DEGREES, N_TRAIN, NOISE, duality_gap, lasso_fits, lasso_validation,
-                         linear_scores, polynomial, regressor, runge_splits, timed_fit, true_mse)
+from _regression import (DEGREES, N_TEST, N_TRAIN, N_VAL, NOISE, duality_gap, lasso_fits,
+                         lasso_validation, linear_scores, polynomial, regressor, runge_splits,
+                         timed_fit, true_mse)
 from scipy.linalg import LinAlgWarning
 from sklearn.exceptions import ConvergenceWarning
 
@@ -186,10 +187,10 @@ def main():
     data = runge_splits()
     linear = linear_models(data)
     save_json("penalties", {
-        "data": {"noise": NOISE, "n_train": N_TRAIN},
+        "data": {"noise": NOISE, "n_train": N_TRAIN, "n_val": N_VAL, "n_test": N_TEST},
         "network": {"architecture": "1 → 50 sigmoid → 1", "initialization": "xavier",
                     "optimizer": "Adam", "batch_size": BATCH_SIZE, "max_epochs": MAX_EPOCHS,
-                    "patience": PATIENCE, "seeds": SEEDS, "learning_rates": LEARNING_RATES,
+                    "check_every": CHECK_EVERY, "patience": PATIENCE, "seeds": SEEDS, "learning_rates": LEARNING_RATES,
                     "lambdas": LAMBDAS,
                     "chosen_by": ("(η, λ): smallest mean validation MSE over the seeds; "
                                   "per_lambda: the best η for each λ, the same way"),
