@@ -41,6 +41,7 @@ WIDTHS = [10, 25, 50, 100, 200]
 SEEDS = 3
 RUNGE_ACTIVATIONS = {"sigmoid": "xavier", "relu": "he", "leaky_relu": "he"}
 RUNGE_LRS, RUNGE_BATCH, RUNGE_EPOCHS, RUNGE_PATIENCE = [3e-3, 1e-2, 3e-2], 50, 200, 50
+RUNGE_CHECK, DIGITS_CHECK = 10, 2  # epochs between early stopping's validation checks
 RUNGE_BELOW, RUNGE_ABOVE = [1e-3, 3e-4], [1e-1, 3e-1]  # tried in this order, only at an edge
 RUNGE_BELOW_FOR = ("sigmoid",)
 DIGITS_LRS, DIGITS_BATCH, DIGITS_EPOCHS, DIGITS_PATIENCE = [1e-3, 3e-3, 1e-2], 64, 20, 8
@@ -60,7 +61,7 @@ def run_runge(layers, width, activation, lrs):
             for _, s in keys]
     hs = fit_each(nets, x, y, xv, yv, [ffnn.Adam(lr) for lr, _ in keys],
                   max_epochs=RUNGE_EPOCHS, batch_size=RUNGE_BATCH, seeds=[s for _, s in keys],
-                  check_every=10, patience=RUNGE_PATIENCE)
+                  check_every=RUNGE_CHECK, patience=RUNGE_PATIENCE)
     out = []
     for net, h in zip(nets, hs):
         pt = net.predict(xt)
@@ -80,7 +81,7 @@ def run_digits(layers, width):
                                None, "he", seed, dtype=DTYPE) for _, seed in keys]
     hs = fit_each(nets, X, Y, Xv, Yv, [ffnn.Adam(lr) for lr, _ in keys],
                   max_epochs=DIGITS_EPOCHS, batch_size=DIGITS_BATCH,
-                  seeds=[seed for _, seed in keys], metric=error_rate, check_every=2,
+                  seeds=[seed for _, seed in keys], metric=error_rate, check_every=DIGITS_CHECK,
                   patience=DIGITS_PATIENCE)
     return [{"train": ffnn.accuracy(net.predict(X), Y), "val": ffnn.accuracy(net.predict(Xv), Yv),
              "test": ffnn.accuracy(net.predict(Xt), Yt),
@@ -215,14 +216,16 @@ def main():
                   "cpu_seconds": {"first_grid": cpu[0], "extension": sum(cpu[1:]),
                                   "per_round": cpu},
                   "batch_size": RUNGE_BATCH,
-                  "max_epochs": RUNGE_EPOCHS, "patience": RUNGE_PATIENCE,
+                  "max_epochs": RUNGE_EPOCHS, "check_every": RUNGE_CHECK,
+                  "patience": RUNGE_PATIENCE,
                   "stuck": f"n_stuck: seeds per cell with training MSE > {STUCK} Var(y_train), "
                            "i.e. a near-constant prediction",
                   "activations": runge},
         "dtype": "float32",
         "digits": {"metric": "accuracy", "activation": DIGITS_ACTIVATION, "initialization": "he",
                    "optimizer": "Adam", "learning_rates": DIGITS_LRS, "batch_size": DIGITS_BATCH,
-                   "max_epochs": DIGITS_EPOCHS, "patience": DIGITS_PATIENCE, **digits},
+                   "max_epochs": DIGITS_EPOCHS, "check_every": DIGITS_CHECK,
+                   "patience": DIGITS_PATIENCE, **digits},
         "chosen_by": ("η per cell: the best mean validation score over the seeds (Runge: "
                       "MSE, digits: accuracy); each run's parameters: the checkpoint with "
                       "the best validation score (Runge: cost, digits: error rate)"),

@@ -190,8 +190,8 @@ def main():
         "data": {"noise": NOISE, "n_train": N_TRAIN, "n_val": N_VAL, "n_test": N_TEST},
         "network": {"architecture": "1 → 50 sigmoid → 1", "initialization": "xavier",
                     "optimizer": "Adam", "batch_size": BATCH_SIZE, "max_epochs": MAX_EPOCHS,
-                    "check_every": CHECK_EVERY, "patience": PATIENCE, "seeds": SEEDS, "learning_rates": LEARNING_RATES,
-                    "lambdas": LAMBDAS,
+                    "check_every": CHECK_EVERY, "patience": PATIENCE, "seeds": SEEDS,
+                    "learning_rates": LEARNING_RATES, "lambdas": LAMBDAS,
                     "chosen_by": ("(η, λ): smallest mean validation MSE over the seeds; "
                                   "per_lambda: the best η for each λ, the same way"),
                     **network},
