@@ -24,9 +24,9 @@ import ffnn
 UPDATES = 2000
 BUDGET = {  # optimiser: (batch size, learning rates); epochs = UPDATES × batch / N_TRAIN
     "GD (full batch)": (None, [0.01, 0.03, 0.1, 0.3, 1.0]),
-    "Adam (full batch)": (None, [0.001, 0.003, 0.01, 0.03, 0.1]),
+    "Adam (full batch)": (None, [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]),
     "SGD (batches of 20)": (20, [0.01, 0.03, 0.1, 0.3, 1.0]),
-    "Adam (batches of 20)": (20, [0.001, 0.003, 0.01, 0.03, 0.1]),
+    "Adam (batches of 20)": (20, [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]),
 }
 BUDGET_DRAWS, BUDGET_SEEDS = 5, 2
 # (first − second) by draw: what the adaptive step, the mini-batches and both change
