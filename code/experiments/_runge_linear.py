@@ -24,7 +24,8 @@ LINEAR = ("OLS", "Ridge", "Lasso")
 
 def linear(draw, grid):
     """OLS, Ridge and Lasso, each with (degree, α) chosen on validation over the same degrees:
-    per model its choice, validation MSE, test MSE against y and f and fitted curve at x = ``grid``."""
+    per model its choice, validation MSE, test MSE against y and f, and fitted curve at
+    x = ``grid``."""
     data = runge_splits(draw=draw)
     (x, y), (xv, yv), (xt, yt) = data["train"], data["val"], data["test"]
     y = y.ravel()

@@ -27,7 +27,8 @@ LEARNING_RATES = OPTIMIZERS["Adam"]["learning_rates"]
 
 def network(draws, grid):
     """Every draw of ``draws`` × η of LEARNING_RATES × seed, in lockstep (``_fit.fit_many``):
-    validation MSE, test MSE against y and f, best epoch, and on draw 0 the fitted curve at x = ``grid``."""
+    validation MSE, test MSE against y and f, best epoch, and on draw 0 the fitted curve at
+    x = ``grid``."""
     keys = [(k, lr, s) for k in draws for lr in LEARNING_RATES for s in range(SEEDS)]
     data = {k: runge_splits(draw=k) for k in draws}
 
