@@ -474,3 +474,42 @@ def test_holm_adjusts_a_hand_computed_family_in_the_given_order():
 def test_holm_refuses_what_is_not_a_family_of_p_values(bad):
     with pytest.raises(ValueError, match="p_values"):
         _common.holm(bad)
+
+
+def test_budget_group_equals_each_run_trained_alone_and_marks_divergence(monkeypatch):
+    import _runge_no_early_stopping as ne
+    from _regression import regressor, runge_splits, true_mse
+
+    # GD at η = 1000 diverges; the others must equal ffnn.train of each network alone
+    monkeypatch.setattr(ne, "UPDATES", 40)
+    monkeypatch.setitem(ne.BUDGET, "GD (full batch)", (None, [0.1, 1000.0]))
+    monkeypatch.setitem(ne.BUDGET, "Adam (batches of 20)", (20, [0.01]))
+    d = runge_splits(draw=1)
+    (x, y), (xv, yv), (xt, yt) = (d["scaled"][p] for p in ("train", "val", "test"))
+    for name, opt, batch, epochs in (("GD (full batch)", ffnn.GradientDescent, None, 40),
+                                     ("Adam (batches of 20)", ffnn.Adam, 20, 8)):
+        r = ne.budget_group(name, 1)
+        lrs = ne.BUDGET[name][1]
+        assert r["val_mse"].shape == (len(lrs), ne.BUDGET_SEEDS)
+        for i, lr in enumerate(lrs):
+            for s in range(ne.BUDGET_SEEDS):
+                if lr == 1000.0:
+                    assert np.isnan(r["val_mse"][i, s]) and np.isnan(r["test_mse_true"][i, s])
+                    continue
+                net = regressor([50], "sigmoid", "xavier", s)
+                ffnn.train(net, x, y, opt(lr), epochs=epochs, batch_size=batch, seed=s,
+                           progress=False)
+                np.testing.assert_allclose(r["val_mse"][i, s], mse(net.predict(xv), yv),
+                                           rtol=1e-9)
+                np.testing.assert_allclose(r["test_mse"][i, s], mse(net.predict(xt), yt),
+                                           rtol=1e-9)
+                np.testing.assert_allclose(r["test_mse_true"][i, s],
+                                           true_mse(net.predict(xt), d["test"][0]), rtol=1e-9)
+
+
+def test_learning_curves_count_updates_per_epoch_by_hand():
+    from plots.sensitivity import updates_per_epoch
+    # 1077 training digits in batches of 32: 33 full batches and one of 21
+    assert updates_per_epoch(32, 1077) == 34
+    assert updates_per_epoch(20, 100) == 5
+    assert updates_per_epoch("full", 1077) == 1

@@ -24,9 +24,10 @@ LINEAR = ("OLS", "Ridge", "Lasso")
 
 def linear(draw, grid):
     """OLS, Ridge and Lasso, each with (degree, α) chosen on validation over the same degrees:
-    per model its choice, validation MSE, test MSE against f and fitted curve at x = ``grid``."""
+    per model its choice, validation MSE, test MSE against y and f, and fitted curve at
+    x = ``grid``."""
     data = runge_splits(draw=draw)
-    (x, y), (xv, yv), (xt, _) = data["train"], data["val"], data["test"]
+    (x, y), (xv, yv), (xt, yt) = data["train"], data["val"], data["test"]
     y = y.ravel()
 
     def ols(X, y, alphas):
@@ -53,6 +54,7 @@ def linear(draw, grid):
         w, b = W[j], b[j]
         out[m] = {"degree": DEGREES[i], "alpha": alphas[j], "alpha_index": int(j),
                   "val_mse": float(val[i, j]),
+                  "test_mse": float(np.mean((f.transform(xt) @ w + b - yt.ravel()) ** 2)),
                   "test_mse_true": true_mse(f.transform(xt) @ w + b, xt),
                   "curve": f.transform(grid) @ w + b}
         if m == "Lasso":

@@ -27,7 +27,8 @@ LEARNING_RATES = OPTIMIZERS["Adam"]["learning_rates"]
 
 def network(draws, grid):
     """Every draw of ``draws`` × η of LEARNING_RATES × seed, in lockstep (``_fit.fit_many``):
-    validation MSE, test MSE against f, best epoch, and on draw 0 the fitted curve at x = ``grid``."""
+    validation MSE, test MSE against y and f, best epoch, and on draw 0 the fitted curve at
+    x = ``grid``."""
     keys = [(k, lr, s) for k in draws for lr in LEARNING_RATES for s in range(SEEDS)]
     data = {k: runge_splits(draw=k) for k in draws}
 
@@ -42,8 +43,9 @@ def network(draws, grid):
     out = []
     for (k, _, _), net, h in zip(keys, nets, hs):
         d = data[k]
+        pt = net.predict(d["scaled"]["test"][0])
         r = {"val_mse": mse(net.predict(d["scaled"]["val"][0]), d["val"][1]),
-             "test_mse_true": true_mse(net.predict(d["scaled"]["test"][0]), d["test"][0]),
+             "test_mse": mse(pt, d["test"][1]), "test_mse_true": true_mse(pt, d["test"][0]),
              "best_epoch": h["best_epoch"]}
         if k == 0:
             mean, std = d["train"][0].mean(), d["train"][0].std()
@@ -66,14 +68,15 @@ def best_per_draw(val):
 
 def mlp(draw, lr, seed):
     """scikit-learn's MLPRegressor with the network's settings, early-stopped alike:
-    validation MSE (to choose its own η), test MSE against f, best epoch."""
+    validation MSE (to choose its own η), test MSE against y and f, best epoch."""
     d = runge_splits(draw=draw)
-    (x, y), (xv, yv), (xt, _) = (d["scaled"][p] for p in ("train", "val", "test"))
+    (x, y), (xv, yv), (xt, yt) = (d["scaled"][p] for p in ("train", "val", "test"))
     model = MLPRegressor(hidden_layer_sizes=tuple(HIDDEN), activation="logistic", solver="adam",
                          learning_rate_init=lr, batch_size=BATCH_SIZE, alpha=0.0, shuffle=True,
                          random_state=np.random.RandomState(seed))
     h = fit_partial(model, x, y.ravel(), xv, yv, max_epochs=MAX_EPOCHS,
                     check_every=CHECK_EVERY, patience=PATIENCE)
     return {"val_mse": mse(model.predict(xv), d["val"][1]),
+            "test_mse": mse(model.predict(xt), yt),
             "test_mse_true": true_mse(model.predict(xt), d["test"][0]),
             "best_epoch": h["best_epoch"]}

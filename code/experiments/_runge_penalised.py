@@ -35,22 +35,25 @@ def penalised(draws):
              seeds=[key[4] for key in keys], check_every=CHECK_EVERY, patience=PATIENCE,
              penalised=True)
     return [{"val_mse": mse(net.predict(data[k]["scaled"]["val"][0]), data[k]["val"][1]),
+             "test_mse": mse(net.predict(data[k]["scaled"]["test"][0]), data[k]["test"][1]),
              "test_mse_true": true_mse(net.predict(data[k]["scaled"]["test"][0]),
                                        data[k]["test"][0])}
             for (k, *_), net in zip(keys, nets)]
 
 
-def penalty_summary(out, val, test):
+def penalty_summary(out, val, test, key="test_mse_true"):
     """Per draw and penalty: (η, λ) chosen on validation (λ = 0 from the plain network's
     runs at PENALTY_LRS) and its test MSE; per λ, the best η's test MSE per draw.
 
     ``out``: ``penalised``'s rows over all draws; ``val``, ``test``: the plain
-    network's validation and test MSE, shaped (draws, LEARNING_RATES, SEEDS).
+    network's validation and test MSE, shaped (draws, LEARNING_RATES, SEEDS); ``key``:
+    the test score of ``out`` that ``test`` holds ("test_mse_true" against f, or
+    "test_mse" against y), and the name of the chosen one's per draw.
     """
     draws = len(val)
     shape = (draws, len(PENALTIES), len(LAMBDAS) - 1, len(PENALTY_LRS), SEEDS)
     pv = np.array([r["val_mse"] for r in out]).reshape(shape)
-    pt = np.array([r["test_mse_true"] for r in out]).reshape(shape)
+    pt = np.array([r[key] for r in out]).reshape(shape)
     at = [LEARNING_RATES.index(lr) for lr in PENALTY_LRS]
     v0 = np.repeat(val[:, None, None, at], len(PENALTIES), axis=1)  # λ = 0
     t0 = np.repeat(test[:, None, None, at], len(PENALTIES), axis=1)
@@ -65,7 +68,7 @@ def penalty_summary(out, val, test):
     out = {}
     for j, p in enumerate(PENALTIES):
         minus_0 = per_lambda[:, j, 1:] - per_lambda[:, j, :1]
-        out[p] = {"test_mse_true": chosen[:, j],
+        out[p] = {key: chosen[:, j],
                   "lambda": [LAMBDAS[i] for i in li[:, j]],
                   "learning_rate": [PENALTY_LRS[i] for i in ei[:, j]],
                   "per_lambda_test_mse_true": per_lambda[:, j],

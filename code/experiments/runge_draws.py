@@ -19,9 +19,10 @@ are each fitted by
 The models are compared by paired differences of the test MSE against f over
 the draws, network minus model; "best linear" is, per draw, the one of OLS,
 Ridge and Lasso with the smallest validation MSE.  On draw 0 the fitted curves
-at the x of GRID are stored for the figure.  Second and third, on draw 0
-without early stopping (``_runge_no_early_stopping``): the optimisers at an
-equal number of updates, and part d's large networks trained long.
+at the x of GRID are stored for the figure; every model's test MSE against the
+noisy targets y is stored beside that against f.  Second and third, over
+draws without early stopping (``_runge_no_early_stopping``): the optimisers
+at an equal number of updates, and part d's large networks trained long.
 Writes results/runge_draws.json.
 """
 
@@ -33,8 +34,9 @@ from _fit import over_seeds
 from _regression import DEGREES, NOISE, runge_splits
 from _runge_linear import LASSO_ALPHAS, LINEAR, RIDGE_ALPHAS, linear
 from _runge_network import HIDDEN, LEARNING_RATES, MAX_EPOCHS, SEEDS, best_per_draw, mlp, network
-from _runge_no_early_stopping import (BUDGET_SEEDS, OVERFIT_EPOCHS, OVERFIT_EVERY, OVERFIT_LR,
-                                      OVERFIT_SEEDS, UPDATES, equal_updates, overfitting)
+from _runge_no_early_stopping import (BUDGET_DRAWS, BUDGET_SEEDS, OVERFIT_DRAWS, OVERFIT_EPOCHS,
+                                      OVERFIT_EVERY, OVERFIT_LR, UPDATES, equal_updates,
+                                      overfitting)
 from _runge_penalised import LAMBDAS, PENALTY_LRS, penalised, penalty_summary
 from penalties import PENALTIES
 from runge_optimizers import BATCH_SIZE, CHECK_EVERY, PATIENCE
@@ -51,6 +53,7 @@ def main():
            for r in rows]
     val = np.array([r["val_mse"] for r in out]).reshape(DRAWS, len(LEARNING_RATES), SEEDS)
     test = np.array([r["test_mse_true"] for r in out]).reshape(val.shape)
+    test_y = np.array([r["test_mse"] for r in out]).reshape(val.shape)
     best = best_per_draw(val)
     net_test = test[np.arange(DRAWS), best].mean(axis=1)  # mean over seeds, per draw
     k0 = int(best[0])
@@ -59,6 +62,7 @@ def main():
                                                    dict(draws=range(half, DRAWS))])
             for r in rows]
     pen = penalty_summary(pout, val, test)
+    pen_y = penalty_summary(pout, val, test_y, key="test_mse")
     mjobs = [dict(draw=k, lr=lr, seed=s) for k in range(DRAWS) for lr in LEARNING_RATES
              for s in range(SEEDS)]
     mout = run_parallel(mlp, mjobs)
@@ -66,12 +70,20 @@ def main():
     mlp_grid = np.array([r["test_mse_true"] for r in mout]).reshape(val.shape)
     mlp_best = best_per_draw(mlp_val)
     mlp_test = mlp_grid[np.arange(DRAWS), mlp_best]  # (draws, seeds) at its own η
+    mlp_y = np.array([r["test_mse"] for r in mout]).reshape(val.shape)[np.arange(DRAWS),
+                                                                       mlp_best]
     lin = run_parallel(linear, [dict(draw=k, grid=GRID) for k in range(DRAWS)])
     models = {"network": net_test, "MLPRegressor": mlp_test.mean(axis=1)}
     models.update({m: np.array([d[m]["test_mse_true"] for d in lin]) for m in LINEAR})
     models.update({f"{p.upper()} network": pen[p]["test_mse_true"] for p in PENALTIES})
     chosen = [min(LINEAR, key=lambda m: d[m]["val_mse"]) for d in lin]
     models["best linear"] = np.array([d[m]["test_mse_true"] for d, m in zip(lin, chosen)])
+    # the same models' test MSE against the noisy targets y (its floor: σ²)
+    models_y = {"network": test_y[np.arange(DRAWS), best].mean(axis=1),
+                "MLPRegressor": mlp_y.mean(axis=1),
+                **{m: np.array([d[m]["test_mse"] for d in lin]) for m in LINEAR},
+                **{f"{p.upper()} network": pen_y[p]["test_mse"] for p in PENALTIES},
+                "best linear": np.array([d[m]["test_mse"] for d, m in zip(lin, chosen)])}
     paired = {}  # model − network, as before
     for m in LINEAR:
         diff = models[m] - models["network"]
@@ -84,7 +96,7 @@ def main():
     pairs = {f"{a} − {b}": {"difference": over_seeds(models[a] - models[b]),
                             "first_better": int(np.sum(models[a] < models[b]))}
              for a, b in (("L2 network", "Ridge"), ("L1 network", "Lasso"))}
-    budget = equal_updates()
+    budget, budget_pairs = equal_updates()
     overfit = overfitting()
 
     save_json("runge_draws", {
@@ -102,7 +114,8 @@ def main():
                 "learning_rate": "its own, per draw, on validation as the network's",
                 "chosen_learning_rate": [LEARNING_RATES[b] for b in mlp_best],
                 "test_mse_true": mlp_test, "val_mse": mlp_val, "test_mse_true_grid": mlp_grid},
-        "test_mse_true": models, "paired": paired, "network_minus": network_minus,
+        "test_mse_true": models, "test_mse": models_y, "paired": paired,
+        "network_minus": network_minus,
         "penalty_pairs": pairs,
         "best_linear": chosen,
         "linear": [{m: {k: v for k, v in d[m].items() if k != "curve"} for m in d} for d in lin],
@@ -114,11 +127,13 @@ def main():
                    **{m: lin[0][m]["curve"] for m in LINEAR},
                    "train": runge_splits()["train"]},
         "budget": {"updates": UPDATES, "architecture": "1 → 50 → 1 sigmoid, Xavier",
-                   "seeds": BUDGET_SEEDS, "results": budget,
-                   "chosen_by": "η: smallest mean validation MSE of the last iterate"},
+                   "draws": BUDGET_DRAWS, "seeds": BUDGET_SEEDS, "results": budget,
+                   "paired": budget_pairs,
+                   "chosen_by": "η per draw: smallest mean validation MSE of the last iterate "
+                                "over the seeds; test MSE: mean over seeds, then over draws"},
         "overfit": {"epochs": list(range(OVERFIT_EVERY, OVERFIT_EPOCHS + 1, OVERFIT_EVERY)),
                     "learning_rate": OVERFIT_LR, "batch_size": BATCH_SIZE,
-                    "seeds": OVERFIT_SEEDS, "results": overfit},
+                    "draws": OVERFIT_DRAWS, "seeds": 1, "results": overfit},
         "seconds": time.perf_counter() - start,
     })
     for m, v in models.items():
@@ -143,8 +158,11 @@ def main():
                                                  for d in lin])
     print("runge_draws: Lasso gaps", [f"{d['Lasso']['relative_duality_gap']:.0e}" for d in lin])
     for n, b in budget.items():
-        print(f"runge_draws: {n}: η = {b['learning_rate']:g}, test MSE vs f "
+        print(f"runge_draws: {n}: η = {b['chosen_learning_rate']}, test MSE vs f "
               f"{b['test_mse_true']['mean'] * 1e3:.2f} ± {b['test_mse_true']['std'] * 1e3:.2f}")
+    for n, p in budget_pairs.items():
+        print(f"runge_draws: {n}: {p['mean'] * 1e3:.2f} ± {p['std'] * 1e3:.2f} × 10^-3, "
+              f"> 0 on {p['n_positive']}, < 0 on {p['n_negative']} of {p['n']} draws")
     for n, o in overfit.items():
         print(f"runge_draws: {n}, no early stopping: train MSE "
               + " ".join(f"{v * 1e3:.1f}" for v in o["train"]["mean"][::4])

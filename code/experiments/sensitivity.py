@@ -41,7 +41,7 @@ GRID_L2 = [0.0, 1e-4, 1e-3, 1e-2]
 
 ACT_EPOCHS = 15
 ACT_SEEDS = 5
-ACT_LRS = [1e-3, 3e-3, 1e-2, 3e-2]  # η chosen per activation and initialisation
+ACT_LRS = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1]  # η chosen per activation and initialisation
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 INITIALIZATIONS = ["normal", "xavier", "he"]
 

@@ -45,7 +45,14 @@ def activations(r):
     save(fig, "activations")
 
 
+def updates_per_epoch(batch_size, n_train):
+    """Parameter updates in one epoch: 1 for the full batch ("full"), else ⌈n / batch⌉."""
+    return 1 if batch_size == "full" else -(-n_train // batch_size)
+
+
 def learning_curves(r):
+    """Per optimiser, against its number of updates (log axis): full-batch GD makes one
+    per epoch, the mini-batch methods ⌈n_train / batch⌉, so an epoch is not a like unit."""
     c = r["curves"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(WIDTH, 3.2))
     for k, o in enumerate(c["optimizers"]):
@@ -54,15 +61,16 @@ def learning_curves(r):
         style = dict(color=COLORS[k], ls=LINESTYLES[k % len(LINESTYLES)], marker=MARKERS[k],
                      markevery=(k % 4, 4), lw=1.2)
         for ax, key in ((a1, "cost"), (a2, "val_accuracy")):  # mean, and range over seeds
-            e = epochs_of(res[key])
+            e = epochs_of(res[key]) * updates_per_epoch(res["batch_size"], r["n_train"])
             ax.plot(e, res[key], label=label, **style)
             ax.fill_between(e, res[f"{key}_min"], res[f"{key}_max"], color=COLORS[k],
                             alpha=0.15, lw=0)
-    a1.set_xlabel("epoch")
+    for ax in (a1, a2):
+        ax.set_xscale("log")
+        ax.set_xlabel("updates (GD: 1 per epoch)")
     a1.set_yscale("log")
     a1.set_ylabel("training cross-entropy")
     a1.set_title(f"training cost (mean, range over {c['seeds']} seeds)")
-    a2.set_xlabel("epoch")
     a2.set_ylabel("validation accuracy")
     a2.set_ylim(0.3, 1.0)
     a2.set_title("validation accuracy")
