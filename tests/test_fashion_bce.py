@@ -59,6 +59,7 @@ def test_breast_cancer_runs_and_stores_its_choices(monkeypatch, tmp_path):
     monkeypatch.setattr(_common, "RESULTS", tmp_path)
     monkeypatch.setattr(bc, "EPOCHS", 3)
     monkeypatch.setattr(bc, "LAMBDAS", [0.0, 1.0])
+    monkeypatch.setattr(bc, "MLP_LEARNING_RATES", [1e-3, 1e-1])
     monkeypatch.setattr(bc, "C_GRID", [1e-3, 1.0])
     monkeypatch.setattr(bc, "run_parallel", lambda f, jobs: [f(**kw) for kw in jobs])
     bc.main()
@@ -74,3 +75,10 @@ def test_breast_cancer_runs_and_stores_its_choices(monkeypatch, tmp_path):
             np.dot(acc, [len(t) for _, t in splits]) / 569)
     diff = np.subtract(r["ffnn"]["test_accuracy"]["values"], r["mlp"]["test_accuracy"]["values"])
     assert r["paired"]["ffnn_minus_mlp"]["mean"] == pytest.approx(diff.mean())
+    assert (r["paired"]["ffnn_minus_mlp"]["n_positive"],
+            r["paired"]["ffnn_minus_mlp"]["n_negative"]) == (np.sum(diff > 0), np.sum(diff < 0))
+    # MLPClassifier's own (η, λ) per fold: the smallest validation cross-entropy of its scan
+    pairs = [(lr, lam) for lr in (1e-3, 1e-1) for lam in (0.0, 1.0)]
+    assert r["grid"]["mlp"] == [list(p) for p in pairs]
+    chosen = [pairs[int(np.argmin(s))] for s in r["scans"]["mlp"]]
+    assert list(zip(r["chosen"]["mlp_learning_rate"], r["chosen"]["mlp_lambda"])) == chosen

@@ -164,11 +164,15 @@ def logreg_by_validation(split, grid=LOGREG_C_GRID):
 
 
 def paired_difference(first, second):
-    """Per-split differences ``first - second``: values, mean, std (ddof 1), how many > 0, < 0."""
+    """Per-split differences ``first - second``: values, mean, std (ddof 1), how many > 0, < 0.
+
+    ``second``: one score per split, or a single number (a reference shared by every
+    split or seed, e.g. one fit scored once)."""
     first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
-    if first.ndim != 1 or first.shape != second.shape or len(first) < 2:
-        raise ValueError(f"first, second: expected two sequences of one score per split, of "
-                         f"equal length >= 2, got shapes {first.shape} and {second.shape}")
+    if first.ndim != 1 or second.shape not in ((), first.shape) or len(first) < 2:
+        raise ValueError(f"first, second: expected a sequence of one score per split (length "
+                         f">= 2) and a number or a sequence of equal length, got shapes "
+                         f"{first.shape} and {second.shape}")
     d = first - second
     return {"values": d, "mean": float(d.mean()), "std": float(d.std(ddof=1)),
             "n_positive": int(np.sum(d > 0)), "n_negative": int(np.sum(d < 0)), "n": len(d)}

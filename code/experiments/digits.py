@@ -10,7 +10,10 @@ images and are scored on the same 360:
   without its penalty (λ = 0);
 * scikit-learn's MLPClassifier with the same architecture, optimiser, batch
   size, epochs and penalty (``alpha`` = 2 λ × batch size, since it divides
-  ½ alpha ‖W‖² by the batch size), ``random_state`` k;
+  ½ alpha ‖W‖² by the batch size), ``random_state`` k, and its own η: each η
+  of MLP_LEARNING_RATES (the η of ffnn's choice) fitted on split k's
+  training part and scored on its validation part, the best validation
+  accuracy wins (``best_on_validation``), then refitted on the 1437 images;
 * multinomial LogisticRegression, C chosen on split k's validation part
   (``_common.logreg_by_validation``), then refitted on the 1437 images.
 Comparisons are paired by split: the per-split differences of test accuracy
@@ -34,6 +37,7 @@ import ffnn
 SPLITS = 5
 NET = DIGITS_NETWORK
 SKLEARN_ALPHA = 2 * NET.l2 * NET.batch_size
+MLP_LEARNING_RATES = (1e-3, 3e-3)  # the η among which ffnn's was chosen
 
 
 def run_ffnn(split, l2=NET.l2):
@@ -50,18 +54,42 @@ def run_ffnn(split, l2=NET.l2):
             "right": np.argmax(net.predict(Xt), axis=1) == lt}
 
 
-def run_mlp(split):
-    s = digits_splits(split)
-    (X, _, l), (Xt, _, lt) = s["train_full"], s["test"]
+def fitted_mlp(X, labels, learning_rate, seed):
+    """MLPClassifier with ffnn's settings and η = ``learning_rate``, fitted; CPU seconds."""
     mlp = MLPClassifier(hidden_layer_sizes=NET.hidden, activation=NET.activation, solver="adam",
-                        learning_rate_init=NET.learning_rate, batch_size=NET.batch_size,
+                        learning_rate_init=learning_rate, batch_size=NET.batch_size,
                         alpha=SKLEARN_ALPHA, max_iter=NET.epochs, n_iter_no_change=NET.epochs + 1,
-                        tol=0.0, shuffle=True, random_state=split)
+                        tol=0.0, shuffle=True, random_state=seed)
     start = time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp.fit(X, l)
-    seconds = time.process_time() - start
+        mlp.fit(X, labels)
+    return mlp, time.process_time() - start
+
+
+def scan_mlp(split, learning_rate):
+    """MLPClassifier at one η, fitted on split ``split``'s training part: validation scores."""
+    s = digits_splits(split)
+    (X, _, l), (Xv, Yv, lv) = s["train"], s["val"]
+    mlp, _ = fitted_mlp(X, l, learning_rate, split)
+    return {"val_accuracy": float(mlp.score(Xv, lv)),
+            "val_cross_entropy": ffnn.cross_entropy(mlp.predict_proba(Xv), Yv)}
+
+
+def best_on_validation(scan):
+    """Index of the best entry of ``scan`` (dicts with ``val_accuracy`` and
+    ``val_cross_entropy``): the highest validation accuracy, ties broken by the
+    smaller validation cross-entropy, then by the earlier entry."""
+    if not scan:
+        raise ValueError("scan: expected at least one validation score, got none")
+    return min(range(len(scan)), key=lambda i: (-scan[i]["val_accuracy"],
+                                                 scan[i]["val_cross_entropy"], i))
+
+
+def run_mlp(split, learning_rate):
+    s = digits_splits(split)
+    (X, _, l), (Xt, _, lt) = s["train_full"], s["test"]
+    mlp, seconds = fitted_mlp(X, l, learning_rate, split)
     return {"loss_curve": mlp.loss_curve_, "train_accuracy": float(mlp.score(X, l)),
             "test_accuracy": float(mlp.score(Xt, lt)), "seconds": seconds,
             "right": mlp.predict(Xt) == lt}
@@ -78,11 +106,11 @@ def run_logreg(split):
 
 
 RUN = {"ffnn": run_ffnn, "ffnn_no_penalty": lambda split: run_ffnn(split, l2=0.0),
-       "mlp": run_mlp, "logreg": run_logreg}
+       "mlp": run_mlp, "logreg": run_logreg, "mlp_scan": scan_mlp}
 
 
-def run(kind, split):
-    return RUN[kind](split)
+def run(kind, split, **kw):
+    return RUN[kind](split, **kw)
 
 
 def summary(runs, keys=("train_accuracy", "test_accuracy", "seconds")):
@@ -96,9 +124,18 @@ def summary(runs, keys=("train_accuracy", "test_accuracy", "seconds")):
 
 def main():
     start = time.perf_counter()
-    kinds = list(RUN)
-    out = run_parallel(run, [dict(kind=k, split=i) for k in kinds for i in range(SPLITS)])
-    r = {k: out[j * SPLITS:(j + 1) * SPLITS] for j, k in enumerate(kinds)}
+    kinds = ["ffnn", "ffnn_no_penalty", "mlp", "logreg"]
+    scans = [dict(kind="mlp_scan", split=i, learning_rate=lr) for i in range(SPLITS)
+             for lr in MLP_LEARNING_RATES]  # the slowest first
+    others = [dict(kind=k, split=i) for k in kinds if k != "mlp" for i in range(SPLITS)]
+    out = run_parallel(run, scans + others)
+    n = len(MLP_LEARNING_RATES)
+    mlp_scan = [out[i * n:(i + 1) * n] for i in range(SPLITS)]
+    mlp_lr = [MLP_LEARNING_RATES[best_on_validation(sc)] for sc in mlp_scan]
+    r = {k: out[len(scans) + j * SPLITS:len(scans) + (j + 1) * SPLITS]
+         for j, k in enumerate(k for k in kinds if k != "mlp")}
+    r["mlp"] = run_parallel(run, [dict(kind="mlp", split=i, learning_rate=lr)
+                                  for i, lr in enumerate(mlp_lr)])
     acc = {k: [x["test_accuracy"] for x in runs] for k, runs in r.items()}
     right = {k: [x["right"] for x in runs] for k, runs in r.items()}
     paired = {
@@ -119,12 +156,17 @@ def main():
         "settings": {**NET.record(), "sklearn_alpha": SKLEARN_ALPHA,
                      "chosen_by": ("by hand on the validation part of split 0 (40 or 60 epochs, λ "
                                    "in {1e-5, 1e-4, 1e-3}, η in {1e-3, 3e-3}: validation accuracy "
-                                   "0.975-0.99 for all); logistic regression's C on each split: "
-                                   "smallest validation cross-entropy over C_grid"),
+                                   "0.975-0.99 for all); MLPClassifier's η on each split: best "
+                                   "validation accuracy over its learning_rates; logistic "
+                                   "regression's C on each split: smallest validation "
+                                   "cross-entropy over C_grid"),
                      "seconds": "CPU seconds of one training, alone in its process"},
         "ffnn": {**summary(r["ffnn"]), "costs": [x["cost"] for x in r["ffnn"]],
                  "test_accuracy_curves": [x["test_accuracy_curve"] for x in r["ffnn"]]},
-        "mlp": {**summary(r["mlp"]), "loss_curves": [x["loss_curve"] for x in r["mlp"]]},
+        "mlp": {**summary(r["mlp"]), "loss_curves": [x["loss_curve"] for x in r["mlp"]],
+                "learning_rate": mlp_lr, "learning_rates": MLP_LEARNING_RATES,
+                "val_accuracy": [[x["val_accuracy"] for x in sc] for sc in mlp_scan],
+                "val_cross_entropy": [[x["val_cross_entropy"] for x in sc] for sc in mlp_scan]},
         "logreg": {**summary(r["logreg"]), "C": [x["C"] for x in r["logreg"]],
                    "C_grid": LOGREG_C_GRID,
                    "val_cross_entropy": [x["val_cross_entropy"] for x in r["logreg"]]},
@@ -138,7 +180,7 @@ def main():
         t = results["ffnn" if k == "ffnn" else k if k != "ffnn_no_penalty" else "no_penalty"]
         print(f"digits: {k:16s} test accuracy {t['test_accuracy']['mean']:.4f} ± "
               f"{t['test_accuracy']['std']:.4f}, {t['seconds']['mean']:.2f} s per training")
-    print(f"digits: logreg C per split {results['logreg']['C']}")
+    print(f"digits: logreg C per split {results['logreg']['C']}, MLPClassifier η {mlp_lr}")
     for k in ("ffnn_minus_logreg", "ffnn_minus_mlp", "mlp_minus_logreg", "ffnn_minus_no_penalty"):
         p = paired[k]
         print(f"digits: {k:22s} {p['mean']:+.4f} ± {p['std']:.4f} ({p['n_positive']} of {p['n']} > 0)")
