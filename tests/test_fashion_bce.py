@@ -82,3 +82,34 @@ def test_breast_cancer_runs_and_stores_its_choices(monkeypatch, tmp_path):
     assert r["grid"]["mlp"] == [list(p) for p in pairs]
     chosen = [pairs[int(np.argmin(s))] for s in r["scans"]["mlp"]]
     assert list(zip(r["chosen"]["mlp_learning_rate"], r["chosen"]["mlp_lambda"])) == chosen
+
+
+def test_fashion_runs_on_tiny_data_and_mlp_takes_its_own_best_setting(monkeypatch, tmp_path):
+    import fashion
+
+    rng = np.random.default_rng(0)
+
+    def part(n):
+        labels = rng.integers(0, 10, n)
+        X = (rng.random((n, 784)) * 0.2 + labels[:, None] / 10).astype(np.float32)
+        return X, ffnn.one_hot(labels, 10).astype(np.float32), labels
+
+    tiny = {"train": part(120), "val": part(40), "test": part(40)}
+    monkeypatch.setattr(_common, "RESULTS", tmp_path)
+    monkeypatch.setattr(fashion, "data", lambda: tiny)
+    monkeypatch.setattr(fashion, "run_parallel", lambda f, jobs: [f(**kw) for kw in jobs])
+    for name, value in (("N_SEARCH", 80), ("SEARCH_EPOCHS", 1), ("EPOCHS", 2), ("SEEDS", 2),
+                        ("ACTIVATIONS", ["relu"]), ("DEPTHS", {1: [4]}),
+                        ("LEARNING_RATES", [1e-3, 1e-1]), ("LAMBDAS", [0.0, 1e-4]),
+                        ("CONFIRM", 1), ("LOGREG_C", [1.0])):
+        monkeypatch.setattr(fashion, name, value)
+    fashion.main()
+    r = json.loads((tmp_path / "fashion.json").read_text())
+    search = r["mlp_search"]
+    assert len(search["settings"]) == 4  # every (η, λ) at ffnn's architecture
+    assert search["chosen"] == search["settings"][int(np.argmax(search["val_accuracy"]))]
+    # ffnn against the one logistic-regression fit: differences and counts by numpy
+    diff = np.subtract(r["ffnn"]["test_accuracy"]["values"], r["logreg"]["test_accuracy"])
+    p = r["paired"]["ffnn_minus_logreg"]
+    assert np.allclose(p["values"], diff)
+    assert (p["n_positive"], p["n_negative"], p["n"]) == (np.sum(diff > 0), np.sum(diff < 0), 2)
