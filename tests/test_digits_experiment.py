@@ -126,11 +126,15 @@ def test_digits_runs_on_two_splits_and_its_pairs_agree_with_mcnemar_counts(monke
         assert np.allclose(by_count, diff)
     assert len(r["ffnn"]["costs"]) == 2 and len(r["ffnn"]["costs"][0]) == 3
     assert all(c in (0.1, 10.0) for c in r["logreg"]["C"])
-    # MLPClassifier's own η per split: the best validation accuracy of its scan, as stored
-    m = r["mlp"]
-    for lr, accs, ces in zip(m["learning_rate"], m["val_accuracy"], m["val_cross_entropy"]):
-        best = [i for i, a in enumerate(accs) if a == max(accs)]
-        assert lr == m["learning_rates"][min(best, key=lambda i: ces[i])]
+    # ffnn's and MLPClassifier's own η per split, from the same grid: the best validation
+    # accuracy of each one's stored scan, ties by the smaller validation cross-entropy
+    assert r["ffnn"]["learning_rates"] == r["mlp"]["learning_rates"] == list(digits.LEARNING_RATES)
+    for m in (r["ffnn"], r["mlp"]):
+        assert len(m["learning_rate"]) == len(m["val_accuracy"]) == 2
+        for lr, accs, ces in zip(m["learning_rate"], m["val_accuracy"], m["val_cross_entropy"]):
+            assert len(accs) == len(ces) == len(digits.LEARNING_RATES)
+            best = [i for i, a in enumerate(accs) if a == max(accs)]
+            assert lr == m["learning_rates"][min(best, key=lambda i: ces[i])]
     # the pairs count the splits where ffnn is ahead, by numpy
     diff = np.subtract(r["ffnn"]["test_accuracy"]["values"], r["mlp"]["test_accuracy"]["values"])
     assert pr["ffnn_minus_mlp"]["n_positive"] == int(np.sum(diff > 0))

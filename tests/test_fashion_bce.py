@@ -59,14 +59,13 @@ def test_breast_cancer_runs_and_stores_its_choices(monkeypatch, tmp_path):
     monkeypatch.setattr(_common, "RESULTS", tmp_path)
     monkeypatch.setattr(bc, "EPOCHS", 3)
     monkeypatch.setattr(bc, "LAMBDAS", [0.0, 1.0])
-    monkeypatch.setattr(bc, "MLP_LEARNING_RATES", [1e-3, 1e-1])
+    monkeypatch.setattr(bc, "LEARNING_RATES", [1e-3, 1e-1])
     monkeypatch.setattr(bc, "C_GRID", [1e-3, 1.0])
     monkeypatch.setattr(bc, "run_parallel", lambda f, jobs: [f(**kw) for kw in jobs])
     bc.main()
     r = json.loads((tmp_path / "breast_cancer.json").read_text())
-    for key, grid in (("ffnn", "lambdas"), ("logreg", "C")):
-        chosen = [r["grid"][grid][int(np.argmin(s))] for s in r["scans"][key]]
-        assert r["chosen"]["lambda" if key == "ffnn" else "C"] == chosen
+    chosen = [r["grid"]["C"][int(np.argmin(s))] for s in r["scans"]["logreg"]]
+    assert r["chosen"]["C"] == chosen
     X, y, splits = bc.folds()
     for k in ("ffnn", "mlp", "logreg"):
         acc = r[k]["test_accuracy"]["values"]
@@ -77,11 +76,15 @@ def test_breast_cancer_runs_and_stores_its_choices(monkeypatch, tmp_path):
     assert r["paired"]["ffnn_minus_mlp"]["mean"] == pytest.approx(diff.mean())
     assert (r["paired"]["ffnn_minus_mlp"]["n_positive"],
             r["paired"]["ffnn_minus_mlp"]["n_negative"]) == (np.sum(diff > 0), np.sum(diff < 0))
-    # MLPClassifier's own (η, λ) per fold: the smallest validation cross-entropy of its scan
+    # ffnn's and MLPClassifier's own (η, λ) per fold, from the same pairs: the smallest
+    # validation cross-entropy of each one's stored scan
     pairs = [(lr, lam) for lr in (1e-3, 1e-1) for lam in (0.0, 1.0)]
-    assert r["grid"]["mlp"] == [list(p) for p in pairs]
-    chosen = [pairs[int(np.argmin(s))] for s in r["scans"]["mlp"]]
-    assert list(zip(r["chosen"]["mlp_learning_rate"], r["chosen"]["mlp_lambda"])) == chosen
+    assert r["grid"]["pairs"] == [list(p) for p in pairs]
+    for key, prefix in (("ffnn", ""), ("mlp", "mlp_")):
+        assert all(len(s) == len(pairs) for s in r["scans"][key])
+        chosen = [pairs[int(np.argmin(s))] for s in r["scans"][key]]
+        assert list(zip(r["chosen"][prefix + "learning_rate"],
+                        r["chosen"][prefix + "lambda"])) == chosen
 
 
 def test_fashion_runs_on_tiny_data_and_mlp_takes_its_own_best_setting(monkeypatch, tmp_path):

@@ -8,13 +8,13 @@ the features are standardised with the mean and deviation of the data each
 model is fitted to.
 
 * ffnn: ``ffnn.FFNNClassifier`` 30 → HIDDEN sigmoid → 1 sigmoid, the binary
-  cross-entropy plus λ Σ‖W‖², Adam (η = LEARNING_RATE), batches of
-  BATCH_SIZE, EPOCHS epochs, set by hand; λ from LAMBDAS chosen per fold by
-  the validation cross-entropy, then refitted on the whole training part.
+  cross-entropy plus λ Σ‖W‖², Adam, batches of BATCH_SIZE, EPOCHS epochs
+  (fixed); η and λ: every pair of LEARNING_RATES × LAMBDAS, the pair chosen
+  per fold by the validation cross-entropy, then refitted on the whole
+  training part.
 * ``MLPClassifier`` with the same architecture, optimiser, batch size and
-  epochs, its own η and λ (``alpha`` = 2 λ × batch size): every pair of
-  MLP_LEARNING_RATES × LAMBDAS, the pair chosen per fold by the validation
-  cross-entropy, as ffnn's λ, then refitted on the whole training part.
+  epochs, its own η and λ (``alpha`` = 2 λ × batch size) chosen by the same
+  rule from the same pairs on the same validation samples.
 * ``LogisticRegression`` (lbfgs), C from C_GRID chosen per fold by the
   validation cross-entropy; its iterations are recorded (converged when
   fewer than MAX_ITER).
@@ -43,9 +43,9 @@ import ffnn
 FOLDS, SPLIT_SEED = 5, 2024
 VAL_SIZE = 0.25  # of each training part
 HIDDEN = 16
-LEARNING_RATE, BATCH_SIZE, EPOCHS = 1e-3, 32, 200
+BATCH_SIZE, EPOCHS = 32, 200
 LAMBDAS = [0.0, 1e-4, 1e-3, 1e-2, 1e-1]
-MLP_LEARNING_RATES = [1e-3, 1e-2]  # ffnn's η and ten times it
+LEARNING_RATES = [1e-3, 1e-2]  # η of ffnn and MLPClassifier
 C_GRID = [0.01, 0.1, 1.0, 10.0, 100.0]
 MAX_ITER = 10_000
 
@@ -71,9 +71,11 @@ def scaled(X, fit_rows, score_rows):
     return scaler.transform(X[fit_rows]), scaler.transform(X[score_rows])
 
 
-def network(lam, seed):
+def network(setting, seed):
+    """``setting``: (η, λ)."""
+    learning_rate, lam = setting
     return ffnn.FFNNClassifier((HIDDEN,), "logistic", solver="adam", alpha=lam,
-                               batch_size=BATCH_SIZE, learning_rate_init=LEARNING_RATE,
+                               batch_size=BATCH_SIZE, learning_rate_init=learning_rate,
                                max_iter=EPOCHS, random_state=seed)
 
 
@@ -117,8 +119,8 @@ def run(kind, value, fold, validation):
 def main():
     start = time.perf_counter()
     X, y, splits = folds()
-    grids = {"ffnn": LAMBDAS, "mlp": [(lr, lam) for lr in MLP_LEARNING_RATES for lam in LAMBDAS],
-             "logreg": C_GRID}
+    pairs = [(lr, lam) for lr in LEARNING_RATES for lam in LAMBDAS]
+    grids = {"ffnn": pairs, "mlp": pairs, "logreg": C_GRID}
     jobs = [dict(kind=k, value=v, fold=f, validation=True)
             for k, grid in grids.items() for f in range(FOLDS) for v in grid]
     out = iter(run_parallel(run, jobs))
@@ -141,14 +143,14 @@ def main():
         "n_samples": len(y), "n_features": X.shape[1], "n_malignant": int(y.sum()),
         "folds": FOLDS, "n_test": [len(test) for _, test in splits], "val_size": VAL_SIZE,
         "architecture": f"{X.shape[1]} → {HIDDEN} sigmoid → 1 sigmoid",
-        "settings": {"optimizer": "Adam", "learning_rate": LEARNING_RATE,
-                     "batch_size": BATCH_SIZE, "epochs": EPOCHS, "cost": "binary_cross_entropy",
+        "settings": {"optimizer": "Adam", "batch_size": BATCH_SIZE, "epochs": EPOCHS, "cost": "binary_cross_entropy",
                      "mlp_alpha": "2 λ × batch size", "chosen_by": "validation cross-entropy"},
-        "grid": {"lambdas": LAMBDAS, "C": C_GRID, "mlp_learning_rates": MLP_LEARNING_RATES,
-                 "mlp": grids["mlp"]},
+        "grid": {"lambdas": LAMBDAS, "C": C_GRID, "learning_rates": LEARNING_RATES,
+                 "pairs": pairs},
         "scans": {k: [[r["val_cross_entropy"] for r in scan] for scan in scans[k]]
                   for k in scans},
-        "chosen": {"lambda": chosen["ffnn"], "C": chosen["logreg"],
+        "chosen": {"learning_rate": [lr for lr, _ in chosen["ffnn"]],
+                   "lambda": [lam for _, lam in chosen["ffnn"]], "C": chosen["logreg"],
                    "mlp_learning_rate": [lr for lr, _ in chosen["mlp"]],
                    "mlp_lambda": [lam for _, lam in chosen["mlp"]]},
         "logreg_iterations": {"max": int(max(iters)), "max_iter": MAX_ITER,
@@ -166,7 +168,7 @@ def main():
     })
     for k in MODELS:
         print(f"breast_cancer: {k:6s} {acc[k].mean():.4f} ± {acc[k].std(ddof=1):.4f}")
-    print(f"breast_cancer: λ {chosen['ffnn']}, C {chosen['logreg']}, MLP (η, λ) {chosen['mlp']}, "
+    print(f"breast_cancer: (η, λ) {chosen['ffnn']}, C {chosen['logreg']}, MLP {chosen['mlp']}, "
           f"{time.perf_counter() - start:.1f} s")
 
 

@@ -5,15 +5,16 @@ training images (``train_full``) and 360 test images; split 0 is the one the
 other digits studies use.  On every split, all models train on the same 1437
 images and are scored on the same 360:
 * ffnn: ``_common.DIGITS_NETWORK`` (64 → 128 ReLU → 64 ReLU → 10 softmax, He,
-  Adam η = 1e-3, batches of 32, λ = 1e-4, 60 epochs; set by hand on split 0's
-  validation part), weights and batch order from seed k; and the same network
-  without its penalty (λ = 0);
+  Adam, batches of 32, λ = 1e-4, 60 epochs: fixed), weights and batch order
+  from seed k, and its η per split: each η of LEARNING_RATES trained on split
+  k's training part (one lockstep stack, ``ffnn.train_many``) and scored on
+  its validation part, the best validation accuracy wins
+  (``best_on_validation``), then refitted on the 1437 images; and the same
+  network, same η, without its penalty (λ = 0);
 * scikit-learn's MLPClassifier with the same architecture, optimiser, batch
   size, epochs and penalty (``alpha`` = 2 λ × batch size, since it divides
-  ½ alpha ‖W‖² by the batch size), ``random_state`` k, and its own η: each η
-  of MLP_LEARNING_RATES (the η of ffnn's choice) fitted on split k's
-  training part and scored on its validation part, the best validation
-  accuracy wins (``best_on_validation``), then refitted on the 1437 images;
+  ½ alpha ‖W‖² by the batch size), ``random_state`` k, and its η chosen by
+  the same rule on the same images from the same LEARNING_RATES;
 * multinomial LogisticRegression, C chosen on split k's validation part
   (``_common.logreg_by_validation``), then refitted on the 1437 images.
 Comparisons are paired by split: the per-split differences of test accuracy
@@ -37,15 +38,27 @@ import ffnn
 SPLITS = 5
 NET = DIGITS_NETWORK
 SKLEARN_ALPHA = 2 * NET.l2 * NET.batch_size
-MLP_LEARNING_RATES = (1e-3, 3e-3)  # the η among which ffnn's was chosen
+LEARNING_RATES = (1e-3, 3e-3)  # η of ffnn and MLPClassifier, chosen per split
 
 
-def run_ffnn(split, l2=NET.l2):
+def scan_ffnn(split):
+    """ffnn at each η of LEARNING_RATES, trained on split ``split``'s training
+    part in one lockstep stack: validation scores, one dict per η."""
+    s = digits_splits(split)
+    (X, Y, _), (Xv, Yv, _) = s["train"], s["val"]
+    nets = [NET.network(seed=split) for _ in LEARNING_RATES]
+    ffnn.train_many(nets, X, Y, [ffnn.Adam(lr) for lr in LEARNING_RATES], epochs=NET.epochs,
+                    batch_size=NET.batch_size, seeds=[split] * len(nets), progress=False)
+    return [{"val_accuracy": ffnn.accuracy(net.predict(Xv), Yv),
+             "val_cross_entropy": ffnn.cross_entropy(net.predict(Xv), Yv)} for net in nets]
+
+
+def run_ffnn(split, learning_rate, l2=NET.l2):
     s = digits_splits(split)
     (X, Y, _), (Xt, Yt, lt) = s["train_full"], s["test"]
     net = NET.network(seed=split, l2=l2)
     start = time.process_time()
-    h = ffnn.train(net, X, Y, ffnn.Adam(NET.learning_rate), epochs=NET.epochs,
+    h = ffnn.train(net, X, Y, ffnn.Adam(learning_rate), epochs=NET.epochs,
                    batch_size=NET.batch_size, seed=split, X_val=Xt, Y_val=Yt, progress=False)
     seconds = time.process_time() - start  # the per-epoch test accuracy included (small)
     return {"cost": h["cost"], "test_accuracy_curve": h["val_accuracy"],
@@ -105,8 +118,15 @@ def run_logreg(split):
             "seconds": seconds, "right": model.predict(Xt) == lt}
 
 
-RUN = {"ffnn": run_ffnn, "ffnn_no_penalty": lambda split: run_ffnn(split, l2=0.0),
-       "mlp": run_mlp, "logreg": run_logreg, "mlp_scan": scan_mlp}
+RUN = {"ffnn": run_ffnn, "ffnn_no_penalty": lambda split, **kw: run_ffnn(split, l2=0.0, **kw),
+       "mlp": run_mlp, "logreg": run_logreg, "mlp_scan": scan_mlp, "ffnn_scan": scan_ffnn}
+
+
+def validation_record(chosen, scans):
+    """The η chosen per split and the validation scans it was chosen from."""
+    return {"learning_rate": chosen, "learning_rates": LEARNING_RATES,
+            "val_accuracy": [[x["val_accuracy"] for x in sc] for sc in scans],
+            "val_cross_entropy": [[x["val_cross_entropy"] for x in sc] for sc in scans]}
 
 
 def run(kind, split, **kw):
@@ -125,17 +145,22 @@ def summary(runs, keys=("train_accuracy", "test_accuracy", "seconds")):
 def main():
     start = time.perf_counter()
     kinds = ["ffnn", "ffnn_no_penalty", "mlp", "logreg"]
+    n = len(LEARNING_RATES)
     scans = [dict(kind="mlp_scan", split=i, learning_rate=lr) for i in range(SPLITS)
-             for lr in MLP_LEARNING_RATES]  # the slowest first
-    others = [dict(kind=k, split=i) for k in kinds if k != "mlp" for i in range(SPLITS)]
-    out = run_parallel(run, scans + others)
-    n = len(MLP_LEARNING_RATES)
-    mlp_scan = [out[i * n:(i + 1) * n] for i in range(SPLITS)]
-    mlp_lr = [MLP_LEARNING_RATES[best_on_validation(sc)] for sc in mlp_scan]
-    r = {k: out[len(scans) + j * SPLITS:len(scans) + (j + 1) * SPLITS]
-         for j, k in enumerate(k for k in kinds if k != "mlp")}
-    r["mlp"] = run_parallel(run, [dict(kind="mlp", split=i, learning_rate=lr)
-                                  for i, lr in enumerate(mlp_lr)])
+             for lr in LEARNING_RATES]  # the slowest first
+    scans += [dict(kind="ffnn_scan", split=i) for i in range(SPLITS)]
+    scans += [dict(kind="logreg", split=i) for i in range(SPLITS)]
+    out = run_parallel(run, scans)
+    scan = {"mlp": [out[i * n:(i + 1) * n] for i in range(SPLITS)],
+            "ffnn": out[SPLITS * n:SPLITS * (n + 1)]}
+    lr = {k: [LEARNING_RATES[best_on_validation(sc)] for sc in scan[k]] for k in scan}
+    lr["ffnn_no_penalty"] = lr["ffnn"]
+    r = {"logreg": out[SPLITS * (n + 1):]}
+    finals = [dict(kind=k, split=i, learning_rate=lr[k][i]) for k in kinds if k != "logreg"
+              for i in range(SPLITS)]
+    out = run_parallel(run, finals)
+    for j, k in enumerate(k for k in kinds if k != "logreg"):
+        r[k] = out[j * SPLITS:(j + 1) * SPLITS]
     acc = {k: [x["test_accuracy"] for x in runs] for k, runs in r.items()}
     right = {k: [x["right"] for x in runs] for k, runs in r.items()}
     paired = {
@@ -151,22 +176,21 @@ def main():
     }
     s0 = digits_splits(0)
     results = {
-        "n_train": len(s0["train_full"][0]), "n_test": len(s0["test"][0]), "splits": SPLITS,
+        "n_train": len(s0["train_full"][0]), "n_val": len(s0["val"][0]),
+        "n_test": len(s0["test"][0]), "splits": SPLITS,
         "architecture": "64 → 128 ReLU → 64 ReLU → 10 softmax",
         "settings": {**NET.record(), "sklearn_alpha": SKLEARN_ALPHA,
-                     "chosen_by": ("by hand on the validation part of split 0 (40 or 60 epochs, λ "
-                                   "in {1e-5, 1e-4, 1e-3}, η in {1e-3, 3e-3}: validation accuracy "
-                                   "0.975-0.99 for all); MLPClassifier's η on each split: best "
-                                   "validation accuracy over its learning_rates; logistic "
-                                   "regression's C on each split: smallest validation "
+                     "chosen_by": ("architecture, λ and epochs fixed; η of ffnn and of "
+                                   "MLPClassifier on each split: best validation accuracy over "
+                                   "learning_rates (ties: smaller validation cross-entropy); "
+                                   "logistic regression's C on each split: smallest validation "
                                    "cross-entropy over C_grid"),
                      "seconds": "CPU seconds of one training, alone in its process"},
         "ffnn": {**summary(r["ffnn"]), "costs": [x["cost"] for x in r["ffnn"]],
-                 "test_accuracy_curves": [x["test_accuracy_curve"] for x in r["ffnn"]]},
+                 "test_accuracy_curves": [x["test_accuracy_curve"] for x in r["ffnn"]],
+                 **validation_record(lr["ffnn"], scan["ffnn"])},
         "mlp": {**summary(r["mlp"]), "loss_curves": [x["loss_curve"] for x in r["mlp"]],
-                "learning_rate": mlp_lr, "learning_rates": MLP_LEARNING_RATES,
-                "val_accuracy": [[x["val_accuracy"] for x in sc] for sc in mlp_scan],
-                "val_cross_entropy": [[x["val_cross_entropy"] for x in sc] for sc in mlp_scan]},
+                **validation_record(lr["mlp"], scan["mlp"])},
         "logreg": {**summary(r["logreg"]), "C": [x["C"] for x in r["logreg"]],
                    "C_grid": LOGREG_C_GRID,
                    "val_cross_entropy": [x["val_cross_entropy"] for x in r["logreg"]]},
@@ -180,7 +204,8 @@ def main():
         t = results["ffnn" if k == "ffnn" else k if k != "ffnn_no_penalty" else "no_penalty"]
         print(f"digits: {k:16s} test accuracy {t['test_accuracy']['mean']:.4f} ± "
               f"{t['test_accuracy']['std']:.4f}, {t['seconds']['mean']:.2f} s per training")
-    print(f"digits: logreg C per split {results['logreg']['C']}, MLPClassifier η {mlp_lr}")
+    print(f"digits: logreg C per split {results['logreg']['C']}, η ffnn {lr['ffnn']}, "
+          f"MLPClassifier {lr['mlp']}")
     for k in ("ffnn_minus_logreg", "ffnn_minus_mlp", "mlp_minus_logreg", "ffnn_minus_no_penalty"):
         p = paired[k]
         print(f"digits: {k:22s} {p['mean']:+.4f} ± {p['std']:.4f} ({p['n_positive']} of {p['n']} > 0)")
