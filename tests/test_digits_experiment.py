@@ -66,11 +66,34 @@ def test_paired_difference_by_hand():
     assert (r["n_positive"], r["n_negative"], r["n"]) == (1, 1, 3)
 
 
+def test_paired_difference_against_one_reference_score():
+    # three seeds against one fit scored once (0.8): differences 0.1, 0, -0.1
+    r = _common.paired_difference([0.9, 0.8, 0.7], 0.8)
+    assert np.allclose(r["values"], [0.1, 0.0, -0.1])
+    assert r["mean"] == pytest.approx(0.0, abs=1e-15)
+    assert r["std"] == pytest.approx(0.1)  # sqrt((0.01 + 0 + 0.01) / 2)
+    assert (r["n_positive"], r["n_negative"], r["n"]) == (1, 1, 3)
+
+
 @pytest.mark.parametrize("first,second", [([0.9], [0.8]), ([0.9, 0.8], [0.8, 0.8, 0.7]),
-                                          ([[0.9, 0.8]], [[0.8, 0.8]])])
+                                          ([[0.9, 0.8]], [[0.8, 0.8]]), ([0.9], 0.8),
+                                          ([0.9, 0.8], [0.8])])
 def test_paired_difference_refuses_fewer_than_two_or_unequal_splits(first, second):
     with pytest.raises(ValueError, match="first, second"):
         _common.paired_difference(first, second)
+
+
+def test_best_on_validation_takes_the_highest_accuracy_then_the_smaller_cross_entropy():
+    import digits
+
+    scan = [{"val_accuracy": 0.97, "val_cross_entropy": 0.08},
+            {"val_accuracy": 0.98, "val_cross_entropy": 0.09},
+            {"val_accuracy": 0.98, "val_cross_entropy": 0.07},
+            {"val_accuracy": 0.98, "val_cross_entropy": 0.07}]
+    assert digits.best_on_validation(scan) == 2  # 0.98 ties; 0.07 < 0.09; the earlier of equals
+    assert digits.best_on_validation(scan[:2]) == 1
+    with pytest.raises(ValueError, match="scan"):
+        digits.best_on_validation([])
 
 
 def test_digits_network_is_the_stated_architecture():
@@ -103,3 +126,15 @@ def test_digits_runs_on_two_splits_and_its_pairs_agree_with_mcnemar_counts(monke
         assert np.allclose(by_count, diff)
     assert len(r["ffnn"]["costs"]) == 2 and len(r["ffnn"]["costs"][0]) == 3
     assert all(c in (0.1, 10.0) for c in r["logreg"]["C"])
+    # ffnn's and MLPClassifier's own η per split, from the same grid: the best validation
+    # accuracy of each one's stored scan, ties by the smaller validation cross-entropy
+    assert r["ffnn"]["learning_rates"] == r["mlp"]["learning_rates"] == list(digits.LEARNING_RATES)
+    for m in (r["ffnn"], r["mlp"]):
+        assert len(m["learning_rate"]) == len(m["val_accuracy"]) == 2
+        for lr, accs, ces in zip(m["learning_rate"], m["val_accuracy"], m["val_cross_entropy"]):
+            assert len(accs) == len(ces) == len(digits.LEARNING_RATES)
+            best = [i for i, a in enumerate(accs) if a == max(accs)]
+            assert lr == m["learning_rates"][min(best, key=lambda i: ces[i])]
+    # the pairs count the splits where ffnn is ahead, by numpy
+    diff = np.subtract(r["ffnn"]["test_accuracy"]["values"], r["mlp"]["test_accuracy"]["values"])
+    assert pr["ffnn_minus_mlp"]["n_positive"] == int(np.sum(diff > 0))

@@ -59,13 +59,13 @@ def test_breast_cancer_runs_and_stores_its_choices(monkeypatch, tmp_path):
     monkeypatch.setattr(_common, "RESULTS", tmp_path)
     monkeypatch.setattr(bc, "EPOCHS", 3)
     monkeypatch.setattr(bc, "LAMBDAS", [0.0, 1.0])
+    monkeypatch.setattr(bc, "LEARNING_RATES", [1e-3, 1e-1])
     monkeypatch.setattr(bc, "C_GRID", [1e-3, 1.0])
     monkeypatch.setattr(bc, "run_parallel", lambda f, jobs: [f(**kw) for kw in jobs])
     bc.main()
     r = json.loads((tmp_path / "breast_cancer.json").read_text())
-    for key, grid in (("ffnn", "lambdas"), ("logreg", "C")):
-        chosen = [r["grid"][grid][int(np.argmin(s))] for s in r["scans"][key]]
-        assert r["chosen"]["lambda" if key == "ffnn" else "C"] == chosen
+    chosen = [r["grid"]["C"][int(np.argmin(s))] for s in r["scans"]["logreg"]]
+    assert r["chosen"]["C"] == chosen
     X, y, splits = bc.folds()
     for k in ("ffnn", "mlp", "logreg"):
         acc = r[k]["test_accuracy"]["values"]
@@ -74,3 +74,45 @@ def test_breast_cancer_runs_and_stores_its_choices(monkeypatch, tmp_path):
             np.dot(acc, [len(t) for _, t in splits]) / 569)
     diff = np.subtract(r["ffnn"]["test_accuracy"]["values"], r["mlp"]["test_accuracy"]["values"])
     assert r["paired"]["ffnn_minus_mlp"]["mean"] == pytest.approx(diff.mean())
+    assert (r["paired"]["ffnn_minus_mlp"]["n_positive"],
+            r["paired"]["ffnn_minus_mlp"]["n_negative"]) == (np.sum(diff > 0), np.sum(diff < 0))
+    # ffnn's and MLPClassifier's own (η, λ) per fold, from the same pairs: the smallest
+    # validation cross-entropy of each one's stored scan
+    pairs = [(lr, lam) for lr in (1e-3, 1e-1) for lam in (0.0, 1.0)]
+    assert r["grid"]["pairs"] == [list(p) for p in pairs]
+    for key, prefix in (("ffnn", ""), ("mlp", "mlp_")):
+        assert all(len(s) == len(pairs) for s in r["scans"][key])
+        chosen = [pairs[int(np.argmin(s))] for s in r["scans"][key]]
+        assert list(zip(r["chosen"][prefix + "learning_rate"],
+                        r["chosen"][prefix + "lambda"])) == chosen
+
+
+def test_fashion_runs_on_tiny_data_and_mlp_takes_its_own_best_setting(monkeypatch, tmp_path):
+    import fashion
+
+    rng = np.random.default_rng(0)
+
+    def part(n):
+        labels = rng.integers(0, 10, n)
+        X = (rng.random((n, 784)) * 0.2 + labels[:, None] / 10).astype(np.float32)
+        return X, ffnn.one_hot(labels, 10).astype(np.float32), labels
+
+    tiny = {"train": part(120), "val": part(40), "test": part(40)}
+    monkeypatch.setattr(_common, "RESULTS", tmp_path)
+    monkeypatch.setattr(fashion, "data", lambda: tiny)
+    monkeypatch.setattr(fashion, "run_parallel", lambda f, jobs: [f(**kw) for kw in jobs])
+    for name, value in (("N_SEARCH", 80), ("SEARCH_EPOCHS", 1), ("EPOCHS", 2), ("SEEDS", 2),
+                        ("ACTIVATIONS", ["relu"]), ("DEPTHS", {1: [4]}),
+                        ("LEARNING_RATES", [1e-3, 1e-1]), ("LAMBDAS", [0.0, 1e-4]),
+                        ("CONFIRM", 1), ("LOGREG_C", [1.0])):
+        monkeypatch.setattr(fashion, name, value)
+    fashion.main()
+    r = json.loads((tmp_path / "fashion.json").read_text())
+    search = r["mlp_search"]
+    assert len(search["settings"]) == 4  # every (η, λ) at ffnn's architecture
+    assert search["chosen"] == search["settings"][int(np.argmax(search["val_accuracy"]))]
+    # ffnn against the one logistic-regression fit: differences and counts by numpy
+    diff = np.subtract(r["ffnn"]["test_accuracy"]["values"], r["logreg"]["test_accuracy"])
+    p = r["paired"]["ffnn_minus_logreg"]
+    assert np.allclose(p["values"], diff)
+    assert (p["n_positive"], p["n_negative"], p["n"]) == (np.sum(diff > 0), np.sum(diff < 0), 2)

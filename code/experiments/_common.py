@@ -115,6 +115,8 @@ class DigitsNetwork:
     Chosen by hand on the validation part of split 0: 40 or 60 epochs, λ in
     {1e-5, 1e-4, 1e-3}, η in {1e-3, 3e-3} all gave validation accuracy
     0.975-0.99, 60 epochs slightly the best.
+    ``digits.py`` keeps all but η, which it chooses per split on validation;
+    ``learning_rate`` is the η of the other digits studies.
     """
 
     hidden: tuple = (128, 64)
@@ -165,11 +167,15 @@ def logreg_by_validation(split, grid=LOGREG_C_GRID):
 
 
 def paired_difference(first, second):
-    """Per-split differences ``first - second``: values, mean, std (ddof 1), how many > 0, < 0."""
+    """Per-split differences ``first - second``: values, mean, std (ddof 1), how many > 0, < 0.
+
+    ``second``: one score per split, or a single number (a reference shared by every
+    split or seed, e.g. one fit scored once)."""
     first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
-    if first.ndim != 1 or first.shape != second.shape or len(first) < 2:
-        raise ValueError(f"first, second: expected two sequences of one score per split, of "
-                         f"equal length >= 2, got shapes {first.shape} and {second.shape}")
+    if first.ndim != 1 or second.shape not in ((), first.shape) or len(first) < 2:
+        raise ValueError(f"first, second: expected a sequence of one score per split (length "
+                         f">= 2) and a number or a sequence of equal length, got shapes "
+                         f"{first.shape} and {second.shape}")
     d = first - second
     return {"values": d, "mean": float(d.mean()), "std": float(d.std(ddof=1)),
             "n_positive": int(np.sum(d > 0)), "n_negative": int(np.sum(d < 0)), "n": len(d)}

@@ -8,16 +8,19 @@ the features are standardised with the mean and deviation of the data each
 model is fitted to.
 
 * ffnn: ``ffnn.FFNNClassifier`` 30 → HIDDEN sigmoid → 1 sigmoid, the binary
-  cross-entropy plus λ Σ‖W‖², Adam (η = LEARNING_RATE), batches of
-  BATCH_SIZE, EPOCHS epochs, set by hand; λ from LAMBDAS chosen per fold by
-  the validation cross-entropy, then refitted on the whole training part.
-* ``MLPClassifier`` with the same architecture, optimiser, batch size,
-  epochs and penalty (``alpha`` = 2 λ × batch size), the same λ.
+  cross-entropy plus λ Σ‖W‖², Adam, batches of BATCH_SIZE, EPOCHS epochs
+  (fixed); η and λ: every pair of LEARNING_RATES × LAMBDAS, the pair chosen
+  per fold by the validation cross-entropy, then refitted on the whole
+  training part.
+* ``MLPClassifier`` with the same architecture, optimiser, batch size and
+  epochs, its own η and λ (``alpha`` = 2 λ × batch size) chosen by the same
+  rule from the same pairs on the same validation samples.
 * ``LogisticRegression`` (lbfgs), C from C_GRID chosen per fold by the
   validation cross-entropy; its iterations are recorded (converged when
   fewer than MAX_ITER).
 Per fold the three are scored on the same test samples: accuracies, their
-paired differences, and over all 569 out-of-fold predictions the exact
+paired differences (``_common.paired_difference``), and over all 569
+out-of-fold predictions the exact
 McNemar test.  Writes results/breast_cancer.json.
 """
 
@@ -25,7 +28,8 @@ import time
 import warnings
 
 import numpy as np
-from _common import mcnemar, run_parallel, save_json
+from _common import mcnemar, paired_difference, run_parallel, save_json
+from _fit import over_seeds
 from sklearn.datasets import load_breast_cancer
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -39,8 +43,9 @@ import ffnn
 FOLDS, SPLIT_SEED = 5, 2024
 VAL_SIZE = 0.25  # of each training part
 HIDDEN = 16
-LEARNING_RATE, BATCH_SIZE, EPOCHS = 1e-3, 32, 200
+BATCH_SIZE, EPOCHS = 32, 200
 LAMBDAS = [0.0, 1e-4, 1e-3, 1e-2, 1e-1]
+LEARNING_RATES = [1e-3, 1e-2]  # η of ffnn and MLPClassifier
 C_GRID = [0.01, 0.1, 1.0, 10.0, 100.0]
 MAX_ITER = 10_000
 
@@ -66,15 +71,19 @@ def scaled(X, fit_rows, score_rows):
     return scaler.transform(X[fit_rows]), scaler.transform(X[score_rows])
 
 
-def network(lam, seed):
+def network(setting, seed):
+    """``setting``: (η, λ)."""
+    learning_rate, lam = setting
     return ffnn.FFNNClassifier((HIDDEN,), "logistic", solver="adam", alpha=lam,
-                               batch_size=BATCH_SIZE, learning_rate_init=LEARNING_RATE,
+                               batch_size=BATCH_SIZE, learning_rate_init=learning_rate,
                                max_iter=EPOCHS, random_state=seed)
 
 
-def mlp(lam, seed):
+def mlp(setting, seed):
+    """``setting``: (η, λ)."""
+    learning_rate, lam = setting
     return MLPClassifier((HIDDEN,), "logistic", solver="adam", alpha=2 * lam * BATCH_SIZE,
-                         batch_size=BATCH_SIZE, learning_rate_init=LEARNING_RATE,
+                         batch_size=BATCH_SIZE, learning_rate_init=learning_rate,
                          max_iter=EPOCHS, n_iter_no_change=EPOCHS + 1, tol=0.0,
                          random_state=seed)
 
@@ -107,22 +116,17 @@ def run(kind, value, fold, validation):
     return out
 
 
-def summary(values):
-    v = np.asarray(values, float)
-    return {"values": v, "mean": float(v.mean()), "std": float(v.std(ddof=1))}
-
-
 def main():
     start = time.perf_counter()
     X, y, splits = folds()
-    grids = {"ffnn": LAMBDAS, "logreg": C_GRID}
+    pairs = [(lr, lam) for lr in LEARNING_RATES for lam in LAMBDAS]
+    grids = {"ffnn": pairs, "mlp": pairs, "logreg": C_GRID}
     jobs = [dict(kind=k, value=v, fold=f, validation=True)
             for k, grid in grids.items() for f in range(FOLDS) for v in grid]
     out = iter(run_parallel(run, jobs))
     scans = {k: [[next(out) for _ in grid] for _ in range(FOLDS)] for k, grid in grids.items()}
     chosen = {k: [grids[k][int(np.argmin([r["val_cross_entropy"] for r in scan]))]
                   for scan in scans[k]] for k in grids}
-    chosen["mlp"] = chosen["ffnn"]
     jobs = [dict(kind=k, value=chosen[k][f], fold=f, validation=False)
             for k in MODELS for f in range(FOLDS)]
     out = iter(run_parallel(run, jobs))
@@ -139,20 +143,24 @@ def main():
         "n_samples": len(y), "n_features": X.shape[1], "n_malignant": int(y.sum()),
         "folds": FOLDS, "n_test": [len(test) for _, test in splits], "val_size": VAL_SIZE,
         "architecture": f"{X.shape[1]} → {HIDDEN} sigmoid → 1 sigmoid",
-        "settings": {"optimizer": "Adam", "learning_rate": LEARNING_RATE,
-                     "batch_size": BATCH_SIZE, "epochs": EPOCHS, "cost": "binary_cross_entropy",
+        "settings": {"optimizer": "Adam", "batch_size": BATCH_SIZE, "epochs": EPOCHS, "cost": "binary_cross_entropy",
                      "mlp_alpha": "2 λ × batch size", "chosen_by": "validation cross-entropy"},
-        "grid": {"lambdas": LAMBDAS, "C": C_GRID},
+        "grid": {"lambdas": LAMBDAS, "C": C_GRID, "learning_rates": LEARNING_RATES,
+                 "pairs": pairs},
         "scans": {k: [[r["val_cross_entropy"] for r in scan] for scan in scans[k]]
                   for k in scans},
-        "chosen": {"lambda": chosen["ffnn"], "C": chosen["logreg"]},
+        "chosen": {"learning_rate": [lr for lr, _ in chosen["ffnn"]],
+                   "lambda": [lam for _, lam in chosen["ffnn"]], "C": chosen["logreg"],
+                   "mlp_learning_rate": [lr for lr, _ in chosen["mlp"]],
+                   "mlp_lambda": [lam for _, lam in chosen["mlp"]]},
         "logreg_iterations": {"max": int(max(iters)), "max_iter": MAX_ITER,
                               "converged": bool(max(iters) < MAX_ITER)},
-        **{k: {"test_accuracy": summary(acc[k]), "out_of_fold_accuracy": float(right[k].mean())}
+        **{k: {"test_accuracy": {"values": acc[k], **over_seeds(acc[k])},
+               "out_of_fold_accuracy": float(right[k].mean())}
            for k in MODELS},
         "paired": {
-            "ffnn_minus_mlp": summary(acc["ffnn"] - acc["mlp"]),
-            "ffnn_minus_logreg": summary(acc["ffnn"] - acc["logreg"]),
+            "ffnn_minus_mlp": paired_difference(acc["ffnn"], acc["mlp"]),
+            "ffnn_minus_logreg": paired_difference(acc["ffnn"], acc["logreg"]),
             "ffnn_vs_mlp": mcnemar(right["ffnn"], right["mlp"]),
             "ffnn_vs_logreg": mcnemar(right["ffnn"], right["logreg"]),
         },
@@ -160,7 +168,7 @@ def main():
     })
     for k in MODELS:
         print(f"breast_cancer: {k:6s} {acc[k].mean():.4f} ± {acc[k].std(ddof=1):.4f}")
-    print(f"breast_cancer: λ {chosen['ffnn']}, C {chosen['logreg']}, "
+    print(f"breast_cancer: (η, λ) {chosen['ffnn']}, C {chosen['logreg']}, MLP {chosen['mlp']}, "
           f"{time.perf_counter() - start:.1f} s")
 
 

@@ -12,8 +12,11 @@ validation part.
 2. The chosen network, trained for EPOCHS epochs on the N_TRAIN training
    images (validation part left out) from SEEDS seeds (seed 0: the run of
    round two), against scikit-learn's MLPClassifier with the same
-   architecture, optimiser, batch size, epochs and penalty (its ``alpha`` =
-   2 λ × batch size) from the same number of seeds, multinomial
+   architecture, optimiser, batch size and epochs, but its own η and λ (its
+   ``alpha`` = 2 λ × batch size): every pair of LEARNING_RATES × LAMBDAS
+   trained as in the short search (SEARCH_EPOCHS epochs on N_SEARCH images,
+   seed 0), the best validation accuracy wins, without a second round; from
+   the same number of seeds, multinomial
    LogisticRegression (lbfgs, C chosen on the validation part; its
    iterations recorded against LOGREG_MAX_ITER) and, when ``torch`` can be
    imported, PyTorch started from ffnn's initial weights of each seed and fed
@@ -29,8 +32,9 @@ import time
 import warnings
 
 import numpy as np
-from _common import classifier, mcnemar, run_parallel, save_json
+from _common import classifier, mcnemar, paired_difference, run_parallel, save_json
 from _fashion_data import CLASSES, DTYPE, N_TRAIN, N_VAL, data, source
+from _fit import over_seeds
 from _torch import train_torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -104,19 +108,31 @@ def run_torch(setting, seed):
                         for k in ("train", "val", "test")), seconds)
 
 
-def run_mlp(setting, seed):
+def fitted_mlp(setting, seed, n=N_TRAIN, epochs=EPOCHS):
+    """MLPClassifier of ``setting`` trained on the first ``n`` training images; CPU seconds."""
     X, _, lab = data()["train"]
     mlp = MLPClassifier(hidden_layer_sizes=tuple(DEPTHS[setting["depth"]]),
                         activation="logistic" if setting["activation"] == "sigmoid" else "relu",
                         solver="adam", learning_rate_init=setting["learning_rate"],
                         batch_size=BATCH_SIZE, alpha=2 * setting["lambda"] * BATCH_SIZE,
-                        max_iter=EPOCHS, n_iter_no_change=EPOCHS + 1, tol=0.0, shuffle=True,
+                        max_iter=epochs, n_iter_no_change=epochs + 1, tol=0.0, shuffle=True,
                         random_state=seed)
     start = time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp.fit(X, lab)
-    seconds = time.process_time() - start
+        mlp.fit(X[:n], lab[:n])
+    return mlp, time.process_time() - start
+
+
+def search_mlp(setting):
+    """MLPClassifier's validation accuracy after the short training of ``search``."""
+    mlp, _ = fitted_mlp(setting, 0, n=N_SEARCH, epochs=SEARCH_EPOCHS)
+    Xv, _, lv = data()["val"]
+    return float(mlp.score(Xv, lv))
+
+
+def run_mlp(setting, seed):
+    mlp, seconds = fitted_mlp(setting, seed)
     return scores(*(mlp.predict(data()[k][0]) for k in ("train", "val", "test")), seconds)
 
 
@@ -139,12 +155,12 @@ def run_logreg(C, final=False):
 
 def task(kind, **kw):
     return {"search": search, "ffnn": run_ffnn, "mlp": run_mlp, "torch": run_torch,
-            "logreg": run_logreg}[kind](**kw)
+            "logreg": run_logreg, "search_mlp": search_mlp}[kind](**kw)
 
 
-def summary(values):
-    v = np.asarray(values, float)
-    return {"values": v, "mean": float(v.mean()), "std": float(v.std(ddof=1))}
+def spread(values):
+    """The values over seeds with their mean, std (ddof 1) and count."""
+    return {"values": np.asarray(values, float), **over_seeds(values)}
 
 
 def torch_version():
@@ -175,21 +191,27 @@ def main():
     setting = candidates[best]
     search_seconds = time.perf_counter() - start
 
+    mlp_grid = [{**setting, "learning_rate": lr, "lambda": lam}
+                for lr in LEARNING_RATES for lam in LAMBDAS]
+    mlp_val = run_parallel(task, [dict(kind="search_mlp", setting=g) for g in mlp_grid])
+    mlp_setting = mlp_grid[int(np.argmax(mlp_val))]
+
     version = torch_version()
     kinds = ["mlp"] + (["torch"] if version else [])
-    jobs = [dict(kind="ffnn", setting=setting, seed=k) for k in range(1, SEEDS)]
-    jobs += [dict(kind=kind, setting=setting, seed=k) for kind in kinds for k in range(SEEDS)]
+    own = {"mlp": mlp_setting, "torch": setting}
+    jobs = [dict(kind=kind, setting=own[kind], seed=k) for kind in kinds for k in range(SEEDS)]
+    jobs += [dict(kind="ffnn", setting=setting, seed=k) for k in range(1, SEEDS)]
     out = iter(run_parallel(task, jobs))
-    runs = {"ffnn": [rounds[best]] + [next(out) for _ in range(1, SEEDS)]}
-    runs.update({kind: [next(out) for _ in range(SEEDS)] for kind in kinds})
+    runs = {kind: [next(out) for _ in range(SEEDS)] for kind in kinds}
+    runs = {"ffnn": [rounds[best]] + [next(out) for _ in range(1, SEEDS)], **runs}
     lt = data()["test"][2]
     right = {k: [r["predict"] == lt for r in v] for k, v in runs.items()}
     acc = {k: np.array([r["test_accuracy"] for r in v]) for k, v in runs.items()}
     log_right = logreg["predict"] == lt
     paired = {"ffnn_vs_logreg": [mcnemar(r, log_right) for r in right["ffnn"]],
-              "ffnn_minus_logreg": summary(acc["ffnn"] - log_right.mean())}
+              "ffnn_minus_logreg": paired_difference(acc["ffnn"], log_right.mean())}
     for kind in kinds:
-        paired[f"ffnn_minus_{kind}"] = summary(acc["ffnn"] - acc[kind])
+        paired[f"ffnn_minus_{kind}"] = paired_difference(acc["ffnn"], acc[kind])
         paired[f"ffnn_vs_{kind}"] = [mcnemar(a, b) for a, b in zip(right["ffnn"], right[kind])]
     save_json("fashion", {
         "source": source(),
@@ -202,16 +224,19 @@ def main():
         "confirm": [{**c, "search_val_accuracy": val[i], "val_accuracy": r["val_accuracy"]}
                     for c, i, r in zip(candidates, top, rounds)],
         "chosen": {**setting, "hidden": DEPTHS[setting["depth"]]},
+        "mlp_search": {"settings": mlp_grid, "val_accuracy": mlp_val, "chosen": mlp_setting},
         "logreg_scan": scan, "logreg_C": best_C, "logreg_max_iter": LOGREG_MAX_ITER,
         "torch_version": version,
-        **{k: {"test_accuracy": summary(acc[k]),
-               "train_accuracy": summary([r["train_accuracy"] for r in v]),
-               "seconds": summary([r["seconds"] for r in v])} for k, v in runs.items()},
+        **{k: {"test_accuracy": spread(acc[k]),
+               "train_accuracy": spread([r["train_accuracy"] for r in v]),
+               "seconds": spread([r["seconds"] for r in v])} for k, v in runs.items()},
         "logreg": {k: v for k, v in logreg.items() if k != "predict"},
         "paired": paired,
         "confusion_matrix": confusion_matrix(lt, runs["ffnn"][0]["predict"], labels=range(10)),
         "search_seconds": search_seconds, "seconds": time.perf_counter() - start,
     })
+    print(f"fashion: MLPClassifier's η, λ: {mlp_setting['learning_rate']}, "
+          f"{mlp_setting['lambda']} (search validation {max(mlp_val):.4f})")
     print(f"fashion: chosen {setting} (validation {rounds[best]['val_accuracy']:.4f}); "
           f"logreg C = {best_C}, {logreg['n_iter']} iterations")
     print("fashion: " + ", ".join(f"{k} {a.mean():.4f} ± {a.std(ddof=1):.4f}"

@@ -6,7 +6,8 @@ only), Adam (η, β₁, β₂, ε the same), the same mini-batches and epochs, o
 ``train_full`` part (1437 images) of each of the SPLITS splits
 ``_common.digits_splits(k)``, scored on its 360 test images.  On split k both
 start from the same weights (ffnn's, seed k, copied into PyTorch through
-``net.layers``), so ffnn's run is digits.py's; each shuffles the batches with
+``net.layers``) at η = 1e-3, so ffnn's run is digits.py's where that chose
+η = 1e-3 on split k; each shuffles the batches with
 its own generator.  PyTorch computes in float64 on one thread, so only the
 implementation differs.  Without PyTorch nothing is trained and the results
 file says so.  Writes results/torch_compare.json.
