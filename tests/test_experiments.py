@@ -470,6 +470,18 @@ def test_holm_adjusts_a_hand_computed_family_in_the_given_order():
     assert _common.holm([0.02, 0.3, 0.5, 0.6, 0.9])[0] == pytest.approx(0.10)
 
 
+def test_a_family_of_mcnemar_tests_carries_holms_adjusted_p_values():
+    # pair 1: 10 images only the first gets right, none only the second: p = 2 / 2**10;
+    # pair 2: one each way: p = 1. Holm: 2 × 2 / 2**10 for the smaller, then max(., 1) = 1
+    a1, b1 = np.array([True] * 10 + [False] * 5), np.array([False] * 10 + [False] * 5)
+    a2, b2 = np.array([True, False, True]), np.array([False, True, True])
+    first, second = _common.mcnemar_family([(a1, b1), (a2, b2)])
+    assert (first["only_first"], first["only_second"]) == (10, 0)
+    assert first["p_value"] == pytest.approx(2 / 2**10)
+    assert first["p_holm"] == pytest.approx(4 / 2**10)
+    assert (second["p_value"], second["p_holm"]) == (pytest.approx(1.0), pytest.approx(1.0))
+
+
 @pytest.mark.parametrize("bad", [[], [0.1, 1.2], [-0.1], [[0.1, 0.2]], [float("nan")]])
 def test_holm_refuses_what_is_not_a_family_of_p_values(bad):
     with pytest.raises(ValueError, match="p_values"):

@@ -12,7 +12,8 @@
 * ``logreg_by_validation`` (``fit_logreg``): LogisticRegression with C chosen on the
   validation part (smallest validation cross-entropy);
 * ``classifier``: a softmax/cross-entropy ``ffnn.NeuralNetwork``;
-* ``mcnemar``: the exact McNemar test of two classifiers on the same test set;
+* ``mcnemar``: the exact McNemar test of two classifiers on the same test set
+  (``mcnemar_family``: of a family of such tests, with Holm's adjusted p-values);
   ``paired_difference``: per-split differences of two models' scores;
 * ``holm``: Holm–Bonferroni adjusted p-values of a family of tests;
 * ``run_parallel``: ``joblib.Parallel(n_jobs=2)`` over a list of keyword sets.
@@ -196,6 +197,15 @@ def mcnemar(right_a, right_b):
     only_a, only_b = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
     p = binomtest(only_a, only_a + only_b, 0.5).pvalue if only_a + only_b else 1.0
     return {"only_first": only_a, "only_second": only_b, "p_value": float(p)}
+
+
+def mcnemar_family(pairs):
+    """``mcnemar`` of each ``(right_a, right_b)`` pair of one family of tests (the same two
+    models over splits or seeds), each record with its Holm-adjusted p-value ``p_holm``."""
+    tests = [mcnemar(a, b) for a, b in pairs]
+    for test, adjusted in zip(tests, holm([t["p_value"] for t in tests])):
+        test["p_holm"] = float(adjusted)
+    return tests
 
 
 def holm(p_values):

@@ -28,7 +28,8 @@ import warnings
 
 import numpy as np
 from _common import (DIGITS_NETWORK, LOGREG_C_GRID, digits_splits, fit_logreg,
-                     logreg_by_validation, mcnemar, paired_difference, run_parallel, save_json)
+                     logreg_by_validation, mcnemar_family, paired_difference, run_parallel,
+                     save_json)
 from _fit import over_seeds
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -168,11 +169,10 @@ def main():
         "ffnn_minus_mlp": paired_difference(acc["ffnn"], acc["mlp"]),
         "mlp_minus_logreg": paired_difference(acc["mlp"], acc["logreg"]),
         "ffnn_minus_no_penalty": paired_difference(acc["ffnn"], acc["ffnn_no_penalty"]),
-        "ffnn_vs_logreg": [mcnemar(a, b) for a, b in zip(right["ffnn"], right["logreg"])],
-        "mlp_vs_logreg": [mcnemar(a, b) for a, b in zip(right["mlp"], right["logreg"])],
-        "ffnn_vs_mlp": [mcnemar(a, b) for a, b in zip(right["ffnn"], right["mlp"])],
-        "ffnn_vs_no_penalty": [mcnemar(a, b) for a, b in zip(right["ffnn"],
-                                                            right["ffnn_no_penalty"])],
+        "ffnn_vs_logreg": mcnemar_family(zip(right["ffnn"], right["logreg"])),
+        "mlp_vs_logreg": mcnemar_family(zip(right["mlp"], right["logreg"])),
+        "ffnn_vs_mlp": mcnemar_family(zip(right["ffnn"], right["mlp"])),
+        "ffnn_vs_no_penalty": mcnemar_family(zip(right["ffnn"], right["ffnn_no_penalty"])),
     }
     s0 = digits_splits(0)
     results = {

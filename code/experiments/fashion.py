@@ -32,7 +32,7 @@ import time
 import warnings
 
 import numpy as np
-from _common import classifier, mcnemar, paired_difference, run_parallel, save_json
+from _common import classifier, mcnemar_family, paired_difference, run_parallel, save_json
 from _fashion_data import CLASSES, DTYPE, N_TRAIN, N_VAL, data, source
 from _fit import over_seeds
 from _torch import train_torch
@@ -208,11 +208,11 @@ def main():
     right = {k: [r["predict"] == lt for r in v] for k, v in runs.items()}
     acc = {k: np.array([r["test_accuracy"] for r in v]) for k, v in runs.items()}
     log_right = logreg["predict"] == lt
-    paired = {"ffnn_vs_logreg": [mcnemar(r, log_right) for r in right["ffnn"]],
+    paired = {"ffnn_vs_logreg": mcnemar_family((r, log_right) for r in right["ffnn"]),
               "ffnn_minus_logreg": paired_difference(acc["ffnn"], log_right.mean())}
     for kind in kinds:
         paired[f"ffnn_minus_{kind}"] = paired_difference(acc["ffnn"], acc[kind])
-        paired[f"ffnn_vs_{kind}"] = [mcnemar(a, b) for a, b in zip(right["ffnn"], right[kind])]
+        paired[f"ffnn_vs_{kind}"] = mcnemar_family(zip(right["ffnn"], right[kind]))
     save_json("fashion", {
         "source": source(),
         "n_train": N_TRAIN, "n_val": N_VAL, "n_test": 10_000, "n_search": N_SEARCH,

@@ -14,8 +14,7 @@ share of its group's CPU time.
    (N(0, 1) as in the exercises, and Xavier).  For each architecture,
    optimiser and initialisation the learning rate with the smallest mean
    validation MSE over the seeds is chosen.
-2. He initialisation at each chosen learning rate of the Xavier grid.
-3. OLS on polynomial features, degree chosen by validation MSE, on the same
+2. OLS on polynomial features, degree chosen by validation MSE, on the same
    data and split.
 Writes results/runge_optimizers.json.
 """
@@ -95,7 +94,7 @@ def main():
             key = (str(job["hidden"]), job["optimizer"], lr, job["initialization"])
             by_job[key] = rows[k * SEEDS:(k + 1) * SEEDS]
 
-    results, chosen = {}, []
+    results = {}
     for h in ARCHITECTURES:
         arch = f"1 → {' → '.join(map(str, h))} → 1"
         results[arch] = {}
@@ -108,14 +107,6 @@ def main():
                 results[arch][o][i] = {"per_learning_rate": cells,
                                        "best_learning_rate": spec["learning_rates"][best],
                                        "best": cells[best]}
-                if i == "xavier":
-                    chosen.append(dict(hidden=h, optimizer=o, lr=spec["learning_rates"][best]))
-    he_jobs = [dict(hidden=c["hidden"], optimizer=c["optimizer"], lrs=[c["lr"]],
-                    initialization="he", seeds=range(SEEDS)) for c in chosen]
-    for c, rows in zip(chosen, run_parallel(run, he_jobs)):
-        arch = f"1 → {' → '.join(map(str, c['hidden']))} → 1"
-        results[arch][c["optimizer"]]["he_at_xavier_best"] = {
-            "learning_rate": c["lr"], **summary(rows)}
 
     data = runge_splits()
     ols = ols_by_degree(data)
@@ -135,8 +126,7 @@ def main():
                                "metric": "validation MSE"},
             "chosen_by": ("learning rate per (architecture, optimiser, initialisation): smallest "
                           "mean validation MSE over the seeds; parameters of each run: the "
-                          "checkpoint with the smallest validation MSE (early stopping); He "
-                          "initialisation is run at the learning rate chosen for Xavier"),
+                          "checkpoint with the smallest validation MSE (early stopping)"),
         },
         "grid": results,
         "best": {"architecture": a, "optimizer": o, "initialization": i,

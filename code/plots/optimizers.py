@@ -1,7 +1,6 @@
 """Project 2, part b: figures from results/runge_optimizers.json."""
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from ._style import (COLORS, LINESTYLES, MARKERS, NAMES, WIDTH, arr, legend_below,
                      log_errorbar, save)
@@ -35,40 +34,6 @@ def learning_rates(r):
     save(fig, "runge_optimizers")
 
 
-def _short(arch):
-    """'1 → 50 → 50 → 1' → '2×50'."""
-    widths = arch.split(" → ")[1:-1]
-    return f"{len(widths)}×{widths[0]}"
-
-
-def initialisations(r):
-    """Test MSE against f at the chosen η, per architecture, for the three initialisations."""
-    s = r["settings"]
-    archs = s["architectures"]
-    fig, axes = plt.subplots(1, 3, figsize=(WIDTH, 2.7), sharey=True)
-    inits = s["initializations"] + ["he"]
-    for ax, (o, spec) in zip(axes, s["optimizers"].items()):
-        for m, init in enumerate(inits):
-            mean, std = [], []
-            for arch in archs:
-                g = r["grid"][arch][o]
-                c = g["he_at_xavier_best"] if init == "he" else g[init]["best"]
-                mean.append(c["test_mse_true"]["mean"])
-                std.append(c["test_mse_true"]["std"])
-            x = np.arange(len(archs)) + (m - 1) * 0.22
-            ax.errorbar(x, arr(mean), yerr=log_errorbar(arr(mean), arr(std)), ls="none", marker=MARKERS[m],
-                        color=COLORS[m], label=f"{NAMES[init]}")
-        ax.axhline(r["ols"]["test_mse_true"], color="0.3", ls=(0, (1, 1)), lw=1.0,
-                   label=f"OLS, degree {r['ols']['degree']}")
-        ax.set_xticks(range(len(archs)), [_short(a) for a in archs])
-        ax.set(yscale="log", title=spec["label"], xlabel="hidden layers × nodes")
-    axes[0].set_ylabel("test MSE against f(x)")
-    fig.tight_layout()
-    legend_below(fig, axes[0], ncol=4)
-    save(fig, "runge_init")
-
-
 def draw(load):
     r = load("runge_optimizers")
     learning_rates(r)
-    initialisations(r)
