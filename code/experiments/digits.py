@@ -179,7 +179,9 @@ def main():
         "n_train": len(s0["train_full"][0]), "n_val": len(s0["val"][0]),
         "n_test": len(s0["test"][0]), "splits": SPLITS,
         "architecture": "64 → 128 ReLU → 64 ReLU → 10 softmax",
-        "settings": {**NET.record(), "sklearn_alpha": SKLEARN_ALPHA,
+        # η is chosen per split (ffnn.learning_rate), not NET's default of the other studies
+        "settings": {**{k: v for k, v in NET.record().items() if k != "learning_rate"},
+                     "sklearn_alpha": SKLEARN_ALPHA,
                      "chosen_by": ("architecture, λ and epochs fixed; η of ffnn and of "
                                    "MLPClassifier on each split: best validation accuracy over "
                                    "learning_rates (ties: smaller validation cross-entropy); "
