@@ -19,11 +19,9 @@ saves), and the η with the best mean validation score is kept for that cell.
 A Runge cell whose best η is the largest it tried also tries the next η of
 RUNGE_ABOVE, a factor 3 further, until its best lies inside the η it tried
 or the list runs out: a choice on the edge of its grid is not validated.
-Downwards, with RUNGE_BELOW, only the activations of RUNGE_BELOW_FOR (the
-sigmoid, whose deep cells fail at the smallest η): small steps train the
-larger networks for all RUNGE_EPOCHS, which would double the extension's
-time for ReLU and leaky ReLU, whose cells train at every η.  The networks
-compute in float32.  Writes results/depth_width.json.
+Downwards, with RUNGE_BELOW, likewise for the activations of RUNGE_BELOW_FOR
+(all three; small steps train the larger networks for all RUNGE_EPOCHS, the
+extension's largest cost).  The networks compute in float32.  Writes results/depth_width.json.
 """
 
 import time
@@ -43,7 +41,7 @@ RUNGE_ACTIVATIONS = {"sigmoid": "xavier", "relu": "he", "leaky_relu": "he"}
 RUNGE_LRS, RUNGE_BATCH, RUNGE_EPOCHS, RUNGE_PATIENCE = [3e-3, 1e-2, 3e-2], 50, 200, 50
 RUNGE_CHECK, DIGITS_CHECK = 10, 2  # epochs between early stopping's validation checks
 RUNGE_BELOW, RUNGE_ABOVE = [1e-3, 3e-4], [1e-1, 3e-1]  # tried in this order, only at an edge
-RUNGE_BELOW_FOR = ("sigmoid",)
+RUNGE_BELOW_FOR = tuple(RUNGE_ACTIVATIONS)
 DIGITS_LRS, DIGITS_BATCH, DIGITS_EPOCHS, DIGITS_PATIENCE = [1e-3, 3e-3, 1e-2, 3e-2], 64, 20, 8
 DTYPE = np.float32  # half the memory traffic of float64: the grid's large networks run ~2x faster
 DIGITS_ACTIVATION = "relu"

@@ -38,7 +38,7 @@ def depth_width_runge(r):
     for ax in axes[-1]:
         ax.set_xlabel("nodes per hidden layer")
     bar = fig.colorbar(im, ax=axes, shrink=0.5, aspect=30, pad=0.01,
-                       label="MSE × 10³ (mean over seeds)")
+                       label="MSE (× 10⁻³, mean over seeds)")
     ticks = [t for t in (1, 2, 5, 10, 20, 40, 60, 80, 100) if norm.vmin <= t <= norm.vmax]
     bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
     bar.minorticks_off()
@@ -129,7 +129,7 @@ def gradients_in_training(r):
         col[1].set_yscale("log")
         col[2].set(xlabel="epoch", ylim=(-0.03, 1.03))
     axes[0, 0].set_ylabel("RMS of ∂C/∂W$^l$")
-    axes[1, 0].set_ylabel("train MSE × 10³")
+    axes[1, 0].set_ylabel("train MSE (× 10⁻³)")
     axes[2, 0].set_ylabel("saturated units")
     axes[0, -1].legend(ncol=2, fontsize=7, handlelength=1.6, columnspacing=0.8)
     axes[1, -1].legend(fontsize=7, handlelength=1.6)
