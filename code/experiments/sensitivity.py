@@ -190,6 +190,7 @@ def main():
 
     results = {
         "n_train": int(len(s["train"][0])), "n_val": int(len(s["val"][0])),
+        "n_test": int(len(s["test"][0])),
         "architecture": f"64 → {HIDDEN[0]} ReLU → 10 softmax", "batch_size": BATCH_SIZE,
         "grid": {"optimizers": GRID_OPTIMIZERS, "learning_rates": GRID_LRS, "l2": GRID_L2,
                  "epochs": GRID_EPOCHS, "seeds": GRID_SEEDS, "initialization": "he", "results": grids},
