@@ -133,7 +133,7 @@ def _rows(A, idx):
     return A if A is None or np.ndim(A) == 2 else np.asarray(A)[idx]
 
 
-def _stop(initial, per_epoch, max_epochs, check_every, patience):
+def stop_on_curve(initial, per_epoch, max_epochs, check_every, patience):
     """``fit``'s rule applied to a recorded curve of validation scores per epoch."""
     stop = Checkpoints(initial, max_epochs, check_every, patience)
     while chunk := stop.next_chunk():
@@ -187,7 +187,7 @@ def fit_many(nets, X, Y, X_val, Y_val, optimizers, *, max_epochs, batch_size, se
         first = score(net, _rows(X_val, m), _rows(Y_val, m), metric) + (
             net.penalty() if penalised else 0.0)
         curve = (1.0 - np.array(h["val_accuracy"])) if classify else np.array(h["val_cost"])
-        out.append(_stop(first, curve, max_epochs, check_every, patience))
+        out.append(stop_on_curve(first, curve, max_epochs, check_every, patience))
     for e in sorted({r["best_epoch"] for r in out} - {0}):
         group = [m for m, r in enumerate(out) if r["best_epoch"] == e]
         with warnings.catch_warnings():

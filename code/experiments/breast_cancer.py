@@ -143,8 +143,9 @@ def main():
         "n_samples": len(y), "n_features": X.shape[1], "n_malignant": int(y.sum()),
         "folds": FOLDS, "n_test": [len(test) for _, test in splits], "val_size": VAL_SIZE,
         "architecture": f"{X.shape[1]} → {HIDDEN} sigmoid → 1 sigmoid",
-        "settings": {"optimizer": "Adam", "batch_size": BATCH_SIZE, "epochs": EPOCHS, "cost": "binary_cross_entropy",
-                     "mlp_alpha": "2 λ × batch size", "chosen_by": "validation cross-entropy"},
+        "settings": {"optimizer": "Adam", "batch_size": BATCH_SIZE, "epochs": EPOCHS,
+                     "cost": "binary_cross_entropy", "mlp_alpha": "2 λ × batch size",
+                     "chosen_by": "validation cross-entropy"},
         "grid": {"lambdas": LAMBDAS, "C": C_GRID, "learning_rates": LEARNING_RATES,
                  "pairs": pairs},
         "scans": {k: [[r["val_cross_entropy"] for r in scan] for scan in scans[k]]

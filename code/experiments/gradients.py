@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 from _common import save_json
-from _fit import _stop, mse, over_seeds
+from _fit import mse, over_seeds, stop_on_curve
 from _regression import regressor, runge_splits
 from depth_width import DTYPE, RUNGE_BATCH, RUNGE_CHECK, RUNGE_EPOCHS, RUNGE_PATIENCE, STUCK
 
@@ -90,7 +90,7 @@ def in_training():
         runs = [training_record(layers, width, lr, s) for s in range(TRAINING_SEEDS)]
         per_epoch = np.full((len(runs), RUNGE_EPOCHS), np.nan)  # val after epoch 1, 2, ...
         per_epoch[:, epochs[1:] - 1] = [r["val"][1:] for r in runs]
-        stops = [_stop(r["val"][0], v, RUNGE_EPOCHS, RUNGE_CHECK, RUNGE_PATIENCE)
+        stops = [stop_on_curve(r["val"][0], v, RUNGE_EPOCHS, RUNGE_CHECK, RUNGE_PATIENCE)
                  for r, v in zip(runs, per_epoch)]
         at = {e: k for k, e in enumerate(epochs)}
         out[f"{layers} × {width}, η = {lr:g}"] = {
